@@ -1,0 +1,75 @@
+"""Elementwise activation functions as data: SymPy function, NumPy code, range.
+
+The derivative is written in terms of the function's own output ``y`` (``y (1 - y)``
+for the sigmoid, ``1 - y^2`` for tanh), the way backward equations reuse stored
+activations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+
+def stable_sigmoid(z):
+    """Logistic sigmoid that never overflows: ``0.5 * tanh(0.5 z) + 0.5``.
+
+    >>> float(stable_sigmoid(np.float32(-1000.0)))
+    0.0
+    """
+    y = np.multiply(z, 0.5)
+    np.tanh(y, out=y)
+    y *= 0.5
+    y += 0.5
+    return y
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    numpy_name: str  # name under which the NumPy function is given to generated code
+    numpy_func: object
+    low: float  # open range (low, high) of the output
+    high: float
+    latex: str
+
+
+ACTIVATIONS = {
+    "sigmoid": Activation("sigmoid", "sigmoid", stable_sigmoid, 0.0, 1.0, r"\sigma"),
+    "tanh": Activation("tanh", "tanh", np.tanh, -1.0, 1.0, r"\tanh"),
+}
+
+
+@lru_cache(maxsize=None)
+def sympy_function(name):
+    """The SymPy function class of an activation (created on first use: SymPy is lazy)."""
+    import sympy
+
+    if name == "tanh":
+        return sympy.tanh
+
+    class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower case
+        """The logistic function; its derivative is ``sigmoid(z) (1 - sigmoid(z))``."""
+
+        def fdiff(self, argindex=1):
+            s = sigmoid(self.args[0])
+            return s * (1 - s)
+
+        def _eval_rewrite_as_exp(self, z, **kwargs):
+            return 1 / (1 + sympy.exp(-z))
+
+        def _eval_evalf(self, prec):
+            return (1 / (1 + sympy.exp(-self.args[0])))._eval_evalf(prec)
+
+    return sigmoid
+
+
+def activation_of(func):
+    """The :class:`Activation` for a SymPy function class (``sympy.tanh`` -> tanh)."""
+    name = getattr(func, "__name__", str(func))
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise KeyError(f"no activation named {name!r}") from None

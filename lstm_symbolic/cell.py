@@ -1,0 +1,171 @@
+"""The public cell object: build, solve and query an LSTM cell.
+
+>>> cell = LSTMCell(80, 12)
+>>> cell.shapes()["W_f"], cell.shapes()["U_f"], cell.shapes()["b_f"]
+((12, 80), (12, 12), (12, 1))
+>>> LSTMCell("n", "k").shapes()["W_f"]
+(k, n)
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+
+import sympy
+
+from .equations import SIZE_SYMBOLS, Equation, build_program
+from .errors import UsageError
+from .sizes import parse_size, parse_shape
+from .solver import solve_program
+from .textprint import shape_text
+from .variants import LAYOUTS, VARIANTS, describe_tensor, lookup
+
+
+@lru_cache(maxsize=None)
+def size_symbol(name):
+    """The SymPy symbol of a user-named size (positive integer)."""
+    return sympy.Symbol(name, positive=True, integer=True)
+
+
+def _size_value(value, what):
+    value = parse_size(value, what)
+    return size_symbol(value) if isinstance(value, str) else value
+
+
+class LSTMCell:
+    """An LSTM cell as SymPy matrix equations with solved shapes.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int or str
+        ``n`` and ``k``: integers, or names that become SymPy symbols.
+    variant : one of ``VARIANTS`` (standard, vanilla, peephole, cifg, no-output-tanh, projection)
+    layout : one of ``LAYOUTS`` (separate, concat, augmented)
+    proj_size : ``p``, required by (and only by) the projection variant
+    batch_size : ``B``, the columns of ``x_t`` (1 by default)
+    """
+
+    def __init__(self, input_size, hidden_size, variant="standard", layout="separate",
+                 proj_size=None, batch_size=1):
+        self.variant = lookup(VARIANTS, variant, "variant")
+        self.layout = lookup(LAYOUTS, layout, "layout")
+        if self.variant.projection and proj_size is None:
+            raise UsageError("the projection variant needs a projection size p (proj_size / --proj)")
+        if proj_size is not None and not self.variant.projection:
+            raise UsageError(
+                f"a projection size only applies to the projection variant, not {self.variant.name!r}"
+            )
+        sizes = {
+            "n": _size_value(input_size, "the input size n"),
+            "k": _size_value(hidden_size, "the hidden size k"),
+            "B": _size_value(batch_size, "the batch size B"),
+        }
+        if proj_size is not None:
+            sizes["p"] = _size_value(proj_size, "the projection size p")
+        self.program = build_program(self.variant.name, self.layout.name)
+        self._solution = solve_program(self.program, sizes)
+        self.dims = dict(self._solution.dims)
+
+    # -- queries ------------------------------------------------------------------
+    @property
+    def input_size(self):
+        return self.dims["n"]
+
+    @property
+    def hidden_size(self):
+        return self.dims["k"]
+
+    @property
+    def proj_size(self):
+        return self.dims.get("p")
+
+    @property
+    def is_symbolic(self):
+        return any(not isinstance(v, int) for v in self.dims.values())
+
+    @property
+    def parameters(self):
+        """Names of the weights and biases, in a stable order."""
+        return self.program.parameters
+
+    def shapes(self):
+        """Every tensor's (rows, cols): inputs, parameters, then defined tensors."""
+        return dict(self._solution.shapes)
+
+    def parameter_count(self):
+        """Total number of scalar parameters (an int, or a SymPy expression)."""
+        total = sum((r * c for name, (r, c) in self._solution.shapes.items() if name in self.parameters), 0)
+        return total if isinstance(total, int) else sympy.expand(total)
+
+    @property
+    def equations(self):
+        """The equations in evaluation order, with every tensor at its solved shape."""
+        replace = {SIZE_SYMBOLS["B"]: self.dims["B"]}
+        for name, sym in self.program.symbols().items():
+            replace.update(zip(sym.shape, self._solution.shapes[name]))
+        return [Equation(eq.lhs.xreplace(replace), eq.rhs.xreplace(replace)) for eq in self.program.equations]
+
+    def with_batch(self, batch_size):
+        """The same cell with another batch size (an int, or a name such as ``"B"``)."""
+        return LSTMCell(self.input_size, self.hidden_size, self.variant.name, self.layout.name,
+                        self.proj_size, batch_size=batch_size)
+
+    def describe(self, name):
+        return describe_tensor(name)
+
+    def compile(self):
+        """A NumPy cell (``step``, ``forward``, ``init_params``) compiled with ``lambdify``."""
+        from .numeric import compile_cell
+
+        return compile_cell(self)
+
+    def __repr__(self):
+        p = f", proj_size={self.proj_size}" if self.proj_size is not None else ""
+        return (f"LSTMCell(input_size={self.input_size}, hidden_size={self.hidden_size}, "
+                f"variant={self.variant.name!r}, layout={self.layout.name!r}{p})")
+
+    def __str__(self):
+        return "\n".join(str(eq) for eq in self.equations)
+
+
+def solve(shapes, variant="standard", layout="separate", input_size=None, hidden_size=None,
+          proj_size=None):
+    """Infer every shape from partial knowledge and return the solved :class:`LSTMCell`.
+
+    ``shapes`` maps tensor names to (rows, cols) (or ``"50x20"`` strings).  Raises
+    :class:`~lstm_symbolic.errors.ShapeError` on a contradiction or a missing size.
+
+    >>> cell = solve({"W_f": (50, 20)})
+    >>> cell.dims["n"], cell.dims["k"], cell.shapes()["x_t"]
+    (20, 50, (20, 1))
+    """
+    v = lookup(VARIANTS, variant, "variant")
+    program = build_program(v.name, lookup(LAYOUTS, layout, "layout").name)
+    given = {}
+    for name, shape in shapes.items():
+        if name not in program.tensors:
+            raise UsageError(unknown_tensor_message(name, program.tensors, v.name))
+        if isinstance(shape, str):
+            shape = parse_shape(shape, name)
+        if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+            raise UsageError(f"the shape of {name} must be (rows, cols), got {shape!r}")
+        given[name] = tuple(_size_value(d, f"a dimension of {name}") for d in shape)
+    sizes = {"n": input_size, "k": hidden_size, "p": proj_size}
+    sizes = {key: _size_value(val, key) for key, val in sizes.items() if val is not None}
+    solution = solve_program(program, sizes, given)
+    return LSTMCell(solution.dims["n"], solution.dims["k"], v.name, layout,
+                    solution.dims.get("p"), batch_size=solution.dims["B"])
+
+
+def unknown_tensor_message(name, names, variant):
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    if not close:
+        close = [n for n in names if n.lower() == name.lower()]
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return (f"unknown tensor {name!r} for the {variant} cell{hint}\n"
+            f"  known tensors: {', '.join(names)}")
+
+
+def format_shape(shape):
+    return shape_text(shape)

@@ -1,0 +1,206 @@
+"""Build a cell's equations (an SSA program of SymPy matrix expressions) from the tables.
+
+Every tensor is a ``MatrixSymbol`` whose dimensions are *placeholders*
+(``W_f.rows``, ``W_f.cols``): nothing about shapes is written here.  The solver
+(:mod:`lstm_symbolic.solver`) infers them by walking these equations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+from sympy import HadamardProduct, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from .activations import sympy_function
+from .variants import GATE_ACTIVATION, INPUTS, LAYOUTS, RECURRENCE, SIZE_SOURCES, VARIANTS
+
+#: The size symbols used inside templates (distinct from any user-named symbol).
+SIZE_SYMBOLS = {name: sympy.Symbol(f"size:{name}", positive=True, integer=True) for name in SIZE_SOURCES}
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One named equation ``lhs = rhs`` of a cell, in evaluation order."""
+
+    lhs: MatrixSymbol
+    rhs: sympy.Basic
+
+    @property
+    def name(self):
+        return self.lhs.name
+
+    def __str__(self):
+        from .textprint import text
+
+        return f"{self.lhs.name} = {text(self.rhs)}"
+
+    def _repr_latex_(self):
+        from .latex import equation_latex
+
+        return f"$\\displaystyle {equation_latex(self)}$"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A cell as data: its equations plus what the solver needs to know about them."""
+
+    equations: tuple  # of Equation, in evaluation order
+    inputs: tuple  # names of x_t, h_prev, c_prev
+    parameters: tuple  # names of the weights and biases, in a stable order
+    sizes: tuple  # size names this program uses, e.g. ("n", "k", "B")
+    size_sources: dict  # size -> (tensor, axis)
+    recurrence: tuple  # ((new, previous), ...)
+
+    @property
+    def tensors(self):
+        """All tensor names: inputs, parameters, then defined tensors in evaluation order."""
+        return self.inputs + self.parameters + tuple(eq.name for eq in self.equations)
+
+    def symbol(self, name):
+        return self.symbols()[name]
+
+    def symbols(self):
+        found = {}
+        for eq in self.equations:
+            found[eq.lhs.name] = eq.lhs
+            for s in eq.rhs.atoms(MatrixSymbol):
+                found[s.name] = s
+        return found
+
+
+class VConcat(MatrixExpr):
+    """Vertical concatenation ``[a; b; ...]`` of matrices with equal column counts.
+
+    SymPy's ``BlockMatrix`` insists on equal symbolic column counts when it is built;
+    here the solver checks them, so this node only records the blocks.
+    """
+
+    def __new__(cls, *blocks):
+        return MatrixExpr.__new__(cls, *blocks)
+
+    @property
+    def blocks(self):
+        return self.args
+
+    @property
+    def shape(self):
+        return (sympy.Add(*(b.shape[0] for b in self.args)), self.args[0].shape[1])
+
+    def _entry(self, i, j, **kwargs):
+        for block in self.args:
+            rows = block.shape[0]
+            if (i < rows) == True:  # noqa: E712 - SymPy relational
+                return block._entry(i, j, **kwargs)
+            i -= rows
+        raise IndexError("row index out of range")
+
+    def _eval_transpose(self):
+        return None
+
+
+def placeholder(name):
+    """A tensor whose shape is still unknown: ``name`` of ``name.rows x name.cols``."""
+    return MatrixSymbol(name, sympy.Symbol(f"{name}.rows"), sympy.Symbol(f"{name}.cols"))
+
+
+def apply(activation, expr):
+    """An elementwise activation applied to a matrix expression."""
+    return ElementwiseApplyFunction(sympy_function(activation), expr)
+
+
+def add(*terms):
+    return MatAdd(*terms, evaluate=False)
+
+
+def hadamard(*factors):
+    return HadamardProduct(*factors, evaluate=False)
+
+
+def broadcast(vector):
+    """``v @ 1^T``: a column vector repeated over the batch columns."""
+    return MatMul(vector, OneMatrix(1, SIZE_SYMBOLS["B"]), evaluate=False)
+
+
+def ones_like(tensor):
+    return OneMatrix(*tensor.shape)
+
+
+@lru_cache(maxsize=None)
+def build_program(variant_name, layout_name):
+    """The equations of one variant in one layout, with placeholder shapes.
+
+    >>> [eq.name for eq in build_program("standard", "separate").equations]
+    ['f_t', 'i_t', 'g_t', 'o_t', 'c_t', 'h_t']
+    """
+    variant, layout = VARIANTS[variant_name], LAYOUTS[layout_name]
+    t = {name: placeholder(name) for name in INPUTS}
+    equations = []
+
+    def define(name, rhs):
+        t[name] = placeholder(name)
+        equations.append(Equation(t[name], rhs))
+
+    if layout.stacked:
+        rows = [OneMatrix(1, SIZE_SYMBOLS["B"]) if part == "1" else t[part] for part in layout.stacked]
+        define("z_t", VConcat(*rows))
+
+    def gate(g):
+        if layout.stacked:
+            terms = [MatMul(placeholder(f"W_{g}"), t["z_t"], evaluate=False)]
+        else:
+            terms = [
+                MatMul(placeholder(f"W_{g}"), t["x_t"], evaluate=False),
+                MatMul(placeholder(f"U_{g}"), t["h_prev"], evaluate=False),
+            ]
+        if layout.bias:
+            terms.append(broadcast(placeholder(f"b_{g}")))
+        if g in variant.peepholes:
+            terms.append(hadamard(broadcast(placeholder(f"p_{g}")), t[variant.peepholes[g]]))
+        define(f"{g}_t", apply(GATE_ACTIVATION[g], add(*terms)))
+
+    late = [g for g in variant.gates if variant.peepholes.get(g) == "c_t"]
+    for g in variant.gates:
+        if g not in late:
+            gate(g)
+        if g == "i" and variant.forget == "coupled":
+            define("f_t", add(ones_like(t["i_t"]), MatMul(-1, t["i_t"], evaluate=False)))
+
+    kept = t["c_prev"] if variant.forget == "none" else hadamard(t["f_t"], t["c_prev"])
+    define("c_t", add(kept, hadamard(t["i_t"], t["g_t"])))
+    for g in late:
+        gate(g)
+
+    squashed = t["c_t"] if variant.output_activation is None else apply(variant.output_activation, t["c_t"])
+    out = hadamard(t["o_t"], squashed)
+    define("h_t", MatMul(placeholder("W_hr"), out, evaluate=False) if variant.projection else out)
+
+    defined = {eq.name for eq in equations}
+    seen = []
+    for eq in equations:
+        for s in sorted(eq.rhs.atoms(MatrixSymbol), key=_parameter_order):
+            if s.name not in defined and s.name not in INPUTS and s.name not in seen:
+                seen.append(s.name)
+    sizes = tuple(s for s in SIZE_SOURCES if s != "p" or variant.projection)
+    return Program(
+        equations=tuple(equations),
+        inputs=INPUTS,
+        parameters=tuple(sorted(seen, key=lambda name: _parameter_order(name))),
+        sizes=sizes,
+        size_sources={s: SIZE_SOURCES[s] for s in sizes},
+        recurrence=RECURRENCE,
+    )
+
+
+_KIND_ORDER = {"W": 0, "U": 1, "b": 2, "p": 3}
+_GATE_ORDER = {"f": 0, "i": 1, "g": 2, "o": 3, "hr": 4}
+
+
+def _parameter_order(item):
+    name = item if isinstance(item, str) else item.name
+    kind, _, gate = name.partition("_")
+    if gate == "hr":
+        return (9, 0, name)
+    return (_KIND_ORDER.get(kind, 8), _GATE_ORDER.get(gate, 8), name)

@@ -1,0 +1,47 @@
+"""The project's exceptions, and which one means what.
+
+Policy
+------
+* ``LstmSymbolicError`` is the base of everything this library raises on purpose.
+* ``UsageError``: the request itself is malformed (a size that is not a positive
+  integer or a name, an unknown variant, layout or tensor name, a malformed shape).
+  The CLI exits with 2.
+* ``ShapeError``: the request is well formed but the shapes contradict each other
+  (a product whose inner sizes differ, a non-square recurrent weight, ...), or the
+  shapes cannot all be determined from what was given.  The CLI exits with 1.
+* ``VerificationError``: a numeric check found a mismatch.  The CLI exits with 1.
+* ``ResourceError``: the request would not fit in memory or time.  The CLI exits with 2.
+
+Messages are complete paragraphs written for a person: they name the user-level
+thing, show every operand with its shape and end with the current bindings.
+"""
+
+
+class LstmSymbolicError(Exception):
+    """Base class of the errors this library raises on purpose."""
+
+    exit_code = 2
+
+
+class UsageError(LstmSymbolicError, ValueError):
+    """A malformed request: bad size, unknown name, malformed shape."""
+
+    exit_code = 2
+
+
+class ShapeError(LstmSymbolicError, ValueError):
+    """Shapes that contradict each other, or that cannot all be determined."""
+
+    exit_code = 1
+
+
+class VerificationError(LstmSymbolicError):
+    """A numeric check (compiled cell against the NumPy reference) failed."""
+
+    exit_code = 1
+
+
+class ResourceError(LstmSymbolicError):
+    """The request would not fit in memory or time."""
+
+    exit_code = 2

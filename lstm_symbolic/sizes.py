@@ -1,0 +1,91 @@
+"""Sizes (integers or symbol names) and shapes as users type them.
+
+Nothing here imports SymPy at module level: the CLI parses its options with these
+functions before it knows whether it needs the symbolic machinery.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UsageError
+
+#: The sizes of a cell, in display order, with their meaning.
+SIZE_MEANINGS = {
+    "n": "input size (features of x_t)",
+    "k": "hidden size (units; rows of c_t)",
+    "p": "projection size (rows of h_t with a projection)",
+    "B": "batch size (columns of x_t)",
+}
+
+MAX_SIZE = 10**18
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
+_INT = re.compile(r"[+]?[0-9]+\Z")
+_SHAPE = re.compile(r"\s*\(?\s*([^,x×*]+?)\s*(?:x|×|\*|,)\s*([^,x×*]+?)\s*\)?\s*\Z", re.IGNORECASE)
+
+
+def parse_size(text, what="size"):
+    """Parse a size: a positive integer, or a symbol name such as ``n``.
+
+    Returns an ``int`` or the name as a ``str`` (turned into a SymPy symbol later).
+
+    >>> parse_size("80"), parse_size("n"), parse_size(12)
+    (80, 'n', 12)
+    """
+    if isinstance(text, bool):
+        raise UsageError(f"{what} must be a positive integer or a name, got {text!r}")
+    if isinstance(text, int):
+        value = text
+    else:
+        raw = str(text).strip()
+        if _INT.match(raw):
+            value = int(raw)
+        elif _NAME.match(raw):
+            return raw
+        else:
+            shown = raw if raw else "an empty string"
+            hint = ""
+            if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+(e[+-]?[0-9]+)?|[+-]?[0-9]+e[+-]?[0-9]+", raw, re.I):
+                hint = " (sizes count rows and columns, so they are whole numbers)"
+            elif raw.startswith("-"):
+                hint = " (sizes are at least 1)"
+            raise UsageError(
+                f"{what} must be a positive integer or a symbol name (a letter followed by "
+                f"letters, digits or _), got {shown}{hint}"
+            )
+    if value < 1:
+        raise UsageError(f"{what} must be at least 1, got {value}")
+    if value > MAX_SIZE:
+        raise UsageError(f"{what} is too large: {value} (the limit is 10**18)")
+    return value
+
+
+def parse_shape(text, what="shape"):
+    """Parse ``"50x20"``, ``"50 x 20"``, ``"(50, 20)"`` or ``"k x n"`` into a pair of sizes.
+
+    >>> parse_shape("50x20"), parse_shape("(k, n)")
+    ((50, 20), ('k', 'n'))
+    """
+    match = _SHAPE.match(str(text))
+    if not match:
+        raise UsageError(
+            f"{what} {text!r} is not a shape: write ROWSxCOLS with two sizes, e.g. 50x20 or k x n"
+        )
+    return parse_size(match.group(1), f"the rows of {what}"), parse_size(
+        match.group(2), f"the columns of {what}"
+    )
+
+
+def parse_assignment(text):
+    """Parse ``"W_f=50x20"`` into ``("W_f", (50, 20))``.
+
+    >>> parse_assignment("W_f=50x20")
+    ('W_f', (50, 20))
+    """
+    name, sep, shape = str(text).partition("=")
+    name = name.strip()
+    if not sep:
+        raise UsageError(f"{text!r} needs the form NAME=ROWSxCOLS, e.g. W_f=50x20")
+    if not name:
+        raise UsageError(f"{text!r} has no tensor name before '=': write NAME=ROWSxCOLS, e.g. W_f=50x20")
+    return name, parse_shape(shape, name)

@@ -1,0 +1,545 @@
+"""The dimension solver: infer every tensor's shape by walking a cell's equations.
+
+Every dimension of every tensor is a *node*.  Walking the equations once yields
+equalities between nodes (``cols(W_f) = rows(x_t)`` for a product, equal shapes
+for sums and elementwise products, the recurrence ``shape(h_t) = shape(h_prev)``)
+and sum constraints (a concatenation's rows are the sum of its blocks' rows).
+Equalities are merged with union-find; then values are bound (the sizes, then
+the shapes the user gave), and sums are propagated to a fixed point.  A value
+that meets a different value is a contradiction, explained by the shortest
+chain of constraints between the two places the values came from.
+
+Text is only built when an error happens: origins keep references, not strings.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import count
+
+import sympy
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from .equations import SIZE_SYMBOLS, VConcat
+from .errors import ShapeError
+from .sizes import SIZE_MEANINGS
+from .textprint import dim_text, is_broadcast, text
+
+_AXIS_WORD = {"rows": "rows", "cols": "columns"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Why two dimensions are equal: which operation, in which equation."""
+
+    kind: str  # matmul | add | hadamard | concat | define | recurrence | size
+    equation: str | None
+    node: object = None  # the expression (or tensor names) the constraint came from
+    operands: tuple = ()
+
+    def context(self):
+        where = f" in the equation for {self.equation}" if self.equation else ""
+        if self.kind == "define":
+            line = f"{self.equation} = {text(self.node)}"
+            return line if len(line) <= 70 else line[:67] + "..."
+        if self.kind == "recurrence":
+            new, prev = self.operands
+            return f"recurrence: {new} becomes the next step's {prev}"
+        if self.kind == "size":
+            return "definition of the size"
+        if self.kind == "sum":
+            return f"{text(self.node)}{where}"
+        return f"{_short(self.node)}{where}"
+
+
+def _short(expr, limit=60):
+    s = text(expr)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value came from: a given shape, a size, a literal, a sum, a default."""
+
+    kind: str  # given | size | literal | sum | default
+    name: str = ""
+    shape: tuple = ()
+    origin: Origin | None = None
+
+    def describe(self):
+        if self.kind == "given":
+            return f"{self.name} : {_shape_str(self.shape)} (given)"
+        if self.kind == "size":
+            return f"{self.name} = {dim_text(self.shape[0])}"
+        if self.kind == "sum":
+            return f"from {self.origin.context()}"
+        if self.kind == "default":
+            return f"{self.name} = 1 by default"
+        return "a constant"
+
+
+def _shape_str(shape):
+    return " x ".join(_dim_str(d) for d in shape)
+
+
+def _dim_str(d):
+    s = dim_text(d)
+    return f"({s})" if any(op in s for op in " +-*") else s
+
+
+@dataclass
+class Solution:
+    """The solver's answer: the sizes and every tensor's (rows, cols)."""
+
+    dims: dict
+    shapes: dict
+    unresolved: dict = field(default_factory=dict)
+
+
+class DimensionSolver:
+    """Collect constraints from a program, bind values, report contradictions."""
+
+    def __init__(self, program):
+        self.program = program
+        self._parent = {}
+        self._edges = {}  # node -> [(other node, Origin)]
+        self._sums = []  # (total node, [part nodes], Origin)
+        self._value = {}  # root -> (value, anchor node, Provenance)
+        self._fresh = count()
+        self._labels = {}
+        for name in program.sizes:
+            self._node(SIZE_SYMBOLS[name])
+        self._walk_program()
+
+    # -- nodes and union-find -------------------------------------------------
+    def _node(self, dim, origin=None):
+        if isinstance(dim, sympy.Symbol):
+            self._parent.setdefault(dim, dim)
+            return dim
+        if dim.is_Integer:
+            key = ("literal", next(self._fresh))
+            self._parent[key] = key
+            self._pending_literals.append((key, int(dim)))
+            return key
+        if isinstance(dim, sympy.Add):  # a declared size such as k + n
+            key = ("sum", next(self._fresh))
+            self._parent[key] = key
+            parts = [self._node(a, origin) for a in dim.args]
+            self._sums.append((key, parts, origin or Origin("sum", None, dim)))
+            self._labels[key] = dim_text(dim)
+            return key
+        raise ShapeError(f"unsupported dimension {dim}")
+
+    _pending_literals: list
+
+    def find(self, node):
+        parent = self._parent
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def _equal(self, a, b, origin):
+        self._edges.setdefault(a, []).append((b, origin))
+        self._edges.setdefault(b, []).append((a, origin))
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self._parent[ra] = rb
+
+    # -- walking the equations ------------------------------------------------
+    def _walk_program(self):
+        self._pending_literals = []
+        for eq in self.program.equations:
+            lhs = self._shape(eq.lhs, eq.name)
+            rhs = self._shape(eq.rhs, eq.name)
+            origin = Origin("define", eq.name, eq.rhs)
+            self._equal(lhs[0], rhs[0], origin)
+            self._equal(lhs[1], rhs[1], origin)
+        symbols = self.program.symbols()
+        for new, prev in self.program.recurrence:
+            if new in symbols and prev in symbols:
+                origin = Origin("recurrence", None, None, (new, prev))
+                for axis in (0, 1):
+                    self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[prev].shape[axis]), origin)
+        for size, (tensor, axis) in self.program.size_sources.items():
+            if tensor in symbols:
+                self._equal(SIZE_SYMBOLS[size], self._node(symbols[tensor].shape[axis]), Origin("size", None, None, (size,)))
+
+    def _shape(self, e, eq):
+        """(rows node, cols node) of an expression, adding the constraints it implies."""
+        if isinstance(e, (MatrixSymbol, OneMatrix)):
+            origin = Origin("sum", eq, e)
+            return self._node(e.shape[0], origin), self._node(e.shape[1], origin)
+        if isinstance(e, MatMul):
+            mats = [a for a in e.args if a.is_Matrix]
+            shapes = [self._shape(a, eq) for a in mats]
+            for (left, sl), (right, sr) in zip(zip(mats, shapes), zip(mats[1:], shapes[1:])):
+                self._equal(sl[1], sr[0], Origin("matmul", eq, MatMul(left, right, evaluate=False), (left, right)))
+            return shapes[0][0], shapes[-1][1]
+        if isinstance(e, (MatAdd, HadamardProduct)):
+            kind = "add" if isinstance(e, MatAdd) else "hadamard"
+            shapes = [self._shape(a, eq) for a in e.args]
+            for arg, s in zip(e.args[1:], shapes[1:]):
+                origin = Origin(kind, eq, e, (e.args[0], arg))
+                self._equal(shapes[0][0], s[0], origin)
+                self._equal(shapes[0][1], s[1], origin)
+            return shapes[0]
+        if isinstance(e, ElementwiseApplyFunction):
+            return self._shape(e.expr, eq)
+        if isinstance(e, HadamardPower):
+            return self._shape(e.base, eq)
+        if isinstance(e, Transpose):
+            rows, cols = self._shape(e.arg, eq)
+            return cols, rows
+        if isinstance(e, VConcat):
+            shapes = [self._shape(b, eq) for b in e.blocks]
+            for block, s in zip(e.blocks[1:], shapes[1:]):
+                self._equal(shapes[0][1], s[1], Origin("concat", eq, e, (e.blocks[0], block)))
+            total = ("sum", next(self._fresh))
+            self._parent[total] = total
+            self._labels[total] = f"rows of {text(e)}"
+            self._sums.append((total, [s[0] for s in shapes], Origin("sum", eq, e)))
+            return total, shapes[0][1]
+        raise ShapeError(f"the solver cannot handle {type(e).__name__} in the equation for {eq}")
+
+    # -- values -----------------------------------------------------------------
+    def solve(self, sizes=None, given=None, default_batch=True):
+        """Bind ``sizes`` ({"n": 80, ...}) and ``given`` shapes ({"W_f": (50, 20)}); return a Solution."""
+        self._value = {}
+        self._given = dict(given or {})
+        for key, value in self._pending_literals:
+            self._bind(key, value, Provenance("literal"))
+        for name, value in (sizes or {}).items():
+            if value is not None and name in self.program.sizes:
+                self._bind(SIZE_SYMBOLS[name], value, Provenance("size", name, (value,)))
+        symbols = self.program.symbols()
+        for name, shape in self._given.items():
+            for axis, value in enumerate(shape):
+                node = self._node(symbols[name].shape[axis])
+                self._bind(node, value, Provenance("given", name, tuple(shape)))
+        self._propagate_sums()
+        batch = SIZE_SYMBOLS["B"]
+        if default_batch and self._get(batch) is None:
+            self._bind(batch, 1, Provenance("default", "B"))
+            self._propagate_sums()
+        return self._solution(symbols)
+
+    def _get(self, node):
+        entry = self._value.get(self.find(node))
+        return None if entry is None else entry[0]
+
+    def _bind(self, node, value, provenance):
+        root = self.find(node)
+        old = self._value.get(root)
+        if old is None:
+            if _is_number(value) and value < 1:
+                raise ShapeError(self._nonpositive_message(node, value, provenance))
+            self._value[root] = (value, node, provenance)
+        elif not _same(old[0], value):
+            raise ShapeError(self._conflict_message(old, (value, node, provenance)))
+
+    def _propagate_sums(self):
+        changed = True
+        while changed:
+            changed = False
+            for total, parts, origin in self._sums:
+                known = [self._get(p) for p in parts]
+                tv = self._get(total)
+                missing = [p for p, v in zip(parts, known) if v is None]
+                prov = Provenance("sum", origin=origin)
+                if not missing:
+                    value = _add(known)
+                    if tv is None:
+                        self._bind(total, value, prov)
+                        changed = True
+                    elif not _same(tv, value):
+                        self._bind(total, value, prov)
+                elif len(missing) == 1 and tv is not None:
+                    value = _sub(tv, [v for v in known if v is not None])
+                    if _is_number(value) and value < 1:
+                        raise ShapeError(self._negative_part_message(total, parts, missing[0], value, origin))
+                    self._bind(missing[0], value, prov)
+                    changed = True
+
+    def _solution(self, symbols):
+        dims = {name: self._get(SIZE_SYMBOLS[name]) for name in self.program.sizes}
+        shapes, unresolved = {}, {}
+        for name in self.program.tensors:
+            s = symbols[name]
+            shape = tuple(self._get(self._node(d)) for d in s.shape)
+            shapes[name] = shape
+            if None in shape:
+                unresolved[name] = shape
+        return Solution(dims, shapes, unresolved)
+
+    # -- messages (built only when something is wrong) --------------------------
+    def label(self, node):
+        if isinstance(node, sympy.Symbol):
+            name = node.name
+            if name.startswith("size:"):
+                return name[5:]
+            tensor, _, axis = name.rpartition(".")
+            return f"{_AXIS_WORD.get(axis, axis)} of {tensor}"
+        if node[0] == "literal":
+            return "1"
+        return self._labels.get(node, "a size")
+
+    def _display_shape(self, expr, override=None):
+        """An expression's current shape as text (a given tensor's as given)."""
+        if is_broadcast(expr) and expr.args[0].name in self._given:
+            expr = expr.args[0]
+        if isinstance(expr, MatrixSymbol) and expr.name in self._given:
+            return _shape_str(self._given[expr.name])
+        rows, cols = self._quiet_shape(expr)
+        out = []
+        for node in (rows, cols):
+            if override and node == override[0]:
+                out.append(_dim_str(override[1]))
+            elif node is None:
+                out.append("?")
+            else:
+                value = self._get_display(node)
+                out.append(self._unbound_name(node) if value is None else _dim_str(value))
+        return " x ".join(out)
+
+    def _unbound_name(self, node):
+        root = self.find(node)
+        for size in self.program.sizes:
+            if self.find(SIZE_SYMBOLS[size]) == root:
+                return size
+        return "?"
+
+    def _quiet_shape(self, e):
+        if isinstance(e, (MatrixSymbol, OneMatrix)):
+            return tuple(self._lookup_node(d) for d in e.shape)
+        if isinstance(e, MatMul):
+            mats = [a for a in e.args if a.is_Matrix]
+            return self._quiet_shape(mats[0])[0], self._quiet_shape(mats[-1])[1]
+        if isinstance(e, (MatAdd, HadamardProduct)):
+            return self._quiet_shape(e.args[0])
+        if isinstance(e, ElementwiseApplyFunction):
+            return self._quiet_shape(e.expr)
+        if isinstance(e, HadamardPower):
+            return self._quiet_shape(e.base)
+        if isinstance(e, Transpose):
+            r, c = self._quiet_shape(e.arg)
+            return c, r
+        if isinstance(e, VConcat):
+            for total, parts, origin in self._sums:
+                if origin.node == e:
+                    return total, self._quiet_shape(e.blocks[0])[1]
+        return (None, None)
+
+    def _lookup_node(self, dim):
+        if isinstance(dim, sympy.Symbol) and dim in self._parent:
+            return dim
+        return ("const", dim)
+
+    def _get_display(self, node):
+        if isinstance(node, tuple) and node[0] == "const":
+            return node[1]
+        return self._get(node)
+
+    def _unbound_or_value(self, node):
+        value = self._get_display(node)
+        return value
+
+    def bindings(self):
+        parts = []
+        for name in self.program.sizes:
+            value = self._get(SIZE_SYMBOLS[name])
+            if name == "B" and value in (1, None):
+                continue
+            parts.append(f"{name} = {'?' if value is None else dim_text(value)}")
+        return "bindings: " + ", ".join(parts)
+
+    def _path(self, start, goal):
+        previous = {start: None}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            if node == goal:
+                break
+            for other, origin in self._edges.get(node, ()):
+                if other not in previous:
+                    previous[other] = (node, origin)
+                    queue.append(other)
+        if goal not in previous:
+            return None
+        path, node = [], goal
+        while previous[node] is not None:
+            before, origin = previous[node]
+            path.append((before, node, origin))
+            node = before
+        return path[::-1]
+
+    def _conflict_message(self, old, new):
+        old_value, old_node, old_prov = old
+        new_value, new_node, new_prov = new
+        path = self._path(old_node, new_node) or []
+        while path and path[0][2].kind == "size":
+            path = path[1:]
+        while path and path[-1][2].kind == "size":
+            path = path[:-1]
+        override = (new_node, new_value)
+        if len(path) == 1 and path[0][2].kind in ("matmul", "add", "hadamard", "concat"):
+            return self._direct_message(path[0], old_value, new_value, override)
+        a_label = self.label(path[0][0]) if path else self.label(old_node)
+        b_label = self.label(path[-1][1]) if path else self.label(new_node)
+        lines = [
+            f"inconsistent sizes: the {b_label} must equal the {a_label}",
+            f"  {new_prov.describe()}",
+            f"  {old_prov.describe()}",
+            f"  expected the {b_label} to be {dim_text(old_value)}, got {dim_text(new_value)}",
+        ]
+        if path:
+            lines.append("  because:")
+            width = max(len(f"{self.label(a)} = {self.label(b)}") for a, b, _ in path)
+            for a, b, origin in path:
+                eq = f"{self.label(a)} = {self.label(b)}"
+                lines.append(f"    {eq:<{width}}   {origin.context()}")
+        lines.append("  " + self.bindings())
+        return "\n".join(lines)
+
+    def _direct_message(self, step, old_value, new_value, override):
+        a, b, origin = step
+        left, right = origin.operands
+        where = f" in the equation for {origin.equation}" if origin.equation else ""
+        op = {
+            "matmul": ("multiply", text(origin.node)),
+            "add": ("add", text(origin.node)),
+            "hadamard": ("take the elementwise product", text(origin.node)),
+            "concat": ("concatenate", text(origin.node)),
+        }[origin.kind]
+        if origin.kind == "matmul" and isinstance(right, OneMatrix):
+            name = _operand_text(left)
+            return "\n".join([
+                f"{name} must be a column vector: it is added to every column of the batch ({name} @ 1^T){where}",
+                f"  {name} : {self._display_shape(left, override)}",
+                f"  expected {name} to have 1 column, got {dim_text(new_value)}",
+                "  " + self.bindings(),
+            ])
+        lines = [f"cannot {op[0]} {op[1]}{where}"]
+        operands = [left, right] if origin.kind == "matmul" else list(origin.node.args)
+        if origin.kind == "concat":
+            operands = list(origin.node.blocks)
+        names = [_operand_text(x) for x in operands]
+        width = max(len(n) for n in names)
+        for name, x in zip(names, operands):
+            lines.append(f"  {name:<{width}} : {self._display_shape(x, override)}")
+        got_side = b  # the node whose new value clashed
+        got_label = self.label(got_side)
+        other_label = self.label(a)
+        if origin.kind == "matmul":
+            axis_word, owner = _axis_and_owner(got_label)
+            other_axis, other_owner = _axis_and_owner(other_label)
+            other_owner = _operand_text(right if owner == _operand_text(left) else left)
+            if owner not in (_operand_text(left), _operand_text(right)):
+                owner = _operand_text(left) if axis_word == "columns" else _operand_text(right)
+            lines.append(
+                f"  expected {owner} to have {dim_text(old_value)} {axis_word} "
+                f"(the {other_axis} of {other_owner}), got {dim_text(new_value)}"
+            )
+        else:
+            lines.append(f"  expected the {got_label} to be {dim_text(old_value)} (the {other_label}), got {dim_text(new_value)}")
+        lines.append("  " + self.bindings())
+        return "\n".join(lines)
+
+    def _nonpositive_message(self, node, value, provenance):
+        return (
+            f"the {self.label(node)} would be {dim_text(value)} ({provenance.describe()}), "
+            f"but sizes are at least 1\n  " + self.bindings()
+        )
+
+    def _negative_part_message(self, total, parts, missing, value, origin):
+        _, anchor, prov = self._value[self.find(total)]
+        known = [f"{self.label(p)} = {dim_text(self._get(p))}" for p in parts if p != missing]
+        return "\n".join([
+            f"cannot fit {origin.context()}",
+            f"  its rows must total {dim_text(self._get(total))} ({prov.describe()})",
+            f"  but {', '.join(known)}, which leaves {dim_text(value)} for the {self.label(missing)}",
+            "  sizes are at least 1",
+            "  " + self.bindings(),
+        ])
+
+    def missing_message(self, unresolved, given_names):
+        """Say which size is missing and what would supply it."""
+        missing = [s for s in self.program.sizes if self._get(SIZE_SYMBOLS[s]) is None]
+        lines = []
+        for size in missing:
+            root = self.find(SIZE_SYMBOLS[size])
+            suppliers = []
+            for name in self.program.inputs + self.program.parameters:
+                sym = self.program.symbol(name)
+                for axis, dim in zip(("rows", "columns"), sym.shape):
+                    if isinstance(dim, sympy.Symbol) and self.find(dim) == root:
+                        suppliers.append(f"the {axis} of {name}")
+            shown = ", ".join(suppliers[:6]) + (", ..." if len(suppliers) > 6 else "")
+            lines.append(
+                f"cannot determine {size} ({SIZE_MEANINGS[size]}): no given shape fixes it; "
+                f"it is {shown}. Give one of those shapes (e.g. "
+                f"{_example_shape(self.program, size)}) or the size itself"
+            )
+        if not lines:
+            names = ", ".join(sorted(unresolved))
+            lines.append(f"cannot determine the shapes of {names}")
+        lines.append("  given: " + (", ".join(given_names) if given_names else "nothing"))
+        lines.append("  " + self.bindings())
+        return "\n".join(lines)
+
+
+def _example_shape(program, size):
+    tensor, axis = program.size_sources[size]
+    return f"{tensor}=20x1" if axis == 0 else f"{tensor}=20x32"
+
+
+def _axis_and_owner(label):
+    axis, _, owner = label.partition(" of ")
+    return axis, owner
+
+
+def _operand_text(x):
+    if isinstance(x, OneMatrix) and x.shape[0] == 1:
+        return "1^T"
+    return text(x)
+
+
+def _is_number(v):
+    return isinstance(v, int) or (isinstance(v, sympy.Basic) and v.is_Integer)
+
+
+def _same(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
+
+
+def _add(values):
+    if all(isinstance(v, int) for v in values):
+        return sum(values)
+    return sympy.Add(*values)
+
+
+def _sub(total, values):
+    if isinstance(total, int) and all(isinstance(v, int) for v in values):
+        return total - sum(values)
+    return sympy.expand(total - sympy.Add(*values))
+
+
+def solve_program(program, sizes=None, given=None):
+    """Solve a program's shapes; raise ShapeError on a contradiction or missing size.
+
+    >>> from lstm_symbolic.equations import build_program
+    >>> sol = solve_program(build_program("standard", "separate"), given={"W_f": (50, 20)})
+    >>> sol.dims["n"], sol.dims["k"], sol.shapes["U_i"]
+    (20, 50, (50, 50))
+    """
+    solver = DimensionSolver(program)
+    solution = solver.solve(sizes, given)
+    if solution.unresolved:
+        raise ShapeError(solver.missing_message(solution.unresolved, list(given or {})))
+    return solution

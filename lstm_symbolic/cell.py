@@ -15,7 +15,7 @@ from functools import lru_cache
 import sympy
 
 from .equations import SIZE_SYMBOLS, Equation, build_program
-from .errors import UsageError
+from .errors import ShapeError, UnderdeterminedError, UsageError
 from .sizes import parse_size, parse_shape
 from .solver import solve_program
 from .textprint import shape_text
@@ -153,16 +153,30 @@ def solve(shapes, variant="standard", layout="separate", input_size=None, hidden
         given[name] = tuple(_size_value(d, f"a dimension of {name}") for d in shape)
     sizes = {"n": input_size, "k": hidden_size, "p": proj_size}
     sizes = {key: _size_value(val, key) for key, val in sizes.items() if val is not None}
-    solution = solve_program(program, sizes, given)
+    try:
+        solution = solve_program(program, sizes, given)
+    except UnderdeterminedError:
+        raise
+    except ShapeError as err:
+        raise ShapeError(f"{err}\n  {_expected_shapes_hint(v.name, layout, given)}") from None
     return LSTMCell(solution.dims["n"], solution.dims["k"], v.name, layout,
                     solution.dims.get("p"), batch_size=solution.dims["B"])
 
 
+def _expected_shapes_hint(variant, layout, given):
+    """``hint: in the standard cell, W_f is k x n and h_prev is k x 1``."""
+    reference = LSTMCell("n", "k", variant, layout, "p" if VARIANTS[variant].projection else None)
+    shapes = reference.shapes()
+    parts = [f"{name} is {shape_text(shapes[name])}" for name in given]
+    return f"hint: in the {variant} cell ({layout} layout), " + ", ".join(parts)
+
+
 def unknown_tensor_message(name, names, variant):
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-    if not close:
-        close = [n for n in names if n.lower() == name.lower()]
-    hint = f"; did you mean {close[0]}?" if close else ""
+    close = [n for n in names if n.lower() == str(name).lower()]
+    close = close or difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = "; did you mean " + (close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]) + "?"
     return (f"unknown tensor {name!r} for the {variant} cell{hint}\n"
             f"  known tensors: {', '.join(names)}")
 

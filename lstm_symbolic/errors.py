@@ -8,7 +8,8 @@ Policy
   The CLI exits with 2.
 * ``ShapeError``: the request is well formed but the shapes contradict each other
   (a product whose inner sizes differ, a non-square recurrent weight, ...), or the
-  shapes cannot all be determined from what was given.  The CLI exits with 1.
+  shapes cannot all be determined from what was given.  The CLI exits with 1.  ``UnderdeterminedError`` (a ShapeError) is the second
+  case: the message names the missing size and the shapes that would supply it.
 * ``VerificationError``: a numeric check found a mismatch.  The CLI exits with 1.
 * ``ResourceError``: the request would not fit in memory or time.  The CLI exits with 2.
 
@@ -33,6 +34,10 @@ class ShapeError(LstmSymbolicError, ValueError):
     """Shapes that contradict each other, or that cannot all be determined."""
 
     exit_code = 1
+
+
+class UnderdeterminedError(ShapeError):
+    """The given shapes leave a size undetermined; the message says what would fix it."""
 
 
 class VerificationError(LstmSymbolicError):

@@ -12,10 +12,10 @@ from .errors import UsageError
 
 #: The sizes of a cell, in display order, with their meaning.
 SIZE_MEANINGS = {
-    "n": "input size (features of x_t)",
-    "k": "hidden size (units; rows of c_t)",
-    "p": "projection size (rows of h_t with a projection)",
-    "B": "batch size (columns of x_t)",
+    "n": "the input size: features of x_t",
+    "k": "the hidden size: units, rows of c_t",
+    "p": "the projection size: rows of h_t",
+    "B": "the batch size: columns of x_t",
 }
 
 MAX_SIZE = 10**18

@@ -23,7 +23,7 @@ from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, 
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .equations import SIZE_SYMBOLS, VConcat
-from .errors import ShapeError
+from .errors import ShapeError, UnderdeterminedError
 from .sizes import SIZE_MEANINGS
 from .textprint import dim_text, is_broadcast, text
 
@@ -446,6 +446,9 @@ class DimensionSolver:
             )
         else:
             lines.append(f"  expected the {got_label} to be {dim_text(old_value)} (the {other_label}), got {dim_text(new_value)}")
+        old_prov = self._value[self.find(a)][2] if self.find(a) in self._value else None
+        if old_prov is not None and old_prov.kind == "given" and old_prov.name not in names:
+            lines.append(f"  the {dim_text(old_value)} comes from {old_prov.describe()}")
         lines.append("  " + self.bindings())
         return "\n".join(lines)
 
@@ -541,5 +544,5 @@ def solve_program(program, sizes=None, given=None):
     solver = DimensionSolver(program)
     solution = solver.solve(sizes, given)
     if solution.unresolved:
-        raise ShapeError(solver.missing_message(solution.unresolved, list(given or {})))
+        raise UnderdeterminedError(solver.missing_message(solution.unresolved, list(given or {})))
     return solution

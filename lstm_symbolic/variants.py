@@ -127,9 +127,9 @@ def describe_tensor(name):
     """
     if name in TENSOR_MEANING:
         return TENSOR_MEANING[name]
+    if name.endswith("_t") and name[:-2] in GATE_MEANING:
+        return GATE_MEANING[name[:-2]] + " (activation)"
     kind, _, gate = name.partition("_")
-    if gate.endswith("_t") and gate[:-2] in GATE_MEANING:
-        return GATE_MEANING[gate[:-2]]
     if kind in TENSOR_KIND_MEANING and gate in GATE_MEANING:
         return TENSOR_KIND_MEANING[kind].format(gate=GATE_MEANING[gate])
     return ""

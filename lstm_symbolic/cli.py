@@ -1,0 +1,243 @@
+"""The ``lstm-symbolic`` command line: parse options, call the library once, print.
+
+Exit codes: 0 success; 1 a check found a problem (a shape contradiction, a
+verification mismatch); 2 bad usage or bad input.  Errors are one ``Error:``
+paragraph on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+
+import click
+
+from . import __version__
+from .errors import LstmSymbolicError, UsageError
+from .sizes import parse_assignment, parse_size
+from .variants import LAYOUTS, VARIANTS
+
+
+class SizeType(click.ParamType):
+    """A positive integer or a symbol name."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_size(value, "a size")
+        except UsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+class PositiveInt(click.ParamType):
+    name = "INT"
+
+    def convert(self, value, param, ctx):
+        try:
+            size = parse_size(value, "a size")
+        except UsageError as err:
+            self.fail(str(err), param, ctx)
+        if not isinstance(size, int):
+            self.fail(f"must be a positive integer, got {value!r}", param, ctx)
+        return size
+
+
+class Assignment(click.ParamType):
+    name = "NAME=RxC"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_assignment(value)
+        except UsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
+
+
+def fail(err):
+    """Print an error paragraph and exit with its code."""
+    click.echo(click.style("Error:", fg="red", bold=True) + " " + str(err), err=True)
+    sys.exit(err.exit_code)
+
+
+def library_errors(command):
+    """Turn the library's errors into ``Error:`` paragraphs and exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LstmSymbolicError as err:
+            fail(err)
+        except MemoryError:
+            fail(UsageError("out of memory: try smaller sizes"))
+
+    return wrapper
+
+
+def emit_json(data):
+    """Indented JSON with short lists kept on one line (``"W_f": [12, 80]``)."""
+    text = json.dumps(data, indent=2)
+    text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
+    click.echo(text)
+
+
+def cell_options(command):
+    """The options every cell-building command shares."""
+    options = [
+        click.option("-n", "--input", "input_size", type=SIZE, required=True,
+                     help="Input size n (features of x_t): an integer or a symbol name."),
+        click.option("-k", "--hidden", "hidden_size", type=SIZE, required=True,
+                     help="Hidden size k (units): an integer or a symbol name."),
+        click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+                     help="Cell variant (default: standard; projection when --proj is given)."),
+        click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
+                     help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x]."),
+        click.option("--proj", "proj_size", type=SIZE, default=None,
+                     help="Projection size p (LSTMP, PyTorch's proj_size)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_cell(input_size, hidden_size, variant, layout, proj_size, batch=1):
+    from .cell import LSTMCell
+
+    if variant is None:
+        variant = "projection" if proj_size is not None else "standard"
+    return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="lstm-symbolic")
+def main():
+    """Shapes, equations and gradients of LSTM cells, checked symbolically.
+
+    \b
+    Examples:
+      lstm-symbolic shapes -n 80 -k 12
+      lstm-symbolic shapes -n n -k k --layout concat
+      lstm-symbolic solve --shape W_f=50x20
+      lstm-symbolic verify -n 20 -k 50 --all
+    """
+
+
+@main.command()
+@cell_options
+@click.option("--batch", type=SIZE, default=1, show_default=True, help="Batch size B (columns of x_t).")
+@click.option("--steps", type=SIZE, default=None, help="Time steps T: also show the sequence tensors xs, hs.")
+@click.option("--equations", "show_equations", is_flag=True, help="Also print the cell's equations.")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
+@library_errors
+def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, show_equations, as_json):
+    """Every tensor's shape for input size n and hidden size k.
+
+    \b
+    Examples:
+      lstm-symbolic shapes -n 80 -k 12
+      lstm-symbolic shapes -n n -k k                 # symbolic: W_f is k x n
+      lstm-symbolic shapes -n 20 -k 50 --layout concat
+      lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
+    """
+    from .render import equations_text, shapes_data, shapes_table
+
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch)
+    if as_json:
+        data = shapes_data(cell, steps)
+        if show_equations:
+            data["equations"] = [str(eq) for eq in cell.equations]
+        emit_json(data)
+        return
+    click.echo(shapes_table(cell, steps))
+    if show_equations:
+        click.echo("\nequations:\n" + equations_text(cell))
+
+
+@main.command()
+@click.option("--shape", "given", type=ASSIGNMENT, multiple=True, required=True,
+              help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
+@click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
+@click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True)
+@click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True)
+@click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
+@library_errors
+def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
+    """Infer every shape from a few known ones, or explain why they contradict.
+
+    Exit code 1 when the shapes contradict each other or leave a size undetermined.
+
+    \b
+    Examples:
+      lstm-symbolic solve --shape W_f=50x20
+      lstm-symbolic solve --shape W_f=50x20 --shape h_prev=40x1    # contradiction
+      lstm-symbolic solve --layout concat --shape W_i=50x70
+    """
+    from .cell import solve as solve_shapes
+    from .render import shapes_data, shapes_table
+
+    shapes_given = {}
+    for name, shape in given:
+        if name in shapes_given and shapes_given[name] != shape:
+            raise UsageError(f"{name} is given twice with different shapes")
+        shapes_given[name] = shape
+    cell = solve_shapes(shapes_given, variant, layout, input_size, hidden_size, proj_size)
+    if as_json:
+        emit_json(shapes_data(cell))
+    else:
+        click.echo(shapes_table(cell))
+
+
+@main.command()
+@cell_options
+@click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
+@click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")
+@click.option("--all", "every", is_flag=True, help="Verify every variant x layout (ignores --variant/--layout).")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@library_errors
+def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
+    """Check the lambdify-compiled cell against an independent NumPy LSTM.
+
+    Runs T steps in float64 (tolerance 1e-12) and float32 (1e-5) on random data and
+    prints the largest differences.  Exit code 1 on a mismatch.
+
+    \b
+    Examples:
+      lstm-symbolic verify -n 20 -k 50
+      lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
+      lstm-symbolic verify -n 8 -k 6 --proj 3 --all
+    """
+    from .render import verification_data, verification_text
+    from .verification import verify as run_verify
+
+    if every:
+        combos = [(v, lay) for v in VARIANTS for lay in LAYOUTS]
+    else:
+        combos = [(variant, layout)]
+    for v, _ in combos:
+        needs_proj = (v or ("projection" if proj_size else "standard")) == "projection"
+        if every and needs_proj and proj_size is None:
+            raise UsageError("--all includes the projection variant: give --proj")
+    reports = []
+    for v, lay in combos:
+        p = proj_size if (v == "projection" or (v is None and proj_size is not None)) else None
+        cell = build_cell(input_size, hidden_size, v, lay, p)
+        reports.append(run_verify(cell, batch=batch, steps=steps, seed=seed))
+    if as_json:
+        data = [verification_data(r) for r in reports]
+        emit_json(data if every else data[0])
+    else:
+        click.echo("\n\n".join(verification_text(r) for r in reports))
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,99 @@
+"""Turn results into text and JSON-ready data (the CLI prints what these return)."""
+
+from __future__ import annotations
+
+import sympy
+
+from .textprint import shape_text
+from .variants import describe_tensor
+
+
+def json_dim(value):
+    """An int stays an int; a symbolic size becomes its text (``"k + n"``)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, sympy.Basic) and value.is_Integer:
+        return int(value)
+    return str(value).replace("size:", "")
+
+
+def shapes_data(cell, steps=None):
+    """``{"dims": {...}, "tensors": {name: [rows, cols]}}`` for ``--json``."""
+    dims = {k: json_dim(v) for k, v in cell.dims.items()}
+    tensors = {name: [json_dim(d) for d in shape] for name, shape in cell.shapes().items()}
+    if steps is not None:
+        dims["T"] = json_dim(steps)
+        for name, shape in sequence_shapes(cell, steps).items():
+            tensors[name] = [json_dim(d) for d in shape]
+    return {"dims": dims, "tensors": tensors}
+
+
+def sequence_shapes(cell, steps):
+    shapes = cell.shapes()
+    return {
+        "xs": (steps,) + shapes["x_t"],
+        "hs": (steps,) + shapes["h_t"],
+    }
+
+
+def _roles(cell):
+    defined = [eq.name for eq in cell.program.equations]
+    return [("input", list(cell.program.inputs)), ("parameter", list(cell.parameters)), ("computed", defined)]
+
+
+def shapes_table(cell, steps=None):
+    """An aligned table of every tensor's shape, grouped by role."""
+    dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
+    head = f"LSTM cell: variant {cell.variant.name}, layout {cell.layout.name}; {dims}"
+    rows = []
+    for role, names in _roles(cell):
+        for name in names:
+            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name)))
+    if steps is not None:
+        for name, shape in sequence_shapes(cell, steps).items():
+            what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"
+            rows.append((name, shape_text(shape), "sequence", what))
+    widths = [max(len(r[i]) for r in rows + [("tensor", "shape", "role", "")]) for i in range(3)]
+    lines = [head, ""]
+    lines.append(f"{'tensor':<{widths[0]}}  {'shape':<{widths[1]}}  {'role':<{widths[2]}}  meaning")
+    for r in rows:
+        lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip())
+    count = cell.parameter_count()
+    lines += ["", f"parameters: {json_dim(count)}"]
+    return "\n".join(lines)
+
+
+def equations_text(cell):
+    return "\n".join(str(eq) for eq in cell.equations)
+
+
+def verification_text(report):
+    cell = report.cell
+    lines = [
+        f"verify: compiled {cell.variant.name} cell ({cell.layout.name} layout) against the NumPy reference",
+        f"  n = {cell.input_size}, k = {cell.hidden_size}"
+        + (f", p = {cell.proj_size}" if cell.proj_size is not None else "")
+        + f", B = {report.batch}, T = {report.steps}, seed = {report.seed}",
+        "",
+        f"  {'dtype':<8} {'output':<6} {'max abs error':>14}  {'tolerance':>9}  result",
+    ]
+    for c in report.checks:
+        lines.append(f"  {c.dtype:<8} {c.quantity:<6} {c.error:>14.3e}  {c.tolerance:>9.0e}  {'ok' if c.ok else 'MISMATCH'}")
+    lines += ["", "all checks passed" if report.ok else "verification FAILED"]
+    return "\n".join(lines)
+
+
+def verification_data(report):
+    return {
+        "ok": report.ok,
+        "variant": report.cell.variant.name,
+        "layout": report.cell.layout.name,
+        "dims": {k: json_dim(v) for k, v in report.cell.dims.items()},
+        "batch": report.batch,
+        "steps": report.steps,
+        "seed": report.seed,
+        "checks": [
+            {"dtype": c.dtype, "output": c.quantity, "max_abs_error": c.error, "tolerance": c.tolerance, "ok": c.ok}
+            for c in report.checks
+        ],
+    }

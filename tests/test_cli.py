@@ -1,0 +1,165 @@
+"""The command line, as a user meets it: exit codes, output, errors without tracebacks."""
+
+import json
+
+import pytest
+
+from .conftest import ALL_LAYOUTS, ALL_VARIANTS
+
+
+def table_rows(output):
+    rows = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] == "x":
+            rows[parts[0]] = " ".join(parts[1:4])
+    return rows
+
+
+def test_shapes_seed_course(cli):
+    result = cli("shapes", "-n", 80, "-k", 12)
+    assert result.exit_code == 0
+    rows = table_rows(result.output)
+    assert rows["W_f"] == "12 x 80" and rows["U_f"] == "12 x 12" and rows["b_f"] == "12 x 1"
+    assert "parameters: 4464" in result.output
+
+
+def test_shapes_symbolic(cli):
+    result = cli("shapes", "-n", "n", "-k", "k")
+    assert result.exit_code == 0
+    assert table_rows(result.output)["W_f"] == "k x n"
+
+
+def test_shapes_concat(cli):
+    result = cli("shapes", "--layout", "concat", "-n", 20, "-k", 50, "--json")
+    data = json.loads(result.output)
+    assert data["tensors"]["W_f"] == [50, 70] and data["tensors"]["z_t"] == [70, 1]
+    assert data["dims"] == {"n": 20, "k": 50, "B": 1}
+
+
+def test_shapes_projection(cli):
+    for args in (["--proj", 3], ["--proj", 3, "--variant", "projection"]):
+        data = json.loads(cli("shapes", "-n", 10, "-k", 6, *args, "--json").output)
+        assert data["tensors"]["W_hr"] == [3, 6] and data["tensors"]["U_f"] == [6, 3]
+
+
+def test_shapes_symbolic_json(cli):
+    data = json.loads(cli("shapes", "-n", "n", "-k", "k", "--layout", "augmented", "--json").output)
+    assert data["tensors"]["W_o"] == ["k", "k + n + 1"]
+    assert data["dims"] == {"n": "n", "k": "k", "B": 1}
+
+
+def test_shapes_batch_and_steps(cli):
+    data = json.loads(cli("shapes", "-n", 8, "-k", 4, "--batch", 16, "--steps", 10, "--json").output)
+    assert data["tensors"]["x_t"] == [8, 16] and data["tensors"]["xs"] == [10, 8, 16]
+    assert data["tensors"]["hs"] == [10, 4, 16] and data["dims"]["T"] == 10
+
+
+def test_shapes_equations(cli):
+    result = cli("shapes", "-n", 3, "-k", 2, "--variant", "cifg", "--equations")
+    assert "f_t = 1 - i_t" in result.output
+    assert "c_t = f_t * c_prev + i_t * g_t" in result.output
+
+
+def test_solve(cli):
+    result = cli("solve", "--shape", "W_f=50x20", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["tensors"]["U_i"] == [50, 50] and data["tensors"]["x_t"] == [20, 1]
+    assert data["dims"]["n"] == 20 and data["dims"]["k"] == 50
+
+
+@pytest.mark.parametrize("shapes", [["W_f=50x20", "h_prev=40x1"], ["W_f=50x20", "U_f=50x40"], ["W_f=50x20", "b_f=7x2"]])
+def test_solve_contradiction_exit_1(cli, shapes):
+    args = []
+    for s in shapes:
+        args += ["--shape", s]
+    result = cli("solve", *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    for s in shapes:
+        assert s.split("=")[1].replace("x", " x ") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_solve_under_determined(cli):
+    result = cli("solve", "--shape", "b_f=50x1")
+    assert result.exit_code == 1
+    assert "cannot determine n" in result.stderr
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["shapes", "-n", "0", "-k", "3"], "at least 1"),
+    (["shapes", "-n", "-3", "-k", "3"], "sizes are at least 1"),
+    (["shapes", "-n", "2.5", "-k", "3"], "whole numbers"),
+    (["shapes", "-n", "", "-k", "3"], "empty string"),
+    (["shapes", "-n", "n!", "-k", "3"], "symbol name"),
+    (["shapes", "-n", "3", "-k", "3", "--variant", "gru"], "'gru' is not one of 'standard'"),
+    (["shapes", "-n", "3", "-k", "3", "--layout", "x"], "'x' is not one of 'separate', 'concat', 'augmented'"),
+    (["shapes", "-n", "3", "-k", "3", "--variant", "projection"], "needs a projection size"),
+    (["shapes", "-n", "3", "-k", "3", "--variant", "peephole", "--proj", "2"], "only applies to the projection"),
+    (["solve", "--shape", "W_f=50x"], "is not a shape"),
+    (["solve", "--shape", "x1"], "NAME=ROWSxCOLS"),
+    (["solve", "--shape", "W_f=50x20x3"], "is not a shape"),
+    (["solve", "--shape", "W_f"], "NAME=ROWSxCOLS"),
+    (["solve", "--shape", "W_ff=50x20"], "did you mean W_f?"),
+    (["solve", "--shape", "W_f=50x20", "--shape", "W_f=50x21"], "given twice"),
+    (["verify", "-n", "n", "-k", "3"], "numeric sizes"),
+    (["verify", "-n", "3", "-k", "3", "--steps", "0"], "at least 1"),
+    (["verify", "-n", "3", "-k", "3", "--all"], "give --proj"),
+    (["verify", "-n", "100000", "-k", "100000"], "the limit is 2.0 GiB"),
+])
+def test_bad_input_exit_2(cli, args, fragment):
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "Error:" in result.stderr and fragment in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_huge_sizes(cli):
+    data = json.loads(cli("shapes", "-n", 10**9, "-k", 10**9, "--json").output)
+    assert data["tensors"]["W_f"] == [10**9, 10**9]
+
+
+def test_verify(cli):
+    result = cli("verify", "-n", 20, "-k", 50)
+    assert result.exit_code == 0
+    assert "all checks passed" in result.output
+    assert "float32" in result.output and "float64" in result.output
+
+
+def test_verify_all_json(cli):
+    result = cli("verify", "-n", 5, "-k", 4, "--proj", 2, "--all", "--json", "--steps", 3)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert {(d["variant"], d["layout"]) for d in data} == {(v, lay) for v in ALL_VARIANTS for lay in ALL_LAYOUTS}
+    assert all(d["ok"] for d in data)
+
+
+def test_verify_mismatch_exit_1(cli, monkeypatch):
+    import lstm_symbolic.verification as v
+
+    original = v.reference_forward
+    monkeypatch.setattr(v, "reference_forward", lambda *a: tuple(x + 1e-3 for x in original(*a)))
+    result = cli("verify", "-n", 3, "-k", 2)
+    assert result.exit_code == 1 and "MISMATCH" in result.output
+
+
+@pytest.mark.parametrize("command", ["shapes", "solve", "verify"])
+def test_help_has_an_example(cli, command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0 and "lstm-symbolic " + command in result.output
+
+
+def test_version(cli):
+    assert cli("--version").output.startswith("lstm-symbolic, version ")
+
+
+def test_python_dash_m():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "lstm_symbolic", "shapes", "-n", "4", "-k", "2", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out)["tensors"]["W_f"] == [2, 4]

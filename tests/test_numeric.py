@@ -1,0 +1,138 @@
+"""The lambdify-compiled cell against the independent NumPy reference."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lstm_symbolic import LSTMCell, ResourceError, ShapeError, UsageError, verify
+from lstm_symbolic.reference import reference_forward, reference_step
+
+from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
+
+TOL = {np.float64: 1e-12, np.float32: 1e-5}
+
+
+def random_state(rng, cell, batch, steps, dtype):
+    n, k = cell.input_size, cell.hidden_size
+    h_rows = cell.shapes()["h_prev"][0]
+    xs = rng.standard_normal((steps, n, batch)).astype(dtype)
+    return xs, rng.standard_normal((h_rows, batch)).astype(dtype), rng.standard_normal((k, batch)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("batch", [1, 4])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_forward_matches_reference(variant, layout, seed, batch, dtype):
+    cell = LSTMCell(7, 5, variant, layout, proj_for(variant, 3))
+    num = cell.compile()
+    params = num.init_params(seed, dtype=dtype)
+    rng = np.random.default_rng(seed + 100)
+    xs, h0, c0 = random_state(rng, cell, batch, steps=6, dtype=dtype)
+    hs, h_T, c_T = num.forward(params, xs, h0, c0)
+    ref = reference_forward(variant, layout, params, xs, h0, c0)
+    assert hs.dtype == dtype
+    for got, want in zip((hs, h_T, c_T), ref):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=0, atol=TOL[dtype])
+    # step agrees with the reference too
+    h1, c1 = num.step(params, xs[0], h0, c0)
+    rh, rc = reference_step(variant, layout, params, xs[0], h0, c0)
+    np.testing.assert_allclose(h1, rh, rtol=0, atol=TOL[dtype])
+    np.testing.assert_allclose(c1, rc, rtol=0, atol=TOL[dtype])
+
+
+def test_symbolic_cell_compiles_and_runs(rng):
+    num = LSTMCell("n", "k").compile()
+    params = LSTMCell(4, 3).compile().init_params(0)
+    x, h, c = rng.standard_normal((4, 2)), rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+    got = num.step(params, x, h, c)
+    want = reference_step("standard", "separate", params, x, h, c)
+    np.testing.assert_allclose(got[0], want[0], atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scale", [1e3, 1e6])
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_extreme_inputs_no_warnings_no_nan(variant, scale, dtype, rng):
+    cell = LSTMCell(3, 4, variant, "augmented", proj_for(variant))
+    num = cell.compile()
+    params = {k: (v * scale).astype(dtype) for k, v in num.init_params(0, dtype=dtype).items()}
+    xs, h0, c0 = random_state(rng, cell, 2, 3, dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hs, h_T, c_T = num.forward(params, xs * dtype(scale), h0, c0)
+    assert np.isfinite(hs).all() and np.isfinite(c_T).all()
+
+
+def test_verify_reports_every_combination():
+    for variant in ALL_VARIANTS:
+        for layout in ALL_LAYOUTS:
+            report = verify(LSTMCell(6, 4, variant, layout, proj_for(variant)), batch=2, steps=5, seed=3)
+            assert report.ok, (variant, layout, report.checks)
+            assert {c.dtype for c in report.checks} == {"float64", "float32"}
+
+
+def test_verify_detects_a_wrong_cell(monkeypatch):
+    """A deliberately broken reference must make verify fail (the check can fail)."""
+    import lstm_symbolic.verification as v
+
+    def broken(variant, layout, params, xs, h0, c0):
+        hs, h, c = reference_forward(variant, layout, params, xs, h0, c0)
+        return hs * 1.001, h, c
+
+    monkeypatch.setattr(v, "reference_forward", broken)
+    report = v.verify(LSTMCell(3, 2), batch=1, steps=2)
+    assert not report.ok
+
+
+# -- bad input ------------------------------------------------------------------------------
+@pytest.fixture
+def standard():
+    cell = LSTMCell(4, 3)
+    num = cell.compile()
+    return num, num.init_params(0)
+
+
+def test_wrong_parameter_shape(standard, rng):
+    num, params = standard
+    params["W_f"] = np.zeros((3, 5))
+    with pytest.raises(ShapeError, match=r"W_f has shape \(3, 5\), expected \(3, 4\) \(3 x 4\)"):
+        num.step(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
+
+
+def test_missing_and_extra_parameters(standard):
+    num, params = standard
+    del params["U_o"]
+    params["p_f"] = np.zeros((3, 1))
+    with pytest.raises(ShapeError, match="missing: U_o; not parameters of the standard cell: p_f"):
+        num.step(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
+
+
+def test_wrong_state_shape(standard):
+    num, params = standard
+    with pytest.raises(ShapeError, match=r"h_prev has shape \(4, 1\), expected \(3, 1\)"):
+        num.step(params, np.zeros((4, 1)), np.zeros((4, 1)), np.zeros((3, 1)))
+    with pytest.raises(ShapeError, match="must be a non-empty 3-D array"):
+        num.forward(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
+
+
+def test_nan_input(standard):
+    num, params = standard
+    with pytest.raises(UsageError, match="x contains NaN or inf"):
+        num.step(params, np.full((4, 1), np.nan), np.zeros((3, 1)), np.zeros((3, 1)))
+    params["b_f"] = np.full((3, 1), np.inf)
+    with pytest.raises(UsageError, match="parameter b_f contains NaN or inf"):
+        num.forward(params, np.zeros((2, 4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
+
+
+def test_memory_limit():
+    with pytest.raises(ResourceError, match="the limit is 2.0 GiB"):
+        verify(LSTMCell(10**5, 10**5))
+
+
+def test_init_params_needs_numbers():
+    with pytest.raises(UsageError, match="numeric sizes"):
+        LSTMCell("n", "k").compile().init_params()

@@ -19,7 +19,9 @@ def stable_sigmoid(z):
     >>> float(stable_sigmoid(np.float32(-1000.0)))
     0.0
     """
-    y = np.asarray(np.multiply(z, 0.5))
+    y = np.multiply(z, 0.5)
+    if not isinstance(y, np.ndarray):  # a NumPy scalar
+        return 0.5 * np.tanh(y) + 0.5
     np.tanh(y, out=y)
     y *= 0.5
     y += 0.5

@@ -66,6 +66,7 @@ class LSTMCell:
         self.program = build_program(self.variant.name, self.layout.name)
         self._solution = solve_program(self.program, sizes)
         self.dims = dict(self._solution.dims)
+        self._symbolic = any(not isinstance(v, int) for v in self.dims.values())
 
     # -- queries ------------------------------------------------------------------
     @property
@@ -82,7 +83,7 @@ class LSTMCell:
 
     @property
     def is_symbolic(self):
-        return any(not isinstance(v, int) for v in self.dims.values())
+        return self._symbolic
 
     @property
     def parameters(self):

@@ -22,6 +22,7 @@ from sympy.printing.numpy import NumPyPrinter
 from .activations import ACTIVATIONS
 from .equations import VConcat
 from .errors import ResourceError, ShapeError, UsageError
+from .fusion import hoist_inputs, stack_products
 from .textprint import function_name, is_broadcast
 
 #: Names the generated code may use.
@@ -65,6 +66,10 @@ class CellPrinter(NumPyPrinter):
     def _print_Transpose(self, expr):
         return f"({self._print(expr.arg)}).T"
 
+    def _print_RowBlock(self, expr):
+        parent, start, stop = expr.args
+        return f"{self._print(parent)}[{start}:{stop}]"
+
     def _print_VConcat(self, expr):
         ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))
         parts = []
@@ -77,48 +82,40 @@ class CellPrinter(NumPyPrinter):
         return f"concatenate(({', '.join(parts)},), axis=0)"
 
 
+class Compiled:
+    """A generated function and the names of the arguments it reads, in order."""
+
+    def __init__(self, args, equations, outputs):
+        defined = {eq.lhs.name for eq in equations}
+        used = set()
+        for eq in equations:
+            used |= {s.name for s in eq.rhs.atoms(MatrixSymbol)}
+        used |= {o.name for o in outputs if o.name not in defined}
+        self.args = [a for a in args if a.name in used]
+        self.names = [a.name for a in self.args]
+        replacements = [(eq.lhs, eq.rhs) for eq in equations]
+        self.function = lambdify(self.args, list(outputs), modules=[NAMESPACE], printer=CellPrinter,
+                                 cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
+
+    def source(self):
+        import inspect
+
+        return inspect.getsource(self.function)
+
+
 def _compile(args, equations, outputs):
-    """One Python function computing ``equations`` in order and returning ``outputs``."""
-    replacements = [(eq.lhs, eq.rhs) for eq in equations]
-    return lambdify(args, list(outputs), modules=[NAMESPACE], printer=CellPrinter,
-                    cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
+    return Compiled(args, equations, outputs)
 
 
-def _free(expr):
-    return {s.name for s in expr.atoms(MatrixSymbol)}
+class PreparedParams(dict):
+    """Parameters checked once, with the stacked gate weights the fused code reads.
 
-
-def hoist_inputs(equations, x_name, parameters):
-    """Split each equation's x-only summands (``W_f @ x_t + b_f``) into their own equations.
-
-    Returns ``(hoisted, rest)``: the hoisted equations (computable for all steps at
-    once) and the remaining per-step equations, which read the hoisted tensors.
+    Made by :meth:`NumericCell.prepare`; a snapshot: prepare again after changing a weight.
     """
-    allowed = set(parameters) | {x_name}
-    hoisted, rest = [], []
-
-    def visit(expr, owner):
-        if isinstance(expr, MatAdd):
-            outside = [a for a in expr.args if _free(a) <= allowed and x_name in _free(a)]
-            if outside:
-                fixed = [a for a in expr.args if _free(a) <= allowed and not isinstance(a, OneMatrix)]
-                others = [a for a in expr.args if a not in fixed]
-                sym = MatrixSymbol(f"xin_{owner}", *expr.shape)
-                hoisted.append((sym, MatAdd(*fixed, evaluate=False) if len(fixed) > 1 else fixed[0]))
-                return MatAdd(sym, *others, evaluate=False) if others else sym
-        if isinstance(expr, ElementwiseApplyFunction):
-            return ElementwiseApplyFunction(expr.function, visit(expr.expr, owner))
-        return expr
-
-    from .equations import Equation
-
-    for eq in equations:
-        rest.append(Equation(eq.lhs, visit(eq.rhs, eq.name)))
-    return [Equation(s, e) for s, e in hoisted], rest
 
 
 class NumericCell:
-    """A compiled cell: ``step``, ``forward`` and ``init_params`` over NumPy arrays.
+    """A compiled cell: ``step``, ``forward``, ``prepare`` and ``init_params`` over NumPy arrays.
 
     Arrays follow the column convention: ``x`` is n x B, ``h`` is k x B (p x B with a
     projection), ``xs`` is T x n x B, biases are k x 1.
@@ -128,6 +125,7 @@ class NumericCell:
         self.cell = cell
         symbolic_batch = cell.with_batch("B")
         self._shapes = symbolic_batch.shapes()
+        self._batch_symbol = symbolic_batch.dims["B"]
         equations = symbolic_batch.equations
         syms = {eq.lhs.name: eq.lhs for eq in equations}
         for eq in equations:
@@ -138,40 +136,57 @@ class NumericCell:
         params = [syms[p] for p in self.parameters]
         ins = [syms[i] for i in self.inputs]
         outs = [syms["h_t"], syms["c_t"]]
+        self._expected_cache = {}
+        self._rows = {name: self._shapes[name][0] for name in ("x_t", "h_prev", "c_prev")}
+        # plain step: one statement per equation, reads the parameters as given
         self._step = _compile(ins + params, equations, outs)
-        hoisted, rest = hoist_inputs(equations, "x_t", self.parameters)
-        self._hoisted_names = [eq.name for eq in hoisted]
+        # fused program (numeric sizes only): stacked gate products, x-terms hoisted
+        self.stacks = {}
+        if not cell.is_symbolic:
+            equations, self.stacks = stack_products(equations, self.parameters)
+        stacked = [MatrixSymbol(name, *_stack_shape(eq_list=equations, name=name)) for name in self.stacks]
+        self._fused_args = list(self.parameters) + list(self.stacks)
+        fused_params = params + stacked
+        self._fused_step = _compile(ins + fused_params, equations, outs)
+        hoisted, rest = hoist_inputs(equations, "x_t", self._fused_args)
+        self._hoisted = bool(hoisted)
         if hoisted:
-            self._inputs_all = _compile([syms["x_t"]] + params, hoisted, [eq.lhs for eq in hoisted])
-            self._recurrent = _compile([eq.lhs for eq in hoisted] + ins[1:] + params, rest, outs)
-        self.source = {"step": self._step, "inputs": getattr(self, "_inputs_all", None),
-                       "recurrent": getattr(self, "_recurrent", None)}
+            self._inputs_all = _compile([syms["x_t"]] + fused_params, hoisted, [eq.lhs for eq in hoisted])
+            self._recurrent = _compile([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
 
     # -- shapes and checks --------------------------------------------------------
     def _sizes_from(self, x, h, c):
-        """The sizes implied by the state arrays (for symbolic cells) or the cell's own."""
+        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays."""
+        if not self.cell.is_symbolic:
+            return {**self.cell.dims, "B": x.shape[1]}
         dims = dict(self.cell.dims)
         dims["B"] = x.shape[1]
-        for name, arr, axis, size in (("x_t", x, 0, "n"), ("c_prev", c, 0, "k"), ("h_prev", h, 0, "p")):
+        for arr, size in ((x, "n"), (c, "k"), (h, "p")):
             if size in dims and not isinstance(dims[size], int):
-                dims[size] = arr.shape[axis]
+                dims[size] = arr.shape[0]
         return dims
 
-    def expected_shape(self, name, dims):
-        out = []
-        for d in self._shapes[name]:
-            if isinstance(d, int):
-                out.append(d)
-            else:
-                subs = {s: dims[str(s)] if str(s) in dims else dims.get(_size_key(self.cell, s)) for s in d.free_symbols}
-                out.append(int(d.xreplace(subs)))
-        return tuple(out)
+    def expected_shapes(self, dims):
+        """{tensor: shape} of every input and parameter for the sizes ``dims``."""
+        key = dims["B"] if not self.cell.is_symbolic else tuple(sorted(dims.items()))
+        cached = self._expected_cache.get(key)
+        if cached is None:
+            subs = {self._batch_symbol: dims["B"]}
+            for size, value in self.cell.dims.items():
+                if not isinstance(value, int) and size != "B":
+                    subs[value] = dims[size]
+            cached = {name: tuple(int(d) if isinstance(d, int) else int(d.xreplace(subs)) for d in shape)
+                      for name, shape in self._shapes.items()}
+            if len(self._expected_cache) > 64:
+                self._expected_cache.clear()
+            self._expected_cache[key] = cached
+        return cached
 
-    def _check(self, params, arrays, dims):
+    def _check_params(self, params, expected, dims):
         if not isinstance(params, dict):
             raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
         missing = [p for p in self.parameters if p not in params]
-        extra = [p for p in params if p not in self.parameters]
+        extra = [p for p in params if p not in self.parameters and p not in self.stacks]
         if missing or extra:
             parts = []
             if missing:
@@ -182,67 +197,142 @@ class NumericCell:
                 f"the parameters do not match the {self.cell.variant.name} cell ({'; '.join(parts)})\n"
                 f"  expected: {', '.join(self.parameters)}"
             )
-        for name, arr in list(arrays.items()) + [(p, params[p]) for p in self.parameters]:
-            expected = self.expected_shape(name, dims)
-            shape = getattr(arr, "shape", None)
-            if shape != expected:
-                from .textprint import shape_text
+        for name in self.parameters:
+            if getattr(params[name], "shape", None) != expected[name]:
+                self._shape_error(name, params[name], expected, dims)
 
-                raise ShapeError(
-                    f"{name} has shape {_tuple_text(shape)}, expected {_tuple_text(expected)} "
-                    f"({shape_text(self.cell.shapes()[name]).replace(' x 1', ' x B') if name in self.inputs else shape_text(self.cell.shapes()[name])})\n"
-                    f"  bindings: {_bindings(dims)}"
-                )
+    def _shape_error(self, name, arr, expected, dims):
+        from .textprint import shape_text
 
-    def _as_state(self, name, arr, ndim):
-        arr = np.asarray(arr)
-        if arr.ndim != ndim or arr.size == 0:
-            want = "n x B" if name == "x" else ("T x n x B" if ndim == 3 else "rows x B")
-            raise ShapeError(f"{name} must be a non-empty {ndim}-D array ({want}), got shape {_tuple_text(arr.shape)}")
-        if not np.issubdtype(arr.dtype, np.floating):
-            raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
-        if not np.isfinite(arr).all():
-            raise UsageError(f"{name} contains NaN or inf values")
-        return arr
+        symbolic = shape_text(self.cell.shapes()[name])
+        if name in self.inputs:
+            symbolic = symbolic.rsplit(" x ", 1)[0] + " x B"
+        raise ShapeError(
+            f"{name} has shape {_tuple_text(getattr(arr, 'shape', None))}, expected "
+            f"{_tuple_text(expected[name])} ({symbolic})\n  bindings: {_bindings(dims)}"
+        )
+
+    def _quick_state_check(self, x, h, c):
+        """True when the states certainly fit (numeric cells); False sends them to the
+        thorough check, which explains what is wrong (or finds it was fine after all)."""
+        if self.cell.is_symbolic:
+            return False
+        try:
+            batch = x.shape[1]
+            return (
+                x.ndim == 2 and h.ndim == 2 and c.ndim == 2 and batch > 0
+                and x.shape[0] == self._rows["x_t"] and h.shape == (self._rows["h_prev"], batch)
+                and c.shape == (self._rows["c_prev"], batch)
+                and x.dtype.kind == "f" and h.dtype.kind == "f" and c.dtype.kind == "f"
+                # NaN and inf survive a dot product; an overflow only costs the slow path
+                and math.isfinite(np.vdot(x, x) + np.vdot(h, h) + np.vdot(c, c))
+            )
+        except (AttributeError, IndexError, TypeError):
+            return False
+
+    def _states(self, x, h, c, names=("x", "h_prev", "c_prev"), ndim_x=2):
+        arrays = []
+        for name, arr, ndim in zip(names, (x, h, c), (ndim_x, 2, 2)):
+            arr = np.asarray(arr)
+            if arr.ndim != ndim or arr.size == 0:
+                want = "T x n x B" if ndim == 3 else ("n x B" if name == "x" else "rows x B")
+                raise ShapeError(f"{name} must be a non-empty {ndim}-D array ({want}), got shape {_tuple_text(arr.shape)}")
+            if arr.dtype.kind != "f":
+                raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
+            arrays.append(arr)
+        x, h, c = arrays
+        if not np.isfinite(x.sum() + h.sum() + c.sum()):
+            for name, arr in zip(names, arrays):
+                if not np.isfinite(arr).all():
+                    raise UsageError(f"{name} contains NaN or inf values")
+        x0 = x[0] if ndim_x == 3 else x
+        dims = self._sizes_from(x0, h, c)
+        expected = self.expected_shapes(dims)
+        for name, arr in (("x_t", x0), ("h_prev", h), ("c_prev", c)):
+            if arr.shape != expected[name]:
+                self._shape_error(name, arr, expected, dims)
+        return x, h, c, dims, expected
 
     # -- numeric API --------------------------------------------------------------
+    def prepare(self, params):
+        """Check ``params`` once and add the stacked gate weights the fused code reads."""
+        if isinstance(params, PreparedParams):
+            return params
+        if not self.cell.is_symbolic:
+            dims = dict(self.cell.dims)
+            self._check_params(params, self.expected_shapes(dims), dims)
+        self._check_finite_params(params)
+        prepared = PreparedParams((name, params[name]) for name in self.parameters)
+        for name, members in self.stacks.items():
+            prepared[name] = np.concatenate([params[m] for m in members], axis=0)
+        return prepared
+
+    def _check_finite_params(self, params):
+        # NaN and inf survive a dot product; an overflow only costs the thorough check
+        try:
+            if math.isfinite(sum(float(np.vdot(params[p], params[p])) for p in self.parameters)):
+                return
+        except (TypeError, ValueError):
+            pass
+        for name in self.parameters:
+            arr = np.asarray(params[name])
+            if arr.dtype.kind != "f":
+                raise UsageError(f"parameter {name} must hold floating-point numbers, got dtype {arr.dtype}")
+            if not np.isfinite(arr).all():
+                raise UsageError(f"parameter {name} contains NaN or inf values")
+
     def step(self, params, x, h_prev, c_prev):
-        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev``."""
-        x = self._as_state("x", x, 2)
-        h_prev = self._as_state("h_prev", h_prev, 2)
-        c_prev = self._as_state("c_prev", c_prev, 2)
-        dims = self._sizes_from(x, h_prev, c_prev)
-        self._check(params, {"x_t": x, "h_prev": h_prev, "c_prev": c_prev}, dims)
-        h, c = self._step(x, h_prev, c_prev, *[params[p] for p in self.parameters])
-        return h, c
+        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev``.
+
+        ``params`` is a dict of arrays, or the result of :meth:`prepare` (faster at
+        small sizes: the four gate products become one stacked product).
+        """
+        if not self._quick_state_check(x, h_prev, c_prev):
+            x, h_prev, c_prev, dims, expected = self._states(x, h_prev, c_prev)
+        elif not isinstance(params, PreparedParams):
+            dims = {**self.cell.dims, "B": x.shape[1]}
+            expected = self.expected_shapes(dims)
+        state = {"x_t": x, "h_prev": h_prev, "c_prev": c_prev}
+        run = self._step
+        if isinstance(params, PreparedParams):
+            run = self._fused_step
+        else:
+            self._check_params(params, expected, dims)
+        return tuple(run.function(*[state[a] if a in state else params[a] for a in run.names]))
 
     def forward(self, params, xs, h0, c0):
         """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B."""
-        xs = self._as_state("xs", xs, 3)
-        h0 = self._as_state("h0", h0, 2)
-        c0 = self._as_state("c0", c0, 2)
+        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
         T, n, B = xs.shape
-        dims = self._sizes_from(xs[0], h0, c0)
-        self._check(params, {"x_t": xs[0], "h_prev": h0, "c_prev": c0}, dims)
-        for name in self.parameters:
-            if not np.isfinite(params[name]).all():
-                raise UsageError(f"parameter {name} contains NaN or inf values")
-        values = [params[p] for p in self.parameters]
-        dtype = np.result_type(xs, h0, c0, *values)
+        if not isinstance(params, PreparedParams):
+            if self.cell.is_symbolic:
+                self._check_params(params, expected, dims)
+                self._check_finite_params(params)
+            else:
+                params = self.prepare(params)
+        dtype = np.result_type(xs, h0, c0, *[params[p] for p in self.parameters])
         hs = np.empty((T,) + h0.shape, dtype=dtype)
         h, c = h0, c0
-        if not self._hoisted_names:
+        if not self._hoisted or self.cell.is_symbolic:
+            run = self._step if self.cell.is_symbolic else self._fused_step
+            values = [params[a] for a in run.names[3:]]
+            assert run.names[:3] == ["x_t", "h_prev", "c_prev"]
             for t in range(T):
-                h, c = self._step(xs[t], h, c, *values)
+                h, c = run.function(xs[t], h, c, *values)
                 hs[t] = h
             return hs, h, c
-        # all steps' input terms at once: one product per gate over T*B columns
+        # all steps' input terms at once: one product over T*B columns
         x_all = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
-        pre = self._inputs_all(x_all, *values)
+        inputs = self._inputs_all
+        pre = inputs.function(x_all, *[params[a] for a in inputs.names[1:]])
         per_step = [p.reshape(p.shape[0], T, B).transpose(1, 0, 2) for p in pre]
         recurrent = self._recurrent
+        hoisted = len(per_step)
+        assert recurrent.names[hoisted:hoisted + 2] == ["h_prev", "c_prev"]
+        values = [params[a] for a in recurrent.names[hoisted + 2:]]
+        function = recurrent.function
         for t, xin in enumerate(zip(*per_step)):
-            h, c = recurrent(*xin, h, c, *values)
+            h, c = function(*xin, h, c, *values)
             hs[t] = h
         return hs, h, c
 
@@ -257,6 +347,14 @@ class NumericCell:
             name: rng.uniform(-bound, bound, size=self.cell.shapes()[name]).astype(dtype)
             for name in self.parameters
         }
+
+
+def _stack_shape(eq_list, name):
+    for eq in eq_list:
+        for s in eq.rhs.atoms(MatrixSymbol):
+            if s.name == name:
+                return s.shape
+    raise KeyError(name)
 
 
 def _size_key(cell, symbol):

@@ -42,6 +42,17 @@ def test_forward_matches_reference(variant, layout, seed, batch, dtype):
     rh, rc = reference_step(variant, layout, params, xs[0], h0, c0)
     np.testing.assert_allclose(h1, rh, rtol=0, atol=TOL[dtype])
     np.testing.assert_allclose(c1, rc, rtol=0, atol=TOL[dtype])
+    # the fused (stacked-gate) step reads prepared parameters and agrees as well
+    h2, c2 = num.step(num.prepare(params), xs[0], h0, c0)
+    np.testing.assert_allclose(h2, rh, rtol=0, atol=TOL[dtype])
+    np.testing.assert_allclose(c2, rc, rtol=0, atol=TOL[dtype])
+
+
+def test_fusion_stacks_all_gates():
+    num = LSTMCell(5, 3).compile()
+    assert list(num.stacks.values()) == [["W_f", "W_i", "W_g", "W_o"], ["U_f", "U_i", "U_g", "U_o"],
+                                         ["b_f", "b_i", "b_g", "b_o"]]
+    assert list(LSTMCell(5, 3, "cifg", "augmented").compile().stacks.values()) == [["W_i", "W_g", "W_o"]]
 
 
 def test_symbolic_cell_compiles_and_runs(rng):

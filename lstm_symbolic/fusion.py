@@ -1,0 +1,123 @@
+"""Compiler passes over a cell's equations for faster NumPy code.
+
+``stack_products``: gates whose pre-activations have the same structure
+(``W_g @ x_t + U_g @ h_prev + b_g`` for every gate g) are computed as one stacked
+product ``Z = [W_f; W_i; ...] @ x_t + [U_f; ...] @ h_prev + [b_f; ...]`` and each
+gate reads its block of rows, the way PyTorch and cuDNN store LSTM weights.
+
+``hoist_inputs``: the summands that depend only on ``x_t`` and parameters are moved
+into their own equations, so a whole sequence computes them with one product.
+"""
+
+from __future__ import annotations
+
+from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from .equations import Equation, broadcast
+from .textprint import is_broadcast
+
+
+def _signature(term, parameters):
+    """('product', right operand) or ('bias',) for a stackable term; None otherwise."""
+    if is_broadcast(term) and isinstance(term.args[0], MatrixSymbol) and term.args[0].name in parameters:
+        return ("bias",)
+    if isinstance(term, MatMul) and len(term.args) == 2 and isinstance(term.args[0], MatrixSymbol) \
+            and term.args[0].name in parameters and term.args[1].is_Matrix:
+        return ("product", term.args[1])
+    return None
+
+
+def stack_products(equations, parameters):
+    """Return ``(equations, stacks)``: the rewritten equations and {stacked name: [parameters]}.
+
+    Requires numeric row counts (slices are printed as numbers).
+    """
+    parameters = set(parameters)
+    found = []  # (index, equation, stackable terms, other terms, signature)
+    for idx, eq in enumerate(equations):
+        rhs = eq.rhs
+        if isinstance(rhs, ElementwiseApplyFunction) and isinstance(rhs.expr, MatAdd):
+            terms = rhs.expr.args
+            sigs = [_signature(t, parameters) for t in terms]
+            stackable = [t for t, s in zip(terms, sigs) if s is not None]
+            others = [t for t, s in zip(terms, sigs) if s is None]
+            signature = tuple(s for s in sigs if s is not None)
+            if any(s[0] == "product" for s in signature):
+                found.append((idx, eq, stackable, others, signature))
+    groups = {}
+    for item in found:
+        groups.setdefault(item[4], []).append(item)
+    stacks, replace, insert_at = {}, {}, {}
+    for number, (signature, members) in enumerate(sorted(groups.items(), key=lambda kv: kv[1][0][0])):
+        if len(members) < 2:
+            continue
+        rows = [m[1].lhs.shape[0] for m in members]
+        total, cols = sum(rows), members[0][1].lhs.shape[1]
+        z = MatrixSymbol(f"stacked_{number}", total, cols)
+        terms = []
+        for position, sig in enumerate(signature):
+            names = [(m[2][position].args[0]).name for m in members]
+            first = members[0][2][position].args[0]
+            s = MatrixSymbol(f"S{number}_{position}", total, first.shape[1])
+            stacks[s.name] = names
+            terms.append(broadcast(s) if sig == ("bias",) else MatMul(s, sig[1], evaluate=False))
+        insert_at.setdefault(members[0][0], []).append(Equation(z, MatAdd(*terms, evaluate=False)))
+        start = 0
+        for (idx, eq, _, others, _), r in zip(members, rows):
+            block = RowBlock(z, start, start + r)
+            start += r
+            arg = MatAdd(block, *others, evaluate=False) if others else block
+            replace[idx] = Equation(eq.lhs, ElementwiseApplyFunction(eq.rhs.function, arg))
+    out = []
+    for idx, eq in enumerate(equations):
+        out.extend(insert_at.get(idx, []))
+        out.append(replace.get(idx, eq))
+    return out, stacks
+
+
+def _free(expr):
+    return {s.name for s in expr.atoms(MatrixSymbol)}
+
+
+def hoist_inputs(equations, x_name, parameters):
+    """Split each equation's x-only summands (``W_f @ x_t + b_f``) into their own equations.
+
+    Returns ``(hoisted, rest)``: the hoisted equations (computable for all steps at
+    once) and the remaining per-step equations, which read the hoisted tensors.
+    """
+    allowed = set(parameters) | {x_name}
+    hoisted, rest = [], []
+
+    def visit(expr, owner):
+        if isinstance(expr, MatAdd):
+            if any(_free(a) <= allowed and x_name in _free(a) for a in expr.args):
+                fixed = [a for a in expr.args if _free(a) <= allowed and not isinstance(a, OneMatrix)]
+                others = [a for a in expr.args if a not in fixed]
+                sym = MatrixSymbol(f"xin_{owner}", *expr.shape)
+                hoisted.append(Equation(sym, MatAdd(*fixed, evaluate=False) if len(fixed) > 1 else fixed[0]))
+                return MatAdd(sym, *others, evaluate=False) if others else sym
+        if isinstance(expr, ElementwiseApplyFunction):
+            return ElementwiseApplyFunction(expr.function, visit(expr.expr, owner))
+        return expr
+
+    for eq in equations:
+        rest.append(Equation(eq.lhs, visit(eq.rhs, eq.name)))
+    return hoisted, rest
+
+
+from sympy import Integer, MatrixExpr  # noqa: E402
+
+
+class RowBlock(MatrixExpr):
+    """Rows ``start:stop`` of a matrix (all columns)."""
+
+    def __new__(cls, parent, start, stop):
+        return MatrixExpr.__new__(cls, parent, Integer(start), Integer(stop))
+
+    @property
+    def shape(self):
+        return (self.args[2] - self.args[1], self.args[0].shape[1])
+
+    def _entry(self, i, j, **kwargs):
+        return self.args[0]._entry(i + self.args[1], j, **kwargs)

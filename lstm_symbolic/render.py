@@ -17,6 +17,13 @@ def json_dim(value):
     return str(value).replace("size:", "")
 
 
+def count_text(count):
+    """``4464``, or a factored formula such as ``4*k*(k + n + 1)``."""
+    if isinstance(count, int):
+        return str(count)
+    return str(sympy.factor(count)).replace("**", "^")
+
+
 def shapes_data(cell, steps=None):
     """``{"dims": {...}, "tensors": {name: [rows, cols]}}`` for ``--json``."""
     dims = {k: json_dim(v) for k, v in cell.dims.items()}
@@ -58,8 +65,7 @@ def shapes_table(cell, steps=None):
     lines.append(f"{'tensor':<{widths[0]}}  {'shape':<{widths[1]}}  {'role':<{widths[2]}}  meaning")
     for r in rows:
         lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip())
-    count = cell.parameter_count()
-    lines += ["", f"parameters: {json_dim(count)}"]
+    lines += ["", f"parameters: {count_text(cell.parameter_count())}"]
     return "\n".join(lines)
 
 

@@ -217,16 +217,26 @@ class DimensionSolver:
             if value is not None and name in self.program.sizes:
                 self._bind(SIZE_SYMBOLS[name], value, Provenance("size", name, (value,)))
         symbols = self.program.symbols()
+        batch = SIZE_SYMBOLS["B"]
+        if default_batch and self._get(batch) is None and not self._touches(batch, symbols):
+            self._bind(batch, 1, Provenance("default", "B"))
         for name, shape in self._given.items():
             for axis, value in enumerate(shape):
                 node = self._node(symbols[name].shape[axis])
                 self._bind(node, value, Provenance("given", name, tuple(shape)))
         self._propagate_sums()
-        batch = SIZE_SYMBOLS["B"]
         if default_batch and self._get(batch) is None:
             self._bind(batch, 1, Provenance("default", "B"))
             self._propagate_sums()
         return self._solution(symbols)
+
+    def _touches(self, size_node, symbols):
+        """Does any given tensor have a dimension tied to ``size_node``?"""
+        root = self.find(size_node)
+        return any(
+            isinstance(d, sympy.Symbol) and self.find(d) == root
+            for name in self._given for d in symbols[name].shape
+        )
 
     def _get(self, node):
         entry = self._value.get(self.find(node))

@@ -19,7 +19,7 @@ def test_product_with_wrong_inner_size():
     assert message(err) == textwrap.dedent("""\
         cannot multiply W_f @ x_t in the equation for f_t
           W_f : 12 x 81
-          x_t : 80 x B
+          x_t : 80 x 1
           expected W_f to have 80 columns (the rows of x_t), got 81
           bindings: n = 80, k = 12""")
 
@@ -47,8 +47,8 @@ def test_bias_with_wrong_rows():
         solve({"W_f": (50, 20), "b_f": (7, 2)})
     assert message(err) == textwrap.dedent("""\
         cannot add W_f @ x_t + U_f @ h_prev + b_f in the equation for f_t
-          W_f @ x_t    : 50 x B
-          U_f @ h_prev : 50 x B
+          W_f @ x_t    : 50 x 1
+          U_f @ h_prev : 50 x 1
           b_f          : 7 x 2
           expected the rows of b_f to be 50 (the rows of W_f), got 7
           the 50 comes from W_f : 50 x 20 (given)

@@ -37,11 +37,6 @@ class Equation:
 
         return f"{self.lhs.name} = {text(self.rhs)}"
 
-    def _repr_latex_(self):
-        from .latex import equation_latex
-
-        return f"$\\displaystyle {equation_latex(self)}$"
-
 
 @dataclass(frozen=True)
 class Program:

@@ -68,6 +68,21 @@ def sympy_function(name):
     return sigmoid
 
 
+def derivative_from_output(name, y):
+    """The activation's derivative written with its output ``y`` (a matrix expression).
+
+    sigmoid: ``y * (1 - y)``; tanh: ``1 - y^2``.
+    """
+    from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, OneMatrix
+
+    one = OneMatrix(*y.shape)
+    if name == "sigmoid":
+        return HadamardProduct(y, MatAdd(one, MatMul(-1, y, evaluate=False), evaluate=False), evaluate=False)
+    if name == "tanh":
+        return MatAdd(one, MatMul(-1, HadamardPower(y, 2), evaluate=False), evaluate=False)
+    raise KeyError(f"no derivative rule for {name!r}")
+
+
 def activation_of(func):
     """The :class:`Activation` for a SymPy function class (``sympy.tanh`` -> tanh)."""
     name = getattr(func, "__name__", str(func))

@@ -115,6 +115,18 @@ class LSTMCell:
     def describe(self, name):
         return describe_tensor(name)
 
+    def backward(self):
+        """The backward (vector-Jacobian) equations of one step, shape-checked."""
+        from .derivatives import Derivation
+
+        return Derivation(self)
+
+    def jacobians(self):
+        """Gradient-flow Jacobians (d c_t / d c_prev, d h_t / d h_prev, ...) with explanations."""
+        from .jacobians import gradient_flow
+
+        return gradient_flow(self)
+
     def compile(self):
         """A NumPy cell (``step``, ``forward``, ``init_params``) compiled with ``lambdify``."""
         from .numeric import compile_cell

@@ -48,6 +48,7 @@ class Program:
     sizes: tuple  # size names this program uses, e.g. ("n", "k", "B")
     size_sources: dict  # size -> (tensor, axis)
     recurrence: tuple  # ((new, previous), ...)
+    same_shape: tuple = ()  # ((a, b), ...): further tensors that must have equal shapes
 
     @property
     def tensors(self):
@@ -94,6 +95,53 @@ class VConcat(MatrixExpr):
 
     def _eval_transpose(self):
         return None
+
+
+class RowBlock(MatrixExpr):
+    """Rows ``start:stop`` of a matrix (all columns): ``dz_t[0:k]``."""
+
+    def __new__(cls, parent, start, stop):
+        return MatrixExpr.__new__(cls, parent, sympy.sympify(start), sympy.sympify(stop))
+
+    @property
+    def parent(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return (self.args[2] - self.args[1], self.args[0].shape[1])
+
+    def _entry(self, i, j, **kwargs):
+        return self.args[0]._entry(i + self.args[1], j, **kwargs)
+
+
+class ColumnSum(MatrixExpr):
+    """``X @ 1``: the sum of a matrix's columns (a bias gradient sums over the batch)."""
+
+    def __new__(cls, arg):
+        return MatrixExpr.__new__(cls, arg)
+
+    @property
+    def shape(self):
+        return (self.args[0].shape[0], sympy.Integer(1))
+
+    def _entry(self, i, j, **kwargs):
+        arg = self.args[0]
+        return sympy.Add(*(arg._entry(i, c, **kwargs) for c in range(int(arg.shape[1]))))
+
+
+class Diag(MatrixExpr):
+    """``diag(v)``: the square matrix with the column vector ``v`` on its diagonal."""
+
+    def __new__(cls, vector):
+        return MatrixExpr.__new__(cls, vector)
+
+    @property
+    def shape(self):
+        return (self.args[0].shape[0], self.args[0].shape[0])
+
+    def _entry(self, i, j, **kwargs):
+        return sympy.KroneckerDelta(i, j) * self.args[0]._entry(i, 0, **kwargs)
 
 
 def placeholder(name):

@@ -106,18 +106,4 @@ def hoist_inputs(equations, x_name, parameters):
     return hoisted, rest
 
 
-from sympy import Integer, MatrixExpr  # noqa: E402
-
-
-class RowBlock(MatrixExpr):
-    """Rows ``start:stop`` of a matrix (all columns)."""
-
-    def __new__(cls, parent, start, stop):
-        return MatrixExpr.__new__(cls, parent, Integer(start), Integer(stop))
-
-    @property
-    def shape(self):
-        return (self.args[2] - self.args[1], self.args[0].shape[1])
-
-    def _entry(self, i, j, **kwargs):
-        return self.args[0]._entry(i + self.args[1], j, **kwargs)
+from .equations import RowBlock  # noqa: E402,F401 - re-exported for the printer

@@ -70,6 +70,16 @@ class CellPrinter(NumPyPrinter):
         parent, start, stop = expr.args
         return f"{self._print(parent)}[{start}:{stop}]"
 
+    def _print_ColumnSum(self, expr):
+        return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"
+
+    def _print_Transpose(self, expr):
+        return f"({self._print(expr.arg)}).T" if not isinstance(expr.arg, MatrixSymbol) else f"{expr.arg.name}.T"
+
+    def _print_HadamardPower(self, expr):
+        base = expr.base.name if isinstance(expr.base, MatrixSymbol) else f"({self._print(expr.base)})"
+        return f"{base}**{self._print(expr.exp)}"
+
     def _print_VConcat(self, expr):
         ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))
         parts = []
@@ -137,6 +147,7 @@ class NumericCell:
         ins = [syms[i] for i in self.inputs]
         outs = [syms["h_t"], syms["c_t"]]
         self._expected_cache = {}
+        self._backward = None
         self._rows = {name: self._shapes[name][0] for name in ("x_t", "h_prev", "c_prev")}
         # plain step: one statement per equation, reads the parameters as given
         self._step = _compile(ins + params, equations, outs)
@@ -335,6 +346,25 @@ class NumericCell:
             h, c = function(*xin, h, c, *values)
             hs[t] = h
         return hs, h, c
+
+    def backward(self, params, xs, h0, c0, dhs):
+        """Gradients of a loss through T steps (BPTT).
+
+        ``dhs`` (T x rows(h) x B) is the upstream gradient dL/dh_t of every output.
+        Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}``.
+        """
+        from .bptt import CompiledBackward, check_upstream
+
+        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
+        if not isinstance(params, dict):
+            raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
+        self._check_params(params, expected, dims)
+        self._check_finite_params(params)
+        dhs = check_upstream(self, dhs, xs.shape[0], h0.shape[0], xs.shape[2])
+        if self._backward is None:
+            self._backward = CompiledBackward(self)
+        plain = {p: params[p] for p in self.parameters}
+        return self._backward.run(plain, xs, h0, c0, dhs)
 
     def init_params(self, seed=0, dtype=np.float64):
         """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""

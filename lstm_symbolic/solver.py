@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from itertools import count
 
 import sympy
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy import HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .equations import SIZE_SYMBOLS, VConcat
+from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
 from .errors import ShapeError, UnderdeterminedError
 from .sizes import SIZE_MEANINGS
 from .textprint import dim_text, is_broadcast, text
@@ -49,6 +49,9 @@ class Origin:
             return f"recurrence: {new} becomes the next step's {prev}"
         if self.kind == "size":
             return "definition of the size"
+        if self.kind == "gradient":
+            new, old = self.operands
+            return f"{new} has the shape of {old}"
         if self.kind == "sum":
             return f"{text(self.node)}{where}"
         return f"{_short(self.node)}{where}"
@@ -134,6 +137,9 @@ class DimensionSolver:
 
     _pending_literals: list
 
+    def _literal(self, value):
+        return self._node(sympy.Integer(value))
+
     def find(self, node):
         parent = self._parent
         root = node
@@ -165,6 +171,10 @@ class DimensionSolver:
                 origin = Origin("recurrence", None, None, (new, prev))
                 for axis in (0, 1):
                     self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[prev].shape[axis]), origin)
+        for new, old in getattr(self.program, "same_shape", ()):
+            origin = Origin("gradient", None, None, (new, old))
+            for axis in (0, 1):
+                self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[old].shape[axis]), origin)
         for size, (tensor, axis) in self.program.size_sources.items():
             if tensor in symbols:
                 self._equal(SIZE_SYMBOLS[size], self._node(symbols[tensor].shape[axis]), Origin("size", None, None, (size,)))
@@ -195,6 +205,18 @@ class DimensionSolver:
         if isinstance(e, Transpose):
             rows, cols = self._shape(e.arg, eq)
             return cols, rows
+        if isinstance(e, RowBlock):
+            rows = self._node(sympy.expand(e.args[2] - e.args[1]), Origin("sum", eq, e))
+            return rows, self._shape(e.parent, eq)[1]
+        if isinstance(e, ColumnSum):
+            return self._shape(e.args[0], eq)[0], self._literal(1)
+        if isinstance(e, Diag):
+            rows, cols = self._shape(e.args[0], eq)
+            self._equal(cols, self._literal(1), Origin("matmul", eq, e, (e.args[0], e.args[0])))
+            return rows, rows
+        if isinstance(e, Identity):
+            node = self._node(e.shape[0], Origin("sum", eq, e))
+            return node, node
         if isinstance(e, VConcat):
             shapes = [self._shape(b, eq) for b in e.blocks]
             for block, s in zip(e.blocks[1:], shapes[1:]):

@@ -14,6 +14,7 @@ from sympy import (
     MatMul,
     MatrixSymbol,
     OneMatrix,
+    Identity,
     Transpose,
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -87,6 +88,15 @@ def _text(e):
         return f"{function_name(e)}({_text(e.expr)[0]})", _PREC["atom"]
     if isinstance(e, Transpose):
         return f"{_wrap(_text(e.arg), 9)}^T", _PREC["atom"]
+    if type(e).__name__ == "RowBlock":
+        parent, start, stop = e.args
+        return f"{_wrap(_text(parent), 9)}[{dim_text(start)}:{dim_text(stop)}]", _PREC["atom"]
+    if type(e).__name__ == "ColumnSum":
+        return f"{_wrap(_text(e.args[0]), _PREC['mul'] + 1)} @ 1", _PREC["mul"]
+    if type(e).__name__ == "Diag":
+        return f"diag({_text(e.args[0])[0]})", _PREC["atom"]
+    if isinstance(e, Identity):
+        return "I", _PREC["atom"]
     if type(e).__name__ == "VConcat":
         return "[" + "; ".join(_text(b)[0] for b in e.blocks) + "]", _PREC["atom"]
     if isinstance(e, sympy.Basic) and not e.is_Matrix:

@@ -1,0 +1,170 @@
+"""Backpropagation through time with the compiled backward equations.
+
+The symbolic program is never unrolled over time (for T = 8 that tree has ten
+million nodes).  Instead:
+
+1. the forward pass records, per step, the tensors the backward equations read
+   (gates, states, the concatenated input ...) into arrays laid out rows x T x B;
+2. the per-step backward equations (everything that leads to ``dh_prev`` and
+   ``dc_prev``) are compiled once and run in a loop from t = T-1 down to 0, recording
+   the per-step deltas (``da_f``, ...);
+3. the parameter gradients and ``dx_t`` are sums over time of per-step products
+   (``dW_f = sum_t da_f x_t^T``), so their equations are evaluated *once* on the
+   time-stacked columns: ``dW_f = [da_f(1) ... da_f(T)] @ [x(1) ... x(T)]^T``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sympy import MatrixSymbol
+
+from .derivatives import Derivation
+from .errors import ShapeError, UsageError
+
+
+def _free(eq):
+    return {s.name for s in eq.rhs.atoms(MatrixSymbol)}
+
+
+class CompiledBackward:
+    """The compiled pieces of BPTT for one cell (batch size left symbolic)."""
+
+    def __init__(self, numeric):
+        from .fusion import hoist_inputs
+        from .numeric import _compile
+
+        cell = numeric.cell
+        self.numeric = numeric
+        derivation = Derivation(cell.with_batch("B"))
+        self.derivation = derivation
+        forward, backward = derivation.forward, derivation.equations
+        params = set(cell.parameters)
+        sym = {}
+        for eq in list(forward) + list(backward):
+            sym[eq.lhs.name] = eq.lhs
+            for s in eq.rhs.atoms(MatrixSymbol):
+                sym.setdefault(s.name, s)
+        forward_defined = {eq.name for eq in forward} | set(cell.program.inputs)
+
+        # 3. equations evaluated once over all steps: parameter gradients and dx_t
+        stacked_names = {derivation.gradients[p] for p in cell.parameters} | {derivation.gradients["x_t"]}
+        stacked = [eq for eq in backward if eq.name in stacked_names]
+        per_step = [eq for eq in backward if eq.name not in stacked_names]
+        step_defined = {eq.name for eq in per_step} | set(derivation.upstream.values())
+        stacked_reads = set().union(*(_free(eq) for eq in stacked)) - params
+        self.recorded_deltas = sorted(stacked_reads & step_defined)
+        step_reads = set().union(*(_free(eq) for eq in per_step)) - params - step_defined
+        self.recorded_forward = sorted((stacked_reads | step_reads) & forward_defined)
+
+        # 1. a forward step that also returns what the backward pass reads
+        plain = cell.with_batch("B").equations
+        available = {eq.name for eq in plain} | set(cell.program.inputs)
+        extra = [eq for eq in forward if eq.name in self.recorded_forward and eq.name not in available]
+        self._record_names = [n for n in self.recorded_forward if n not in cell.program.inputs]
+        outs = [sym["h_t"], sym["c_t"]] + [sym[n] for n in self._record_names]
+        hoisted, rest = hoist_inputs(list(plain) + extra, "x_t", cell.parameters)
+        param_syms = [sym[p] for p in cell.parameters]
+        self._inputs = _compile([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
+        ins = [sym[n] for n in ("x_t", "h_prev", "c_prev")]
+        self._forward_step = _compile([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
+        self._hoisted = len(hoisted)
+
+        # 2. the per-step backward
+        up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
+        self._step_in = [n for n in self.recorded_forward] + [up_h, up_c]
+        self._step_out = [derivation.gradients["h_prev"], derivation.gradients["c_prev"]] + self.recorded_deltas
+        self._backward_step = _compile([sym[n] for n in self._step_in] + param_syms, per_step,
+                                       [sym[n] for n in self._step_out])
+        reads = sorted(stacked_reads)
+        self._grads = _compile([sym[n] for n in reads] + param_syms, stacked, [eq.lhs for eq in stacked])
+        self._grad_names = [eq.name for eq in stacked]
+        self._tensor_of = {g: t for t, g in derivation.gradients.items()}
+
+    def run(self, params, xs, h0, c0, dhs):
+        T, n, B = xs.shape
+        values = dict(params)
+        # -- forward, recording ------------------------------------------------------
+        store = {}
+        shapes = self.numeric.expected_shapes({**self.numeric._sizes_from(xs[0], h0, c0)})
+        dtype = np.result_type(xs, h0, c0, dhs, *[params[p] for p in self.numeric.parameters])
+        for name in self.recorded_forward:
+            rows = self.derivation.shapes()[name][0]
+            rows = rows if isinstance(rows, int) else int(rows.xreplace(self._size_subs(shapes)))
+            store[name] = np.empty((rows, T, B), dtype=dtype)
+        x_cols = np.ascontiguousarray(xs.transpose(1, 0, 2))  # n x T x B
+        if "x_t" in store:
+            store["x_t"] = x_cols
+        h, c = h0, c0
+        if self._inputs is not None:
+            pre = self._inputs.function(x_cols.reshape(n, T * B), *[values[a] for a in self._inputs.names[1:]])
+            pre = [p.reshape(p.shape[0], T, B) for p in pre]
+        else:
+            pre = []
+        fstep = self._forward_step
+        for t in range(T):
+            local = {"x_t": xs[t], "h_prev": h, "c_prev": c}
+            for i, p in enumerate(pre):
+                local[fstep.names[i]] = p[:, t, :]
+            if "h_prev" in store:
+                store["h_prev"][:, t, :] = h
+            if "c_prev" in store:
+                store["c_prev"][:, t, :] = c
+            out = fstep.function(*[local[a] if a in local else values[a] for a in fstep.names])
+            h, c = out[0], out[1]
+            for name, arr in zip(self._record_names, out[2:]):
+                store[name][:, t, :] = arr
+        # -- backward, step by step ----------------------------------------------------
+        deltas = {}
+        bstep = self._backward_step
+        dh_carry = np.zeros_like(h0, dtype=dtype)
+        dc = np.zeros_like(c0, dtype=dtype)
+        up_h, up_c = self._step_in[-2], self._step_in[-1]
+        for t in range(T - 1, -1, -1):
+            local = {name: store[name][:, t, :] for name in self.recorded_forward}
+            local[up_h] = dhs[t] + dh_carry
+            local[up_c] = dc
+            out = bstep.function(*[local[a] if a in local else values[a] for a in bstep.names])
+            dh_carry, dc = out[0], out[1]
+            for name, arr in zip(self._step_out[2:], out[2:]):
+                if name == up_h:
+                    arr = local[up_h]
+                if name not in deltas:
+                    deltas[name] = np.empty((arr.shape[0], T, B), dtype=dtype)
+                deltas[name][:, t, :] = arr
+        # -- parameter gradients and dx: one product over all steps --------------------
+        columns = {name: arr.reshape(arr.shape[0], T * B) for name, arr in {**store, **deltas}.items()}
+        grads_fn = self._grads
+        out = grads_fn.function(*[columns[a] if a in columns else values[a] for a in grads_fn.names])
+        grads = {}
+        for name, arr in zip(self._grad_names, out):
+            tensor = self._tensor_of[name]
+            if tensor == "x_t":
+                grads["xs"] = arr.reshape(n, T, B).transpose(1, 0, 2).copy()
+            else:
+                grads[tensor] = arr
+        grads["h0"], grads["c0"] = dh_carry, dc
+        return grads
+
+    def _size_subs(self, shapes):
+        cell = self.numeric.cell
+        subs = {}
+        for size, value in cell.dims.items():
+            if not isinstance(value, int):
+                key = {"n": "x_t", "k": "c_prev", "p": "h_prev"}.get(size)
+                if key:
+                    subs[value] = shapes[key][0]
+        return subs
+
+
+def check_upstream(numeric, dhs, T, rows, B):
+    dhs = np.asarray(dhs)
+    if dhs.shape != (T, rows, B):
+        raise ShapeError(
+            f"dhs (the upstream gradients dL/dh_t) has shape {tuple(dhs.shape)}, expected {(T, rows, B)} "
+            f"(T x rows(h_t) x B)"
+        )
+    if dhs.dtype.kind != "f":
+        raise UsageError(f"dhs must hold floating-point numbers, got dtype {dhs.dtype}")
+    if not np.isfinite(dhs).all():
+        raise UsageError("dhs contains NaN or inf values")
+    return dhs

@@ -27,7 +27,7 @@ from .textprint import function_name, is_broadcast
 
 #: Names the generated code may use.
 NAMESPACE = {a.numpy_name: a.numpy_func for a in ACTIVATIONS.values()}
-NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones})
+NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones, "diagflat": np.diagflat, "eye": np.eye})
 
 #: Refuse numeric work whose arrays would need more than this many bytes.
 MEMORY_LIMIT = 2 * 1024**3
@@ -57,18 +57,22 @@ class CellPrinter(NumPyPrinter):
     def _print_HadamardProduct(self, expr):
         return " * ".join(a.name if isinstance(a, MatrixSymbol) else f"({self._print(a)})" for a in expr.args)
 
-    def _print_HadamardPower(self, expr):
-        return f"({self._print(expr.base)})**({self._print(expr.exp)})"
-
     def _print_ElementwiseApplyFunction(self, expr):
         return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
 
-    def _print_Transpose(self, expr):
-        return f"({self._print(expr.arg)}).T"
-
     def _print_RowBlock(self, expr):
         parent, start, stop = expr.args
-        return f"{self._print(parent)}[{start}:{stop}]"
+        return f"({self._print(parent)})[{self._print(start)}:{self._print(stop)}]"
+
+    def _print_Diag(self, expr):
+        return f"diagflat({self._print(expr.args[0])})"
+
+    def _print_Identity(self, expr):
+        return f"eye({self._print(expr.shape[0])})"
+
+    def _print_ColumnBlock(self, expr):
+        parent, start, stop = expr.args
+        return f"({self._print(parent)})[:, {self._print(start)}:{self._print(stop)}]"
 
     def _print_ColumnSum(self, expr):
         return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"

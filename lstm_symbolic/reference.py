@@ -72,3 +72,96 @@ def reference_forward(variant, layout, params, xs, h0, c0):
         h, c = reference_step(variant, layout, params, x, h, c)
         hs.append(h)
     return np.stack(hs), h, c
+
+
+def reference_backward(variant, layout, params, xs, h0, c0, dhs):
+    """BPTT written by hand: gradients of sum_t <dhs[t], h_t> w.r.t. everything.
+
+    Returns ``{parameter: gradient, "xs": ..., "h0": ..., "c0": ...}``.
+    """
+    gates = GATES_OF[variant]
+    T = xs.shape[0]
+    cache = []
+    h, c = h0, c0
+    for x in xs:  # forward, keeping what the backward pass needs
+        step = {"x": x, "h_prev": h, "c_prev": c}
+        pre = {g: _preactivation(g, layout, params, x, h) for g in gates}
+        if variant == "peephole":
+            pre["f"] = pre["f"] + params["p_f"] * c
+            pre["i"] = pre["i"] + params["p_i"] * c
+        step["i"], step["g"] = sigmoid(pre["i"]), np.tanh(pre["g"])
+        if variant == "vanilla":
+            step["f"] = None
+            c = c + step["i"] * step["g"]
+        else:
+            step["f"] = 1.0 - step["i"] if variant == "cifg" else sigmoid(pre["f"])
+            c = step["f"] * step["c_prev"] + step["i"] * step["g"]
+        if variant == "peephole":
+            pre["o"] = pre["o"] + params["p_o"] * c
+        step["o"], step["c"] = sigmoid(pre["o"]), c
+        step["squashed"] = c if variant == "no-output-tanh" else np.tanh(c)
+        step["m"] = step["o"] * step["squashed"]
+        h = params["W_hr"] @ step["m"] if variant == "projection" else step["m"]
+        cache.append(step)
+
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    dxs = np.zeros_like(xs)
+    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+    for t in range(T - 1, -1, -1):
+        s = cache[t]
+        dh = dhs[t] + dh_next
+        if variant == "projection":
+            grads["W_hr"] += dh @ s["m"].T
+            dm = params["W_hr"].T @ dh
+        else:
+            dm = dh
+        do = dm * s["squashed"]
+        if variant == "no-output-tanh":
+            dc = dm * s["o"] + dc_next
+        else:
+            dc = dm * s["o"] * (1.0 - s["squashed"] ** 2) + dc_next
+        delta = {"o": do * s["o"] * (1.0 - s["o"])}
+        if variant == "peephole":
+            dc = dc + delta["o"] * params["p_o"]
+            grads["p_o"] += np.sum(delta["o"] * s["c"], axis=1, keepdims=True)
+        di, dg = dc * s["g"], dc * s["i"]
+        if variant == "vanilla":
+            dc_prev = dc
+        else:
+            df = dc * s["c_prev"]
+            dc_prev = dc * s["f"]
+            if variant == "cifg":
+                di = di - df
+            else:
+                delta["f"] = df * s["f"] * (1.0 - s["f"])
+        delta["i"] = di * s["i"] * (1.0 - s["i"])
+        delta["g"] = dg * (1.0 - s["g"] ** 2)
+        if variant == "peephole":
+            dc_prev = dc_prev + delta["f"] * params["p_f"] + delta["i"] * params["p_i"]
+            grads["p_f"] += np.sum(delta["f"] * s["c_prev"], axis=1, keepdims=True)
+            grads["p_i"] += np.sum(delta["i"] * s["c_prev"], axis=1, keepdims=True)
+        k_h = s["h_prev"].shape[0]
+        dh_prev = np.zeros_like(s["h_prev"])
+        for g in gates:
+            d = delta[g]
+            if layout == "separate":
+                grads["W_" + g] += d @ s["x"].T
+                grads["U_" + g] += d @ s["h_prev"].T
+                grads["b_" + g] += d.sum(axis=1, keepdims=True)
+                dxs[t] += params["W_" + g].T @ d
+                dh_prev += params["U_" + g].T @ d
+            else:
+                rows = [s["h_prev"], s["x"]]
+                if layout == "augmented":
+                    rows.insert(0, np.ones((1, s["x"].shape[1]), dtype=s["x"].dtype))
+                z = np.vstack(rows)
+                grads["W_" + g] += d @ z.T
+                if layout == "concat":
+                    grads["b_" + g] += d.sum(axis=1, keepdims=True)
+                dz = params["W_" + g].T @ d
+                offset = 1 if layout == "augmented" else 0
+                dh_prev += dz[offset:offset + k_h]
+                dxs[t] += dz[offset + k_h:]
+        dh_next, dc_next = dh_prev, dc_prev
+    grads["xs"], grads["h0"], grads["c0"] = dxs, dh_next, dc_next
+    return grads

@@ -76,15 +76,19 @@ def equations_text(cell):
 def verification_text(report):
     cell = report.cell
     lines = [
-        f"verify: compiled {cell.variant.name} cell ({cell.layout.name} layout) against the NumPy reference",
+        f"verify: compiled {cell.variant.name} cell ({cell.layout.name} layout) against the NumPy reference,"
+        " forward and backward (BPTT)",
         f"  n = {cell.input_size}, k = {cell.hidden_size}"
         + (f", p = {cell.proj_size}" if cell.proj_size is not None else "")
         + f", B = {report.batch}, T = {report.steps}, seed = {report.seed}",
         "",
-        f"  {'dtype':<8} {'output':<6} {'max abs error':>14}  {'tolerance':>9}  result",
+        f"  {'dtype':<8} {'output':<22} {'max abs error':>14}  {'tolerance':>9}  result",
     ]
     for c in report.checks:
-        lines.append(f"  {c.dtype:<8} {c.quantity:<6} {c.error:>14.3e}  {c.tolerance:>9.0e}  {'ok' if c.ok else 'MISMATCH'}")
+        lines.append(f"  {c.dtype:<8} {c.quantity:<22} {c.error:>14.3e}  {c.tolerance:>9.0e}  "
+                     f"{'ok' if c.ok else 'MISMATCH'}")
+    if any(c.quantity.startswith("grads") for c in report.checks):
+        lines.append("  (gradient errors are relative to max(1, |largest gradient entry|))")
     lines += ["", "all checks passed" if report.ok else "verification FAILED"]
     return "\n".join(lines)
 
@@ -103,3 +107,68 @@ def verification_data(report):
             for c in report.checks
         ],
     }
+
+
+def _shape(expr):
+    return shape_text(expr.shape)
+
+
+def term_shapes(expr):
+    """The shapes of an expression's top-level terms: ``(50 x 1) @ (1 x 20)``."""
+    from sympy import HadamardProduct, MatAdd, MatMul
+
+    if isinstance(expr, MatAdd):
+        return " + ".join(f"({_shape(a)})" for a in expr.args)
+    if isinstance(expr, HadamardProduct):
+        return " * ".join(f"({_shape(a)})" for a in expr.args)
+    if isinstance(expr, MatMul):
+        return " @ ".join(f"({_shape(a)})" for a in expr.args if a.is_Matrix)
+    return f"({_shape(expr)})"
+
+
+def derivation_text(derivation, flow=None):
+    cell = derivation.cell
+    dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
+    up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
+    shapes = derivation.shapes()
+    lines = [
+        f"backward equations of the {cell.variant.name} cell ({cell.layout.name} layout); {dims}",
+        f"upstream: {up_h} : {shape_text(shapes[up_h])}  (dL/dh_t: from the loss and from step t+1)",
+        f"          {up_c} : {shape_text(shapes[up_c])}  (dL/dc_t through step t+1's cell state)",
+        "'*' is the elementwise product, '@ 1' sums over the batch columns",
+        "",
+    ]
+    rows = [(eq.name, shape_text(shapes[eq.name]), str(eq).split(" = ", 1)[1], term_shapes(eq.rhs))
+            for eq in derivation.equations]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    for name, shape, rhs, terms in rows:
+        lines.append(f"{name:<{w0}} : {shape:<{w1}} = {rhs}")
+        lines.append(f"{'':<{w0}}   {'':<{w1}}   {terms}")
+    lines.append("")
+    lines.append("forward tensors they read: " + "; ".join(str(eq) for eq in derivation.forward
+                                                          if eq.name.startswith(("a_", "m_"))))
+    if flow is not None:
+        lines += ["", "gradient flow (Jacobians of one step, batch of one):", str(flow)]
+    return "\n".join(lines)
+
+
+def derivation_data(derivation, flow=None):
+    cell = derivation.cell
+    shapes = derivation.shapes()
+    data = {
+        "variant": cell.variant.name,
+        "layout": cell.layout.name,
+        "dims": {k: json_dim(v) for k, v in cell.dims.items()},
+        "upstream": {name: [json_dim(d) for d in shapes[name]] for name in derivation.upstream.values()},
+        "equations": [
+            {"name": eq.name, "rhs": str(eq).split(" = ", 1)[1], "shape": [json_dim(d) for d in shapes[eq.name]],
+             "terms": term_shapes(eq.rhs)}
+            for eq in derivation.equations
+        ],
+        "gradients": dict(derivation.gradients),
+    }
+    if flow is not None:
+        data["jacobians"] = [{"of": j.of, "wrt": j.wrt, "expr": str(j).split(" = ", 1)[1]} for j in flow.jacobians]
+        data["explanation"] = flow.explanation
+    return data

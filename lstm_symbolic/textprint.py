@@ -91,6 +91,9 @@ def _text(e):
     if type(e).__name__ == "RowBlock":
         parent, start, stop = e.args
         return f"{_wrap(_text(parent), 9)}[{dim_text(start)}:{dim_text(stop)}]", _PREC["atom"]
+    if type(e).__name__ == "ColumnBlock":
+        parent, start, stop = e.args
+        return f"{_wrap(_text(parent), 9)}[:, {dim_text(start)}:{dim_text(stop)}]", _PREC["atom"]
     if type(e).__name__ == "ColumnSum":
         return f"{_wrap(_text(e.args[0]), _PREC['mul'] + 1)} @ 1", _PREC["mul"]
     if type(e).__name__ == "Diag":

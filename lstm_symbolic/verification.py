@@ -14,10 +14,12 @@ import numpy as np
 from .cell import LSTMCell  # noqa: F401 - used by the doctest
 from .errors import UsageError
 from .numeric import check_memory
-from .reference import reference_forward
+from .reference import reference_backward, reference_forward
 
-#: Largest allowed max-abs error per dtype (the issue's acceptance bounds).
+#: Largest allowed max-abs error per dtype: forward outputs, then gradients
+#: (gradients relative to max(1, their largest magnitude)).
 TOLERANCE = {"float64": 1e-12, "float32": 1e-5}
+GRADIENT_TOLERANCE = {"float64": 1e-10, "float32": 1e-4}
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,8 @@ class VerificationReport:
         return all(c.ok for c in self.checks)
 
 
-def verify(cell, batch=1, steps=5, seed=0):
-    """Run the compiled forward pass and the reference on the same random data."""
+def verify(cell, batch=1, steps=5, seed=0, backward=True):
+    """Run the compiled forward (and backward) pass and the reference on the same random data."""
     for value, what in ((batch, "batch"), (steps, "steps")):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise UsageError(f"{what} must be a positive integer, got {value!r}")
@@ -68,4 +70,14 @@ def verify(cell, batch=1, steps=5, seed=0):
         for name, a, b in zip(("hs", "h_T", "c_T"), got, want):
             err = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
             checks.append(Check(dtype, name, err, TOLERANCE[dtype]))
+        if backward:
+            dhs = rng.standard_normal((steps, rows_h, batch)).astype(dtype)
+            grads = numeric.backward(params, xs, h0, c0, dhs)
+            ref = reference_backward(cell.variant.name, cell.layout.name, params, xs, h0, c0, dhs)
+            worst, name = max(
+                (float(np.max(np.abs(grads[k].astype(np.float64) - ref[k].astype(np.float64))))
+                 / max(1.0, float(np.max(np.abs(ref[k])))), k)
+                for k in ref
+            )
+            checks.append(Check(dtype, f"grads (worst: {name})", worst, GRADIENT_TOLERANCE[dtype]))
     return VerificationReport(cell, batch, steps, seed, tuple(checks))

@@ -104,7 +104,8 @@ class Compiled:
         used = set()
         for eq in equations:
             used |= {s.name for s in eq.rhs.atoms(MatrixSymbol)}
-        used |= {o.name for o in outputs if o.name not in defined}
+        for o in outputs:
+            used |= {s.name for s in o.atoms(MatrixSymbol) if s.name not in defined}
         self.args = [a for a in args if a.name in used]
         self.names = [a.name for a in self.args]
         replacements = [(eq.lhs, eq.rhs) for eq in equations]

@@ -1,0 +1,237 @@
+"""Backward equations: symbolic against SymPy's elementwise derivatives, numeric against
+finite differences, a hand-written NumPy BPTT and (when installed) PyTorch autograd."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy
+from sympy import ImmutableMatrix, MatrixSymbol
+
+from lstm_symbolic import LSTMCell, ShapeError, UsageError
+from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
+
+from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
+
+n_, k_, p_ = (sympy.Symbol(s, positive=True, integer=True) for s in "nkp")
+
+
+def explicit_symbols(name, shape):
+    rows, cols = shape
+    return ImmutableMatrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}[{i},{j}]"))
+
+
+def evaluate(equations, env):
+    """Evaluate equations entry by entry, as explicit SymPy matrices."""
+    for eq in equations:
+        replace = {s: env[s.name] for s in eq.rhs.atoms(MatrixSymbol)}
+        env[eq.name] = ImmutableMatrix(eq.rhs.xreplace(replace).as_explicit())
+    return env
+
+
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_backward_equals_elementwise_sympy_derivatives(variant, layout):
+    """n = 3, k = 2 (p = 2), B = 2: every gradient entry equals SymPy's diff(L, entry).
+
+    L = sum(dh_t * h_t) + sum(dc_next * c_t) is built entry by entry from ``.as_explicit()``
+    of the forward equations and differentiated by SymPy; our backward equations are
+    evaluated by SymPy at the same random point.  Agreement to 1e-12.
+    """
+    cell = LSTMCell(3, 2, variant, layout, proj_for(variant, 2), batch_size=2)
+    derivation = cell.backward()
+    shapes = derivation.shapes()
+    leaves = list(cell.program.inputs) + list(cell.parameters) + list(derivation.upstream.values())
+    symbolic = {name: explicit_symbols(name, shapes[name]) for name in leaves}
+    rng = np.random.default_rng(7)
+    numeric = {name: ImmutableMatrix(rng.uniform(-1.5, 1.5, shapes[name])) for name in leaves}
+    evaluate(derivation.forward, symbolic)
+    evaluate(derivation.forward + derivation.equations, numeric)
+    up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
+    loss = sum(symbolic[up_h].multiply_elementwise(symbolic["h_t"])) + \
+        sum(symbolic[up_c].multiply_elementwise(symbolic["c_t"]))
+    point = {sym: numeric[name][i, j] for name in leaves
+             for (i, j), sym in np.ndenumerate(np.array(symbolic[name].tolist(), dtype=object))}
+    ours, theirs = [], []
+    for tensor in list(cell.program.inputs) + list(cell.parameters):
+        grad = numeric[derivation.gradients[tensor]]
+        for (i, j) in np.ndindex(*grad.shape):
+            ours.append(float(grad[i, j]))
+            theirs.append(sympy.diff(loss, symbolic[tensor][i, j]))
+    args = sorted(point, key=str)
+    sigmoid = {"sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z))}
+    values = sympy.lambdify(args, theirs, modules=[sigmoid, "numpy"], cse=True)(*[float(point[a]) for a in args])
+    np.testing.assert_allclose(ours, np.array(values, dtype=float), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_gradients_have_their_tensors_shapes_symbolically(variant, layout):
+    derivation = LSTMCell("n", "k", variant, layout, proj_for(variant, "p")).backward()
+    shapes = derivation.shapes()
+    for tensor, grad in derivation.gradients.items():
+        assert shapes[grad] == shapes[tensor], (tensor, grad)
+    if "W_f" in derivation.gradients:
+        assert shapes["dW_f"][0] == k_
+
+
+def test_readable_equations():
+    d = LSTMCell("n", "k").backward()
+    text = {eq.name: str(eq) for eq in d.equations}
+    assert text["dc_t"] == "dc_t = dh_t * o_t * (1 - tanh(c_t)^2) + dc_next"
+    assert text["da_f"] == "da_f = df_t * f_t * (1 - f_t)"
+    assert text["da_g"] == "da_g = dg_t * (1 - g_t^2)"
+    assert text["dW_f"] == "dW_f = da_f @ x_t^T"
+    assert text["db_f"] == "db_f = da_f @ 1"
+    assert text["dh_prev"] == "dh_prev = U_o^T @ da_o + U_g^T @ da_g + U_i^T @ da_i + U_f^T @ da_f"
+    assert d.shapes()["dW_f"] == (k_, n_)
+    concat = {eq.name: str(eq) for eq in LSTMCell("n", "k", layout="concat").backward().equations}
+    assert concat["dx_t"] == "dx_t = dz_t[k:k + n]" and concat["dh_prev"] == "dh_prev = dz_t[0:k]"
+    proj = {eq.name: str(eq) for eq in LSTMCell(5, 4, "projection", proj_size=2).backward().equations}
+    assert proj["dW_hr"] == "dW_hr = dh_t @ m_t^T" and proj["dm_t"] == "dm_t = W_hr^T @ dh_t"
+    cifg = {eq.name: str(eq) for eq in LSTMCell(5, 4, "cifg").backward().equations}
+    assert cifg["di_t"] == "di_t = dc_t * g_t - df_t"
+
+
+# -- numeric ------------------------------------------------------------------------------------
+def setup(variant, layout, seed, batch, steps, n=4, k=3, p=2):
+    cell = LSTMCell(n, k, variant, layout, proj_for(variant, p))
+    num = cell.compile()
+    params = num.init_params(seed)
+    rng = np.random.default_rng(seed + 50)
+    rows_h = cell.shapes()["h_prev"][0]
+    xs = rng.standard_normal((steps, n, batch))
+    h0, c0 = rng.standard_normal((rows_h, batch)), rng.standard_normal((k, batch))
+    dhs = rng.standard_normal((steps, rows_h, batch))
+    return cell, num, params, xs, h0, c0, dhs
+
+
+def finite_differences(variant, layout, params, xs, h0, c0, dhs, eps=1e-6):
+    def loss():
+        return float((reference_forward(variant, layout, params, xs, h0, c0)[0] * dhs).sum())
+
+    grads = {}
+    for name, arr in [*params.items(), ("xs", xs), ("h0", h0), ("c0", c0)]:
+        g = np.zeros_like(arr)
+        for idx in np.ndindex(arr.shape):
+            keep = arr[idx]
+            arr[idx] = keep + eps
+            plus = loss()
+            arr[idx] = keep - eps
+            minus = loss()
+            arr[idx] = keep
+            g[idx] = (plus - minus) / (2 * eps)
+        grads[name] = g
+    return grads
+
+
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_backward_against_finite_differences(variant, layout):
+    cell, num, params, xs, h0, c0, dhs = setup(variant, layout, seed=3, batch=2, steps=5)
+    grads = num.backward(params, xs, h0, c0, dhs)
+    fd = finite_differences(variant, layout, params, xs, h0, c0, dhs)
+    assert set(grads) == set(fd)
+    for name in fd:
+        assert grads[name].shape == fd[name].shape
+        scale = max(1.0, float(np.abs(fd[name]).max()))
+        assert float(np.abs(grads[name] - fd[name]).max()) / scale <= 1e-6, name
+
+
+@pytest.mark.parametrize("seed,batch,steps", [(0, 1, 5), (1, 4, 6), (2, 3, 9)])
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_backward_against_handwritten_bptt(variant, layout, seed, batch, steps):
+    cell, num, params, xs, h0, c0, dhs = setup(variant, layout, seed, batch, steps, n=5, k=4, p=3)
+    grads = num.backward(params, xs, h0, c0, dhs)
+    ref = reference_backward(variant, layout, params, xs, h0, c0, dhs)
+    assert set(grads) == set(ref) == set(cell.parameters) | {"xs", "h0", "c0"}
+    for name in ref:
+        np.testing.assert_allclose(grads[name], ref[name], rtol=0, atol=1e-10, err_msg=name)
+
+
+def test_symbolic_cell_backward():
+    _, num, params, xs, h0, c0, dhs = setup("standard", "separate", 0, 2, 5)
+    grads = LSTMCell("n", "k").compile().backward(params, xs, h0, c0, dhs)
+    ref = reference_backward("standard", "separate", params, xs, h0, c0, dhs)
+    for name in ref:
+        np.testing.assert_allclose(grads[name], ref[name], atol=1e-12)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_extreme_preactivations_no_overflow(variant):
+    cell, num, params, xs, h0, c0, dhs = setup(variant, "separate", 0, 2, 5)
+    params = {k: v * 1000.0 for k, v in params.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grads = num.backward(params, xs * 1000.0, h0, c0, dhs)
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+# -- bad input ------------------------------------------------------------------------------------
+def test_upstream_gradient_of_wrong_shape():
+    _, num, params, xs, h0, c0, dhs = setup("standard", "separate", 0, 2, 5)
+    with pytest.raises(ShapeError, match=r"dhs \(the upstream gradients dL/dh_t\) has shape \(5, 2, 2\), "
+                                         r"expected \(5, 3, 2\)"):
+        num.backward(params, xs, h0, c0, dhs[:, :2])
+
+
+def test_backward_bad_parameters():
+    _, num, params, xs, h0, c0, dhs = setup("standard", "separate", 0, 2, 5)
+    broken = dict(params)
+    broken["U_g"] = np.zeros((3, 4))
+    with pytest.raises(ShapeError, match=r"U_g has shape \(3, 4\), expected \(3, 3\)"):
+        num.backward(broken, xs, h0, c0, dhs)
+    missing = {k: v for k, v in params.items() if k != "b_o"}
+    with pytest.raises(ShapeError, match="missing: b_o"):
+        num.backward(missing, xs, h0, c0, dhs)
+    with pytest.raises(UsageError, match="dhs contains NaN"):
+        num.backward(params, xs, h0, c0, dhs * np.nan)
+    bad = dict(params)
+    bad["W_f"] = params["W_f"] * np.inf
+    with pytest.raises(UsageError, match="parameter W_f contains NaN or inf"):
+        num.backward(bad, xs, h0, c0, dhs)
+
+
+# -- Jacobians -------------------------------------------------------------------------------------
+def test_jacobian_text():
+    flow = LSTMCell("n", "k").jacobians()
+    text = {f"{j.of}/{j.wrt}": str(j) for j in flow.jacobians}
+    assert text["c_t/c_prev"] == "dc_t/dc_prev = diag(f_t)"
+    assert "forget gate" in flow.explanation
+    assert str(LSTMCell(3, 2, "vanilla").jacobians().jacobians[0]) == "dc_t/dc_prev = I"
+    assert "1 - i_t" in LSTMCell(3, 2, "cifg").jacobians().explanation
+
+
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_jacobians_against_finite_differences(variant, layout):
+    """Compile each Jacobian expression and compare it with d(step)/d(state) by differences."""
+    from lstm_symbolic.numeric import _compile
+
+    cell, num, params, xs, h0, c0, _ = setup(variant, layout, 4, 1, 1)
+    x = xs[0]
+    flow = cell.jacobians()
+    env = {"x_t": x, "h_prev": h0, "c_prev": c0, **params}
+    forward = cell.with_batch(1).backward().forward
+    for eq in forward:  # values of the forward tensors the Jacobians read
+        fn = _compile(sorted({s for s in eq.rhs.atoms(MatrixSymbol)}, key=lambda s: s.name), [], [eq.rhs])
+        env[eq.name] = fn.function(*[env[a] for a in fn.names])[0]
+    eps = 1e-6
+    for jac in flow.jacobians:
+        state = {"h_prev": h0, "c_prev": c0}
+        base = state[jac.wrt]
+        numeric = np.zeros((env[jac.of].shape[0], base.shape[0]))
+        for j in range(base.shape[0]):
+            for sign in (1, -1):
+                moved = dict(state)
+                moved[jac.wrt] = base.copy()
+                moved[jac.wrt][j, 0] += sign * eps
+                h, c = reference_step(variant, layout, params, x, moved["h_prev"], moved["c_prev"])
+                numeric[:, j] += sign * ({"h_t": h, "c_t": c}[jac.of][:, 0]) / (2 * eps)
+        if jac.expr is None:
+            np.testing.assert_allclose(numeric, 0, atol=1e-8)
+            continue
+        fn = _compile(sorted(jac.expr.atoms(MatrixSymbol), key=lambda s: s.name), [], [jac.expr])
+        got = fn.function(*[env[a] for a in fn.names])[0]
+        np.testing.assert_allclose(got, numeric, rtol=0, atol=1e-7, err_msg=str(jac))

@@ -30,14 +30,15 @@ class CompiledBackward:
     """The compiled pieces of BPTT for one cell (batch size left symbolic)."""
 
     def __init__(self, numeric):
-        from .fusion import hoist_inputs
+        from .fusion import hoist_inputs, stack_gradients, stack_products
         from .numeric import _compile
 
         cell = numeric.cell
         self.numeric = numeric
         derivation = Derivation(cell.with_batch("B"))
         self.derivation = derivation
-        forward, backward = derivation.forward, derivation.equations
+        forward, backward = derivation.forward, list(derivation.equations)
+        backward, self._materialized = materialize_activations(backward, {eq.name for eq in forward})
         params = set(cell.parameters)
         sym = {}
         for eq in list(forward) + list(backward):
@@ -45,6 +46,7 @@ class CompiledBackward:
             for s in eq.rhs.atoms(MatrixSymbol):
                 sym.setdefault(s.name, s)
         forward_defined = {eq.name for eq in forward} | set(cell.program.inputs)
+        forward_defined |= {eq.name for eq in self._materialized}
 
         # 3. equations evaluated once over all steps: parameter gradients and dx_t
         stacked_names = {derivation.gradients[p] for p in cell.parameters} | {derivation.gradients["x_t"]}
@@ -56,90 +58,105 @@ class CompiledBackward:
         step_reads = set().union(*(_free(eq) for eq in per_step)) - params - step_defined
         self.recorded_forward = sorted((stacked_reads | step_reads) & forward_defined)
 
-        # 1. a forward step that also returns what the backward pass reads
+        # 1. a forward step that also returns what the backward pass reads: the fused
+        #    (stacked-gate) program, with the named activations computed once
         plain = cell.with_batch("B").equations
+        stacks = {}
+        if not cell.is_symbolic:
+            plain, stacks = stack_products(plain, cell.parameters)
+        self.stacks = stacks
+        plain = insert_materialized(plain, self._materialized)
         available = {eq.name for eq in plain} | set(cell.program.inputs)
         extra = [eq for eq in forward if eq.name in self.recorded_forward and eq.name not in available]
+        for eq in list(plain) + extra:
+            sym.setdefault(eq.name, eq.lhs)
+            for s in eq.rhs.atoms(MatrixSymbol):
+                sym.setdefault(s.name, s)
         self._record_names = [n for n in self.recorded_forward if n not in cell.program.inputs]
         outs = [sym["h_t"], sym["c_t"]] + [sym[n] for n in self._record_names]
-        hoisted, rest = hoist_inputs(list(plain) + extra, "x_t", cell.parameters)
-        param_syms = [sym[p] for p in cell.parameters]
+        all_params = list(cell.parameters) + list(stacks)
+        hoisted, rest = hoist_inputs(list(plain) + extra, "x_t", all_params)
+        param_syms = [sym[p] for p in all_params]
         self._inputs = _compile([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
         ins = [sym[n] for n in ("x_t", "h_prev", "c_prev")]
         self._forward_step = _compile([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
         self._hoisted = len(hoisted)
 
-        # 2. the per-step backward
+        # 2. the per-step backward (gate deltas stacked once per step when the weights stack)
+        if stacks:
+            per_step, stacked, extra_out = stack_gradients(per_step, stacked, stacks, step_defined)
+            for eq in list(per_step) + list(stacked):
+                sym.setdefault(eq.name, eq.lhs)
+                for s in eq.rhs.atoms(MatrixSymbol):
+                    sym.setdefault(s.name, s)
+            stacked_reads = set().union(*(_free(eq) for eq in stacked)) - params - set(stacks) - {eq.name for eq in stacked}
+            step_defined = step_defined | set(extra_out)
+            self.recorded_deltas = sorted(stacked_reads & step_defined)
         up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
         self._step_in = [n for n in self.recorded_forward] + [up_h, up_c]
         self._step_out = [derivation.gradients["h_prev"], derivation.gradients["c_prev"]] + self.recorded_deltas
         self._backward_step = _compile([sym[n] for n in self._step_in] + param_syms, per_step,
                                        [sym[n] for n in self._step_out])
         reads = sorted(stacked_reads)
-        self._grads = _compile([sym[n] for n in reads] + param_syms, stacked, [eq.lhs for eq in stacked])
-        self._grad_names = [eq.name for eq in stacked]
+        wanted = [eq for eq in stacked if eq.name in stacked_names]
+        self._grads = _compile([sym[n] for n in reads] + param_syms, stacked, [eq.lhs for eq in wanted])
+        self._grad_names = [eq.name for eq in wanted]
         self._tensor_of = {g: t for t, g in derivation.gradients.items()}
 
     def run(self, params, xs, h0, c0, dhs):
         T, n, B = xs.shape
         values = dict(params)
-        # -- forward, recording ------------------------------------------------------
-        store = {}
-        shapes = self.numeric.expected_shapes({**self.numeric._sizes_from(xs[0], h0, c0)})
-        dtype = np.result_type(xs, h0, c0, dhs, *[params[p] for p in self.numeric.parameters])
-        for name in self.recorded_forward:
-            rows = self.derivation.shapes()[name][0]
-            rows = rows if isinstance(rows, int) else int(rows.xreplace(self._size_subs(shapes)))
-            store[name] = np.empty((rows, T, B), dtype=dtype)
-        x_cols = np.ascontiguousarray(xs.transpose(1, 0, 2))  # n x T x B
-        if "x_t" in store:
-            store["x_t"] = x_cols
+        for name, members in self.stacks.items():
+            values[name] = np.concatenate([params[m] for m in members], axis=0)
+        # -- forward, keeping (references to) what the backward pass reads -------------
+        store = {name: [] for name in self.recorded_forward}
+        x_cols = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
         h, c = h0, c0
+        pre = []
         if self._inputs is not None:
-            pre = self._inputs.function(x_cols.reshape(n, T * B), *[values[a] for a in self._inputs.names[1:]])
+            pre = self._inputs.function(x_cols, *[values[a] for a in self._inputs.names[1:]])
             pre = [p.reshape(p.shape[0], T, B) for p in pre]
-        else:
-            pre = []
         fstep = self._forward_step
+        record = [store[name] for name in self._record_names]
         for t in range(T):
             local = {"x_t": xs[t], "h_prev": h, "c_prev": c}
             for i, p in enumerate(pre):
                 local[fstep.names[i]] = p[:, t, :]
-            if "h_prev" in store:
-                store["h_prev"][:, t, :] = h
-            if "c_prev" in store:
-                store["c_prev"][:, t, :] = c
+            for name in ("x_t", "h_prev", "c_prev"):
+                if name in store:
+                    store[name].append(local[name])
             out = fstep.function(*[local[a] if a in local else values[a] for a in fstep.names])
             h, c = out[0], out[1]
-            for name, arr in zip(self._record_names, out[2:]):
-                store[name][:, t, :] = arr
+            for target, arr in zip(record, out[2:]):
+                target.append(arr)
         # -- backward, step by step ----------------------------------------------------
-        deltas = {}
+        deltas = {name: [None] * T for name in self._step_out[2:]}
         bstep = self._backward_step
-        dh_carry = np.zeros_like(h0, dtype=dtype)
-        dc = np.zeros_like(c0, dtype=dtype)
+        dh_carry, dc = np.zeros_like(dhs[0]), np.zeros_like(c0, dtype=dhs.dtype)
         up_h, up_c = self._step_in[-2], self._step_in[-1]
+        outputs = [deltas[name] for name in self._step_out[2:]]
         for t in range(T - 1, -1, -1):
-            local = {name: store[name][:, t, :] for name in self.recorded_forward}
+            local = {name: store[name][t] for name in self.recorded_forward}
             local[up_h] = dhs[t] + dh_carry
             local[up_c] = dc
             out = bstep.function(*[local[a] if a in local else values[a] for a in bstep.names])
             dh_carry, dc = out[0], out[1]
-            for name, arr in zip(self._step_out[2:], out[2:]):
-                if name == up_h:
-                    arr = local[up_h]
-                if name not in deltas:
-                    deltas[name] = np.empty((arr.shape[0], T, B), dtype=dtype)
-                deltas[name][:, t, :] = arr
+            for name, target, arr in zip(self._step_out[2:], outputs, out[2:]):
+                target[t] = local[up_h] if name == up_h else arr
         # -- parameter gradients and dx: one product over all steps --------------------
-        columns = {name: arr.reshape(arr.shape[0], T * B) for name, arr in {**store, **deltas}.items()}
+        columns = {"x_t": x_cols}
+        for name in self._grads.names:
+            if name in columns or name in values:
+                continue
+            series = store[name] if name in store else deltas[name]
+            columns[name] = np.concatenate(series, axis=1)
         grads_fn = self._grads
         out = grads_fn.function(*[columns[a] if a in columns else values[a] for a in grads_fn.names])
         grads = {}
         for name, arr in zip(self._grad_names, out):
             tensor = self._tensor_of[name]
             if tensor == "x_t":
-                grads["xs"] = arr.reshape(n, T, B).transpose(1, 0, 2).copy()
+                grads["xs"] = np.ascontiguousarray(arr.reshape(n, T, B).transpose(1, 0, 2))
             else:
                 grads[tensor] = arr
         grads["h0"], grads["c0"] = dh_carry, dc
@@ -154,6 +171,48 @@ class CompiledBackward:
                 if key:
                     subs[value] = shapes[key][0]
         return subs
+
+
+def materialize_activations(equations, forward_names):
+    """Name activations of forward tensors (``tanh(c_t)``) that backward equations read.
+
+    The forward pass computes them anyway; recording them saves recomputing them
+    (twice, for ``tanh(c_t)``) in every backward step.  Returns the rewritten equations
+    and the new forward equations (``tanh_c_t = tanh(c_t)``).
+    """
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+    from .equations import Equation
+    from .textprint import function_name
+
+    found, replace = {}, {}
+
+    def visit(expr):
+        if isinstance(expr, ElementwiseApplyFunction) and isinstance(expr.expr, MatrixSymbol) \
+                and expr.expr.name in forward_names:
+            name = f"{function_name(expr)}_{expr.expr.name}"
+            if name not in found:
+                found[name] = Equation(MatrixSymbol(name, *expr.shape), expr)
+            replace[expr] = found[name].lhs
+        for arg in getattr(expr, "args", ()):
+            visit(arg)
+
+    for eq in equations:
+        visit(eq.rhs)
+    rewritten = [Equation(eq.lhs, eq.rhs.xreplace(replace)) for eq in equations]
+    return rewritten, list(found.values())
+
+
+def insert_materialized(equations, materialized):
+    """Use ``tanh_c_t`` in place of ``tanh(c_t)``, defined right after ``c_t``."""
+    from .equations import Equation
+
+    replace = {eq.rhs: eq.lhs for eq in materialized}
+    out = []
+    for eq in equations:
+        out.append(Equation(eq.lhs, eq.rhs.xreplace(replace)))
+        out.extend(m for m in materialized if m.rhs.expr.name == eq.name)
+    return out
 
 
 def check_upstream(numeric, dhs, T, rows, B):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .equations import Equation, broadcast
+from .equations import Equation, RowBlock, VConcat, broadcast
 from .textprint import is_broadcast
 
 
@@ -106,4 +106,87 @@ def hoist_inputs(equations, x_name, parameters):
     return hoisted, rest
 
 
-from .equations import RowBlock  # noqa: E402,F401 - re-exported for the printer
+
+
+def stack_gradients(per_step, stacked, stacks, step_defined):
+    """The backward mirror of :func:`stack_products`.
+
+    ``stacks`` maps stacked parameter names to their members (``S0_0: [W_f, W_i, ...]``).
+    The members' deltas (``da_f``, ...) are concatenated once per step (``dstack_0``);
+    a sum ``W_f^T @ da_f + W_i^T @ da_i + ...`` over a whole stack becomes
+    ``S0_0^T @ dstack_0``, and member gradients of one form (``dW_f = da_f @ x_t^T``)
+    become one product ``dS0_0 = dstack_0 @ x_t^T`` whose row blocks they are.
+    Returns ``(per_step, stacked, new per-step outputs)``.
+    """
+    from sympy import Transpose
+
+    grad_eq = {eq.name: eq for eq in stacked}
+    groups = []  # (stack name, members, deltas)
+    for name, members in stacks.items():
+        deltas = []
+        for member in members:
+            eq = grad_eq.get("d" + member)
+            found = sorted(_free(eq.rhs) & step_defined) if eq is not None else []
+            if len(found) != 1:
+                break
+            deltas.append(found[0])
+        else:
+            groups.append((name, members, tuple(deltas)))
+    if not groups:
+        return per_step, stacked, []
+    symbols = {}
+    for eq in list(per_step) + list(stacked):
+        symbols[eq.lhs.name] = eq.lhs
+        for s in eq.rhs.atoms(MatrixSymbol):
+            symbols[s.name] = s
+    delta_stack = {}
+    new_step = []
+    for _, _, deltas in groups:
+        if deltas not in delta_stack:
+            rows = sum((symbols[d].shape[0] for d in deltas), 0)
+            sym = MatrixSymbol(f"dstack_{len(delta_stack)}", rows, symbols[deltas[0]].shape[1])
+            delta_stack[deltas] = sym
+            new_step.append(Equation(sym, VConcat(*[symbols[d] for d in deltas])))
+
+    def fuse_sums(expr):
+        if isinstance(expr, MatAdd):
+            terms = {}
+            for a in expr.args:
+                if isinstance(a, MatMul) and len(a.args) == 2 and isinstance(a.args[0], Transpose) \
+                        and isinstance(a.args[0].arg, MatrixSymbol) and isinstance(a.args[1], MatrixSymbol):
+                    terms[(a.args[0].arg.name, a.args[1].name)] = a
+            for name, members, deltas in groups:
+                keys = list(zip(members, deltas))
+                if all(key in terms for key in keys) and len(keys) == len(expr.args):
+                    S = MatrixSymbol(name, *_stack_shape(symbols, ["d" + m for m in members]))
+                    return MatMul(Transpose(S), delta_stack[deltas], evaluate=False)
+        return expr
+
+    step_out = []
+    for eq in per_step:
+        step_out.append(Equation(eq.lhs, fuse_sums(eq.rhs)))
+    # insert the delta stacks after the last delta they need
+    for new in new_step:
+        needed = {s.name for s in new.rhs.atoms(MatrixSymbol)}
+        last = max(i for i, eq in enumerate(step_out) if eq.name in needed)
+        step_out.insert(last + 1, new)
+    out = [Equation(eq.lhs, fuse_sums(eq.rhs)) for eq in stacked]
+    for name, members, deltas in groups:
+        D = delta_stack[deltas]
+        forms = {grad_eq["d" + m].rhs.xreplace({symbols[d]: D}) for m, d in zip(members, deltas)}
+        if len(forms) != 1:
+            continue
+        S = MatrixSymbol("d" + name, *_stack_shape(symbols, ["d" + m for m in members]))
+        out.insert(0, Equation(S, forms.pop()))
+        start = 0
+        for m in members:
+            rows = symbols["d" + m].shape[0]
+            index = next(i for i, eq in enumerate(out) if eq.name == "d" + m)
+            out[index] = Equation(out[index].lhs, RowBlock(S, start, start + rows))
+            start += rows
+    return step_out, out, [eq.name for eq in new_step]
+
+
+def _stack_shape(symbols, members):
+    """Shape of the row-stack of ``members`` (names of equally wide matrices)."""
+    return sum((symbols[m].shape[0] for m in members), 0), symbols[members[0]].shape[1]

@@ -52,7 +52,16 @@ class CellPrinter(NumPyPrinter):
         return coeff + " @ ".join(f"({self._print(a)})" if not isinstance(a, MatrixSymbol) else a.name for a in args)
 
     def _print_MatAdd(self, expr):
-        return " + ".join(f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a) for a in expr.args)
+        parts = []
+        for i, a in enumerate(expr.args):
+            if isinstance(a, MatMul) and a.args[0] == -1:
+                rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
+                body = rest.name if isinstance(rest, MatrixSymbol) else f"({self._print(rest)})"
+                parts.append(("- " if i else "-") + body)
+            else:
+                body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)
+                parts.append(("+ " if i else "") + body)
+        return " ".join(parts)
 
     def _print_HadamardProduct(self, expr):
         return " * ".join(a.name if isinstance(a, MatrixSymbol) else f"({self._print(a)})" for a in expr.args)

@@ -146,7 +146,7 @@ def test_verify_mismatch_exit_1(cli, monkeypatch):
     assert result.exit_code == 1 and "MISMATCH" in result.output
 
 
-@pytest.mark.parametrize("command", ["shapes", "solve", "verify"])
+@pytest.mark.parametrize("command", ["shapes", "solve", "derive", "verify"])
 def test_help_has_an_example(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0 and "lstm-symbolic " + command in result.output
@@ -163,3 +163,31 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "lstm_symbolic", "shapes", "-n", "4", "-k", "2", "--json"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["tensors"]["W_f"] == [2, 4]
+
+
+def test_derive(cli):
+    result = cli("derive", "-n", 20, "-k", 50)
+    assert result.exit_code == 0
+    assert "dW_f    : 50 x 20 = da_f @ x_t^T" in result.output
+    assert "(50 x 1) @ (1 x 20)" in result.output
+    assert "dc_t    : 50 x 1  = dh_t * o_t * (1 - tanh(c_t)^2) + dc_next" in result.output
+
+
+def test_derive_symbolic_json_and_jacobians(cli):
+    result = cli("derive", "-n", "n", "-k", "k", "--variant", "peephole", "--jacobians", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    eqs = {e["name"]: e for e in data["equations"]}
+    assert eqs["dW_f"]["shape"] == ["k", "n"] and eqs["dp_f"]["rhs"] == "(da_f * c_prev) @ 1"
+    assert {(j["of"], j["wrt"]) for j in data["jacobians"]} >= {("c_t", "c_prev"), ("h_t", "h_prev")}
+    assert "peephole" in data["explanation"] or "gates see the cell" in data["explanation"]
+
+
+def test_derive_text_jacobians(cli):
+    result = cli("derive", "-n", 3, "-k", 2, "--variant", "vanilla", "--jacobians")
+    assert "dc_t/dc_prev = I" in result.output and "constant error carousel" in result.output
+
+
+def test_verify_checks_backward(cli):
+    result = cli("verify", "-n", 4, "-k", 3, "--variant", "peephole", "--layout", "concat")
+    assert result.exit_code == 0 and "grads (worst:" in result.output

@@ -16,7 +16,7 @@ from sympy import HadamardProduct, Identity, MatAdd, MatMul, MatrixExpr, MatrixS
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import derivative_from_output
-from .derivatives import concretize, normal_form
+from .derivatives import _hadamard, concretize, normal_form
 from .equations import Diag, VConcat, build_program
 from .errors import ShapeError
 from .textprint import function_name, is_broadcast, text
@@ -57,13 +57,6 @@ def _diag_product(diag, J):
     if isinstance(J, MatAdd):
         return MatMul(diag, J, evaluate=False)
     return MatMul(diag, J, evaluate=False)
-
-
-def _hadamard(*factors):
-    flat = []
-    for f in factors:
-        flat.extend(f.args if isinstance(f, HadamardProduct) else [f])
-    return flat[0] if len(flat) == 1 else HadamardProduct(*flat, evaluate=False)
 
 
 def _sum(terms):

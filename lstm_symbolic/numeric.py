@@ -15,12 +15,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose, lambdify
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, lambdify
 from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS
-from .equations import VConcat
 from .errors import ResourceError, ShapeError, UsageError
 from .fusion import hoist_inputs, stack_products
 from .textprint import function_name, is_broadcast

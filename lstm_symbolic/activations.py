@@ -38,9 +38,22 @@ class Activation:
     latex: str
 
 
+def relu(z):
+    return np.maximum(z, 0)
+
+
+def softmax(z):
+    """Softmax over each column (the classes of one sample), shifted for stability."""
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", "sigmoid", stable_sigmoid, 0.0, 1.0, r"\sigma"),
     "tanh": Activation("tanh", "tanh", np.tanh, -1.0, 1.0, r"\tanh"),
+    "relu": Activation("relu", "relu", relu, 0.0, float("inf"), r"\operatorname{relu}"),
+    "exp": Activation("exp", "exp", np.exp, 0.0, float("inf"), r"\exp"),
+    "softmax": Activation("softmax", "softmax", softmax, 0.0, 1.0, r"\operatorname{softmax}"),
 }
 
 
@@ -51,6 +64,10 @@ def sympy_function(name):
 
     if name == "tanh":
         return sympy.tanh
+    if name == "exp":
+        return sympy.exp
+    if name != "sigmoid":
+        return sympy.Function(name)
 
     class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower case
         """The logistic function; its derivative is ``sigmoid(z) (1 - sigmoid(z))``."""

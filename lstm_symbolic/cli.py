@@ -196,6 +196,54 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print {\"ok\": ..., \"tensors\": ...} as JSON.")
+@click.option("--latex", "as_latex", is_flag=True, help="Print the checked equations as LaTeX with dimensions.")
+@library_errors
+def check(file, as_json, as_latex):
+    """Check a file of your own cell equations and infer every shape.
+
+    One statement per line: declarations 'x_t : 80 x 1' (sizes may be symbols,
+    'k x (n + k)') and equations 'f_t = sigmoid(W_f @ x_t + U_f @ h_prev + b_f)'.
+    '@' is the matrix product, '*' the elementwise product, '[a; b]' stacks
+    vertically, '.T' transposes; functions: sigmoid, tanh, relu, exp, softmax.
+    Undeclared tensors get their shapes inferred; X_t has the shape of X_prev.
+
+    Exit code 0 when consistent, 1 when a contradiction is found (all are listed),
+    2 when the file cannot be parsed.  FILE may be '-' for standard input.
+
+    \b
+    Examples:
+      lstm-symbolic check examples/gru.txt
+      lstm-symbolic check examples/broken.txt
+      lstm-symbolic check examples/lstm_bias_folded.txt --json
+    """
+    from .checker import check_file, check_text
+    from .render import check_data, check_text_report
+
+    if file == "-":
+        text = click.get_text_stream("stdin").read(4 * 200_000 + 1)
+        result = check_text(text, "<stdin>")
+    else:
+        result = check_file(file)
+    for warning in result.warnings:
+        click.echo(click.style("warning:", fg="yellow") + " " + warning, err=True)
+    if as_json:
+        emit_json(check_data(result))
+    elif as_latex:
+        from .latex import equations_block
+
+        click.echo(equations_block(result.equations, result.shapes))
+    elif result.ok:
+        click.echo(check_text_report(result))
+    if not result.ok:
+        count = len(result.errors)
+        head = f"{count} shape problem{'s' if count > 1 else ''} in {result.filename}"
+        click.echo(click.style("Error:", fg="red", bold=True) + f" {head}\n\n" + "\n\n".join(result.errors), err=True)
+        sys.exit(1)
+
+
+@main.command()
 @cell_options
 @click.option("--jacobians", is_flag=True, help="Also print the gradient-flow Jacobians and what they mean.")
 @click.option("--json", "as_json", is_flag=True, help="Print the equations (and Jacobians) as JSON.")

@@ -49,6 +49,7 @@ class Program:
     size_sources: dict  # size -> (tensor, axis)
     recurrence: tuple  # ((new, previous), ...)
     same_shape: tuple = ()  # ((a, b), ...): further tensors that must have equal shapes
+    source: object = None  # a checked file's SourceMap (lines and columns for messages)
 
     @property
     def tensors(self):

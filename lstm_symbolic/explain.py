@@ -39,6 +39,8 @@ class ExplainMixin:
             if name.startswith("size:"):
                 return name[5:]
             tensor, _, axis = name.rpartition(".")
+            if tensor.startswith("_ones"):
+                return f"{_AXIS_WORD.get(axis, axis)} of a broadcast number"
             return f"{_AXIS_WORD.get(axis, axis)} of {tensor}"
         if node[0] == "literal":
             return "1"
@@ -104,7 +106,36 @@ class ExplainMixin:
         value = self._get_display(node)
         return value
 
+    def _prefix(self, origin):
+        """``file:line:col: `` for a checked file's equations, or nothing."""
+        source = getattr(self.program, "source", None)
+        if source is None or origin is None:
+            return ""
+        line, col = source.locate(origin)
+        return f"{source.filename}:{line}:{col}: " if line else ""
+
+    def _declared_at(self, expr):
+        source = getattr(self.program, "source", None)
+        if source is None:
+            return ""
+        if is_broadcast(expr):
+            expr = expr.args[0]
+        line = source.declaration_line(expr.name) if isinstance(expr, MatrixSymbol) else None
+        return f" (declared on line {line})" if line else ""
+
+    def _context(self, origin):
+        source = getattr(self.program, "source", None)
+        context = origin.context()
+        if source is not None:
+            line, _ = source.locate(origin)
+            if line:
+                context += f" (line {line})"
+        return context
+
     def bindings(self):
+        source = getattr(self.program, "source", None)
+        if not self.program.sizes and source is not None:
+            return source.declared_summary()
         parts = []
         for name in self.program.sizes:
             value = self._get(SIZE_SYMBOLS[name])
@@ -142,11 +173,21 @@ class ExplainMixin:
         while path and path[-1][2].kind == "size":
             path = path[:-1]
         override = (new_node, new_value)
+        if not path:
+            origin = new_prov.origin or old_prov.origin
+            return "\n".join([
+                f"{self._prefix(origin)}inconsistent sizes for the {self.label(new_node)}: "
+                f"{dim_text(old_value)} and {dim_text(new_value)}",
+                f"  {dim_text(old_value)} {old_prov.describe()}",
+                f"  {dim_text(new_value)} {new_prov.describe()}",
+                "  " + self.bindings(),
+            ])
         if len(path) == 1 and path[0][2].kind in ("matmul", "add", "hadamard", "concat"):
             return self._direct_message(path[0], old_value, new_value, override)
         a_label = self.label(path[0][0]) if path else self.label(old_node)
         b_label = self.label(path[-1][1]) if path else self.label(new_node)
         lines = [
+            f"{self._prefix(path[-1][2] if path else None)}"
             f"inconsistent sizes: the {b_label} must equal the {a_label}",
             f"  {new_prov.describe()}",
             f"  {old_prov.describe()}",
@@ -157,7 +198,7 @@ class ExplainMixin:
             width = max(len(f"{self.label(a)} = {self.label(b)}") for a, b, _ in path)
             for a, b, origin in path:
                 eq = f"{self.label(a)} = {self.label(b)}"
-                lines.append(f"    {eq:<{width}}   {origin.context()}")
+                lines.append(f"    {eq:<{width}}   {self._context(origin)}")
         lines.append("  " + self.bindings())
         return "\n".join(lines)
 
@@ -174,19 +215,19 @@ class ExplainMixin:
         if origin.kind == "matmul" and isinstance(right, OneMatrix):
             name = _operand_text(left)
             return "\n".join([
-                f"{name} must be a column vector: it is added to every column of the batch ({name} @ 1^T){where}",
+                f"{self._prefix(origin)}{name} must be a column vector: it is added to every column of the batch ({name} @ 1^T){where}",
                 f"  {name} : {self._display_shape(left, override)}",
                 f"  expected {name} to have 1 column, got {dim_text(new_value)}",
                 "  " + self.bindings(),
             ])
-        lines = [f"cannot {op[0]} {op[1]}{where}"]
+        lines = [f"{self._prefix(origin)}cannot {op[0]} {op[1]}{where}"]
         operands = [left, right] if origin.kind == "matmul" else list(origin.node.args)
         if origin.kind == "concat":
             operands = list(origin.node.blocks)
         names = [_operand_text(x) for x in operands]
         width = max(len(n) for n in names)
         for name, x in zip(names, operands):
-            lines.append(f"  {name:<{width}} : {self._display_shape(x, override)}")
+            lines.append(f"  {name:<{width}} : {self._display_shape(x, override)}{self._declared_at(x)}")
         got_side = b  # the node whose new value clashed
         got_label = self.label(got_side)
         other_label = self.label(a)
@@ -210,7 +251,7 @@ class ExplainMixin:
 
     def _nonpositive_message(self, node, value, provenance):
         return (
-            f"the {self.label(node)} would be {dim_text(value)} ({provenance.describe()}), "
+            f"{self._prefix(provenance.origin)}the {self.label(node)} would be {dim_text(value)} ({provenance.describe()}), "
             f"but sizes are at least 1\n  " + self.bindings()
         )
 
@@ -218,7 +259,7 @@ class ExplainMixin:
         _, anchor, prov = self._value[self.find(total)]
         known = [f"{self.label(p)} = {dim_text(self._get(p))}" for p in parts if p != missing]
         return "\n".join([
-            f"cannot fit {origin.context()}",
+            f"{self._prefix(origin)}cannot fit {origin.context()}",
             f"  its rows must total {dim_text(self._get(total))} ({prov.describe()})",
             f"  but {', '.join(known)}, which leaves {dim_text(value)} for the {self.label(missing)}",
             "  sizes are at least 1",

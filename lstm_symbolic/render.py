@@ -172,3 +172,33 @@ def derivation_data(derivation, flow=None):
         data["jacobians"] = [{"of": j.of, "wrt": j.wrt, "expr": str(j).split(" = ", 1)[1]} for j in flow.jacobians]
         data["explanation"] = flow.explanation
     return data
+
+
+def check_data(result):
+    data = {"ok": result.ok,
+            "tensors": {name: [None if d is None else json_dim(d) for d in shape]
+                        for name, shape in result.shapes.items()}}
+    if result.errors:
+        data["errors"] = list(result.errors)
+    if result.warnings:
+        data["warnings"] = list(result.warnings)
+    if result.unresolved:
+        data["undetermined"] = result.unresolved
+    return data
+
+
+def check_text_report(result):
+    rows = [(name, " x ".join("?" if d is None else _paren(json_dim(d)) for d in shape))
+            for name, shape in result.shapes.items()]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{result.filename}: {len(result.equations)} equations, {len(rows)} tensors, "
+             + ("every shape is consistent" if result.ok else f"{len(result.errors)} problem(s)"), ""]
+    lines += [f"{name:<{width}}  {shape}" for name, shape in rows]
+    if result.unresolved:
+        lines += ["", "undetermined (declare a shape to fix them): " + ", ".join(result.unresolved)]
+    return "\n".join(lines)
+
+
+def _paren(value):
+    text = str(value)
+    return f"({text})" if " " in text else text

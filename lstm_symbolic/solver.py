@@ -69,10 +69,12 @@ class Provenance:
     name: str = ""
     shape: tuple = ()
     origin: Origin | None = None
+    line: int | None = None  # where a declaration fixed it, in a checked file
 
     def describe(self):
         if self.kind == "given":
-            return f"{self.name} : {_shape_str(self.shape)} (given)"
+            where = f"declared on line {self.line}" if self.line else "given"
+            return f"{self.name} : {_shape_str(self.shape)} ({where})"
         if self.kind == "size":
             return f"{self.name} = {dim_text(self.shape[0])}"
         if self.kind == "sum":
@@ -94,8 +96,10 @@ class Solution:
 class DimensionSolver(ExplainMixin):
     """Collect constraints from a program, bind values, report contradictions."""
 
-    def __init__(self, program):
+    def __init__(self, program, collect=False):
         self.program = program
+        self.collect = collect  # gather every contradiction instead of stopping at the first
+        self.errors = []
         self._parent = {}
         self._edges = {}  # node -> [(other node, Origin)]
         self._sums = []  # (total node, [part nodes], Origin)
@@ -230,14 +234,17 @@ class DimensionSolver(ExplainMixin):
                 self._bind(SIZE_SYMBOLS[name], value, Provenance("size", name, (value,)))
         symbols = self.program.symbols()
         batch = SIZE_SYMBOLS["B"]
-        if default_batch and self._get(batch) is None and not self._touches(batch, symbols):
+        if default_batch and batch in self._parent and self._get(batch) is None \
+                and not self._touches(batch, symbols):
             self._bind(batch, 1, Provenance("default", "B"))
+        source = getattr(self.program, "source", None)
         for name, shape in self._given.items():
+            line = source.declaration_line(name) if source is not None else None
             for axis, value in enumerate(shape):
                 node = self._node(symbols[name].shape[axis])
-                self._bind(node, value, Provenance("given", name, tuple(shape)))
+                self._bind(node, value, Provenance("given", name, tuple(shape), line=line))
         self._propagate_sums()
-        if default_batch and self._get(batch) is None:
+        if default_batch and batch in self._parent and self._get(batch) is None:
             self._bind(batch, 1, Provenance("default", "B"))
             self._propagate_sums()
         return self._solution(symbols)
@@ -255,37 +262,51 @@ class DimensionSolver(ExplainMixin):
         return None if entry is None else entry[0]
 
     def _bind(self, node, value, provenance):
+        """Give ``node``'s class a value; True when a new value was recorded."""
         root = self.find(node)
         old = self._value.get(root)
         if old is None:
-            if _is_number(value) and value < 1:
-                raise ShapeError(self._nonpositive_message(node, value, provenance))
+            if _not_positive(value):
+                self._fail(self._nonpositive_message(node, value, provenance))
+                return False
             self._value[root] = (value, node, provenance)
-        elif not _same(old[0], value):
-            raise ShapeError(self._conflict_message(old, (value, node, provenance)))
+            return True
+        if not _same(old[0], value):
+            self._fail(self._conflict_message(old, (value, node, provenance)))
+        return False
+
+    def _fail(self, message):
+        if not self.collect:
+            raise ShapeError(message)
+        if message not in self.errors:
+            self.errors.append(message)
 
     def _propagate_sums(self):
+        settled = set()  # sums that are checked (or failed): never revisited
         changed = True
         while changed:
             changed = False
-            for total, parts, origin in self._sums:
+            for index, (total, parts, origin) in enumerate(self._sums):
+                if index in settled:
+                    continue
                 known = [self._get(p) for p in parts]
                 tv = self._get(total)
                 missing = [p for p, v in zip(parts, known) if v is None]
                 prov = Provenance("sum", origin=origin)
                 if not missing:
+                    settled.add(index)
                     value = _add(known)
                     if tv is None:
-                        self._bind(total, value, prov)
-                        changed = True
+                        changed |= self._bind(total, value, prov)
                     elif not _same(tv, value):
                         self._bind(total, value, prov)
                 elif len(missing) == 1 and tv is not None:
+                    settled.add(index)
                     value = _sub(tv, [v for v in known if v is not None])
-                    if _is_number(value) and value < 1:
-                        raise ShapeError(self._negative_part_message(total, parts, missing[0], value, origin))
-                    self._bind(missing[0], value, prov)
-                    changed = True
+                    if _not_positive(value):
+                        self._fail(self._negative_part_message(total, parts, missing[0], value, origin))
+                        continue
+                    changed |= self._bind(missing[0], value, prov)
 
     def _solution(self, symbols):
         dims = {name: self._get(SIZE_SYMBOLS[name]) for name in self.program.sizes}
@@ -297,6 +318,15 @@ class DimensionSolver(ExplainMixin):
             if None in shape:
                 unresolved[name] = shape
         return Solution(dims, shapes, unresolved)
+
+def _not_positive(value):
+    """A size that is certainly below 1: ``0``, ``-10``, or ``1 - n`` with n >= 1."""
+    if _is_number(value):
+        return value < 1
+    if isinstance(value, sympy.Basic):
+        return bool((value - 1).is_negative) or bool(value.is_nonpositive)
+    return False
+
 
 def _is_number(v):
     return isinstance(v, int) or (isinstance(v, sympy.Basic) and v.is_Integer)

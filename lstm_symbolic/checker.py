@@ -1,0 +1,157 @@
+"""Check a file of user-written equations: infer every shape, report every contradiction.
+
+>>> result = check_text('''
+... x_t : 30 x 1
+... h_prev : 16 x 1
+... z_t = sigmoid(W_z @ x_t + U_z @ h_prev + b_z)
+... h_t = (1 - z_t) * h_prev + z_t * tanh(W_n @ x_t + U_n @ h_prev)
+... ''')
+>>> result.ok, result.shapes["W_z"], result.shapes["U_n"], result.shapes["b_z"]
+(True, (16, 30), (16, 16), (16, 1))
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from .equations import Equation, Program
+from .errors import ShapeError, UsageError
+from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
+from .solver import DimensionSolver
+from .textprint import shape_text
+
+
+@dataclass
+class SourceMap:
+    """Where each statement and operation is in the file, for messages."""
+
+    filename: str
+    assignments: dict  # tensor -> Assignment
+    declarations: dict  # tensor -> Declaration
+
+    def declaration_line(self, name):
+        d = self.declarations.get(name)
+        return d.line if d else None
+
+    def locate(self, origin):
+        """(line, column) of the operation an Origin came from."""
+        if origin.kind == "recurrence":
+            new, old = origin.operands
+            statement = (self.assignments.get(new) or self.declarations.get(new)
+                         or self.declarations.get(old) or self.assignments.get(old))
+            return (statement.line, statement.col) if statement else (None, None)
+        statement = self.assignments.get(origin.equation)
+        if statement is None:
+            return None, None
+        if origin.kind == "sum":
+            return statement.line, statement.ops.get(origin.node, statement.col)
+        col = statement.ops.get(origin.node)
+        if col is None and origin.kind in ("add", "hadamard", "concat"):
+            col = next((c for node, c in statement.ops.items() if node == origin.node), None)
+        return statement.line, col or statement.col
+
+    def declared_summary(self):
+        if not self.declarations:
+            return "declared: nothing (every shape is inferred)"
+        parts = [f"{d.name} : {shape_text(d.shape)} (line {d.line})" for d in self.declarations.values()]
+        return "declared: " + ", ".join(parts)
+
+
+@dataclass
+class CheckResult:
+    filename: str
+    equations: list
+    shapes: dict  # tensor -> (rows, cols), None where undetermined
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def unresolved(self):
+        return [name for name, shape in self.shapes.items() if None in shape]
+
+
+def recurrence_pairs(names):
+    """``X_t`` and ``X_prev`` both present: the new state has the shape of the old one."""
+    return tuple((name, name[:-2] + "_prev") for name in sorted(names)
+                 if name.endswith("_t") and name[:-2] + "_prev" in names)
+
+
+def check_text(text, filename="<input>"):
+    statements = parse(text, filename)
+    declarations, assignments, warnings = {}, {}, []
+    for s in statements:
+        if isinstance(s, Declaration):
+            if s.name in declarations and declarations[s.name].shape != s.shape:
+                raise ParseError(f"{s.name} is declared twice with different shapes (first on line "
+                                 f"{declarations[s.name].line})", filename, s.line, s.col, s.text)
+            declarations[s.name] = s
+        elif isinstance(s, Assignment):
+            if s.name in assignments:
+                raise ParseError(f"{s.name} is assigned twice (first on line {assignments[s.name].line}); "
+                                 "each tensor has one equation", filename, s.line, s.col, s.text)
+            assignments[s.name] = s
+    if not assignments:
+        raise UsageError(f"{filename} has no equations (NAME = expression)")
+    from .equations import placeholder
+
+    equations = [Equation(placeholder(name), a.expr) for name, a in assignments.items()]
+    used = set(assignments)
+    for eq in equations:
+        used |= {s.name for s in eq.rhs.free_symbols if hasattr(s, "shape")}
+    for name, d in declarations.items():
+        if name not in used:
+            warnings.append(f"{filename}:{d.line}: {name} is declared but not used")
+    inputs = tuple(sorted(used - set(assignments), key=lambda n: _first_use(n, statements)))
+    names = set(used)
+    program = Program(
+        equations=tuple(equations), inputs=inputs, parameters=(), sizes=(), size_sources={},
+        recurrence=recurrence_pairs(names),
+        source=SourceMap(filename, assignments, declarations),
+    )
+    solver = DimensionSolver(program, collect=True)
+    given = {name: d.shape for name, d in declarations.items() if name in names}
+    solution = solver.solve(sizes=None, given=given, default_batch=False)
+    shapes = {name: tuple(solution.shapes[name]) for name in program.tensors}
+    shapes = {name: (None if shape[0] is None else shape[0], None if shape[1] is None else shape[1])
+              for name, shape in shapes.items()}
+    return CheckResult(filename, equations, shapes, list(solver.errors), warnings)
+
+
+def _first_use(name, statements):
+    """(line, column) of a name's first appearance in an equation."""
+    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+    for s in statements:
+        if isinstance(s, Assignment):
+            m = pattern.search(s.text.split("=", 1)[1].split("#", 1)[0])
+            if m:
+                return (s.line, m.start())
+    return (0, 0)
+
+
+def check_file(path):
+    """Read (with a size limit) and check a file."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    if size > MAX_CHARS * 4:
+        raise UsageError(f"{path} is too large ({size} bytes; the limit is {MAX_CHARS} characters)")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    return check_text(text, path)
+
+
+def raise_if_errors(result):
+    if result.errors:
+        raise ShapeError("\n\n".join(result.errors))

@@ -1,0 +1,122 @@
+"""LaTeX of matrix equations, with dimensions under each tensor (rules as tables).
+
+SymPy's own ``latex()`` prints elementwise functions in lambda notation (design,
+pitfall 4), so this module has its own small printer.
+
+>>> from lstm_symbolic import LSTMCell
+>>> equation_latex(LSTMCell(20, 50).equations[0], dims=False)
+'f_{t} = \\\\sigma\\\\left(W_{f} x_{t} + U_{f} h_{t-1} + b_{f}\\\\right)'
+"""
+
+from __future__ import annotations
+
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from .textprint import dim_text, function_name, is_broadcast
+
+#: Function name -> LaTeX.
+FUNCTION_LATEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{relu}", "exp": r"\exp",
+                  "softmax": r"\operatorname{softmax}"}
+
+#: Subscripts with a meaning of their own.
+SUBSCRIPT_LATEX = {"prev": "t-1", "next": "t+1"}
+
+#: Whole names with a conventional symbol.
+NAME_LATEX = {"dc_next": r"\delta c_{t+1}"}
+
+
+def name_latex(name):
+    """``W_f`` -> ``W_{f}``, ``h_prev`` -> ``h_{t-1}``, ``dW_f`` -> ``\\delta W_{f}``."""
+    if name in NAME_LATEX:
+        return NAME_LATEX[name]
+    prefix = ""
+    if name.startswith("d") and len(name) > 1 and "_" in name:
+        prefix, name = r"\delta ", name[1:]
+    base, _, sub = name.partition("_")
+    if not sub:
+        return prefix + base
+    sub = SUBSCRIPT_LATEX.get(sub, sub).replace("_", r"\_")
+    return f"{prefix}{base}_{{{sub}}}"
+
+
+def dims_latex(shape):
+    return r" \times ".join(dim_text(d).replace("*", r" \cdot ") for d in shape)
+
+
+class LatexPrinter:
+    """Prints a matrix expression; with ``shapes``, tensors get ``\\underbrace{..}_{r \\times c}``."""
+
+    def __init__(self, shapes=None):
+        self.shapes = shapes
+
+    def atom(self, e):
+        text = name_latex(e.name)
+        if self.shapes is not None and e.name in self.shapes and None not in self.shapes[e.name]:
+            return rf"\underbrace{{{text}}}_{{{dims_latex(self.shapes[e.name])}}}"
+        return text
+
+    def print(self, e, prec=0):
+        if isinstance(e, MatrixSymbol):
+            return self.atom(e)
+        if isinstance(e, OneMatrix):
+            return r"\mathbf{1}"
+        if is_broadcast(e):
+            return self.print(e.args[0], prec)
+        if isinstance(e, MatAdd):
+            parts = []
+            for i, a in enumerate(e.args):
+                if isinstance(a, MatMul) and a.args[0] == -1:
+                    rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
+                    parts.append(("- " if i else "-") + self.print(rest, 2))
+                else:
+                    parts.append(("+ " if i else "") + self.print(a, 1))
+            return self.wrap(" ".join(parts), 1, prec)
+        if isinstance(e, MatMul):
+            args = list(e.args)
+            coeff = ""
+            if not args[0].is_Matrix:
+                c = args.pop(0)
+                coeff = "-" if c == -1 else f"{c} "
+            body = " ".join(self.print(a, 3) for a in args)
+            return self.wrap(coeff + body, 2, prec)
+        if isinstance(e, HadamardProduct):
+            return self.wrap(r" \odot ".join(self.print(a, 3) for a in e.args), 2, prec)
+        if isinstance(e, HadamardPower):
+            return f"{self.print(e.base, 4)}^{{{e.exp}}}"
+        if isinstance(e, ElementwiseApplyFunction):
+            f = FUNCTION_LATEX.get(function_name(e), rf"\operatorname{{{function_name(e)}}}")
+            return rf"{f}\left({self.print(e.expr)}\right)"
+        if isinstance(e, Transpose):
+            return f"{self.print(e.arg, 4)}^{{\\top}}"
+        kind = type(e).__name__
+        if kind == "VConcat":
+            return r"\begin{bmatrix} " + r" \\ ".join(self.print(b) for b in e.blocks) + r" \end{bmatrix}"
+        if kind == "ColumnSum":
+            return f"{self.print(e.args[0], 3)} \\mathbf{{1}}"
+        if kind in ("RowBlock", "ColumnBlock"):
+            parent, start, stop = e.args
+            rows = f"{dim_text(start)}:{dim_text(stop)}"
+            index = f"[{rows}]" if kind == "RowBlock" else f"[:, {rows}]"
+            return f"{self.print(parent, 4)}_{{{index}}}"
+        if kind == "Diag":
+            return rf"\operatorname{{diag}}\left({self.print(e.args[0])}\right)"
+        if kind == "Identity":
+            return "I"
+        return str(e)
+
+    @staticmethod
+    def wrap(text, own, prec):
+        return rf"\left({text}\right)" if own < prec else text
+
+
+def equation_latex(eq, shapes=None, dims=True):
+    """``lhs = rhs`` in LaTeX; with ``shapes`` (and ``dims``), dimensions under each tensor."""
+    printer = LatexPrinter(shapes if dims else None)
+    return f"{printer.print(eq.lhs)} = {printer.print(eq.rhs)}"
+
+
+def equations_block(equations, shapes=None):
+    """An ``align*`` block of equations with dimensions."""
+    lines = [equation_latex(eq, shapes).replace(" = ", " &= ", 1) for eq in equations]
+    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"

@@ -40,8 +40,14 @@ def name_latex(name):
     return f"{prefix}{base}_{{{sub}}}"
 
 
+def dim_latex(d):
+    text = dim_text(d).replace("*", r" \cdot ")
+    return f"({text})" if " " in text else text
+
+
 def dims_latex(shape):
-    return r" \times ".join(dim_text(d).replace("*", r" \cdot ") for d in shape)
+    """``50 \times 20``, ``k \times (k + n)``."""
+    return r" \times ".join(dim_latex(d) for d in shape)
 
 
 class LatexPrinter:

@@ -133,6 +133,19 @@ class LSTMCell:
 
         return compile_cell(self)
 
+    def to_latex(self, notation="standard", dims=True):
+        """The equations as a LaTeX ``align*`` block, dimensions under each tensor."""
+        from .latex import equations_block
+        from .notations import get_notation
+
+        return equations_block(self.equations, self.shapes() if dims else None, get_notation(notation))
+
+    def _repr_latex_(self):
+        from .latex import equation_latex
+
+        rows = " \\\\ ".join(equation_latex(eq, self.shapes(), align=True) for eq in self.equations)
+        return f"$$\\begin{{aligned}} {rows} \\end{{aligned}}$$"
+
     def __repr__(self):
         p = f", proj_size={self.proj_size}" if self.proj_size is not None else ""
         return (f"LSTMCell(input_size={self.input_size}, hidden_size={self.hidden_size}, "

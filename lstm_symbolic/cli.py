@@ -273,6 +273,84 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
 
 @main.command()
 @cell_options
+@click.option("--notation", default="standard", show_default=True, metavar="NAME",
+              help="standard, course (W_fF, W_fR), greff (W, R, p), pytorch (W_if, W_hf), gates (g^forget ...).")
+@click.option("--derivatives", is_flag=True, help="Add the backward equations and the gradient-flow Jacobians.")
+@click.option("--fragment", is_flag=True, help="Only the equation blocks (align*), no preamble.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write to FILE (default: standard output).")
+@library_errors
+def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivatives, fragment, output):
+    """A LaTeX derivation of the cell: dimensions, equations, shapes, parameter count.
+
+    The document needs only amsmath and amssymb; compile it with pdflatex.  Output is
+    byte-identical across runs.
+
+    \b
+    Examples:
+      lstm-symbolic latex -n 20 -k 50 -o lstm.tex && pdflatex lstm.tex
+      lstm-symbolic latex -n n -k k --notation course --derivatives -o lstm.tex
+      lstm-symbolic latex -n 80 -k 12 --fragment
+    """
+    from .document import document
+    from .notations import get_notation
+    from .output import write_atomically
+
+    chosen = get_notation(notation)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    source = document(cell, chosen, derivatives=derivatives, fragment=fragment)
+    if output == "-":
+        click.echo(source, nl=False)
+    else:
+        write_atomically(output, source)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@cell_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="FILE.dot, FILE.svg or FILE.png (default: DOT on standard output).")
+@library_errors
+def diagram(input_size, hidden_size, variant, layout, proj_size, output):
+    """The cell as a Graphviz graph, every edge labelled with its tensor and shape.
+
+    Writes DOT; renders SVG or PNG when the output name ends in .svg or .png and
+    Graphviz's 'dot' program is installed.
+
+    \b
+    Examples:
+      lstm-symbolic diagram -n 20 -k 50 -o lstm.svg
+      lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
+    """
+    from .diagram import dot_source, render
+    from .output import write_atomically
+
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    dot = dot_source(cell)
+    if output == "-":
+        click.echo(dot, nl=False)
+        return
+    fmt = output.rsplit(".", 1)[-1].lower() if "." in output else "dot"
+    if fmt in ("svg", "png"):
+        image = render(dot, fmt)
+        if image is None:
+            dot_path = output.rsplit(".", 1)[0] + ".dot"
+            write_atomically(dot_path, dot)
+            raise UsageError(
+                f"cannot render {output}: Graphviz's 'dot' program is not installed. The DOT source was written "
+                f"to {dot_path}; install Graphviz (apt-get install graphviz, brew install graphviz, or "
+                f"conda install graphviz) and run: dot -T{fmt} {dot_path} -o {output}"
+            )
+        write_atomically(output, image)
+    elif fmt == "dot" or fmt == "gv":
+        write_atomically(output, dot)
+    else:
+        raise UsageError(f"unknown diagram format .{fmt}: name the output FILE.dot, FILE.svg or FILE.png")
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@cell_options
 @click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
 @click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")

@@ -37,6 +37,11 @@ class Equation:
 
         return f"{self.lhs.name} = {text(self.rhs)}"
 
+    def _repr_latex_(self):
+        from .latex import equation_latex
+
+        return f"$\\displaystyle {equation_latex(self, 'symbols')}$"
+
 
 @dataclass(frozen=True)
 class Program:

@@ -26,8 +26,14 @@ SUBSCRIPT_LATEX = {"prev": "t-1", "next": "t+1"}
 NAME_LATEX = {"dc_next": r"\delta c_{t+1}"}
 
 
-def name_latex(name):
+def name_latex(name, notation=None):
     """``W_f`` -> ``W_{f}``, ``h_prev`` -> ``h_{t-1}``, ``dW_f`` -> ``\\delta W_{f}``."""
+    if notation is not None:
+        known = notation.tensor(name)
+        if known is not None:
+            return known
+        if name.startswith("d") and notation.tensor(name[1:]) is not None:
+            return r"\delta " + notation.tensor(name[1:])
     if name in NAME_LATEX:
         return NAME_LATEX[name]
     prefix = ""
@@ -51,15 +57,30 @@ def dims_latex(shape):
 
 
 class LatexPrinter:
-    """Prints a matrix expression; with ``shapes``, tensors get ``\\underbrace{..}_{r \\times c}``."""
+    """Prints a matrix expression.
 
-    def __init__(self, shapes=None):
-        self.shapes = shapes
+    ``shapes``: a dict of tensor shapes, or ``"symbols"`` to read them off the MatrixSymbols;
+    tensors then get ``\\underbrace{..}_{r \\times c}``.  ``substitute``: print every tensor
+    as its shape, ``(50 \\times 20)``, for "shapes substituted" derivations.
+    """
+
+    def __init__(self, shapes=None, notation=None, substitute=False):
+        self.shapes, self.notation, self.substitute = shapes, notation, substitute
+
+    def shape_of(self, e):
+        if self.shapes == "symbols":
+            return e.shape
+        if self.shapes is not None and e.name in self.shapes and None not in self.shapes[e.name]:
+            return self.shapes[e.name]
+        return None
 
     def atom(self, e):
-        text = name_latex(e.name)
-        if self.shapes is not None and e.name in self.shapes and None not in self.shapes[e.name]:
-            return rf"\underbrace{{{text}}}_{{{dims_latex(self.shapes[e.name])}}}"
+        shape = self.shape_of(e)
+        if self.substitute and shape is not None:
+            return f"({dims_latex(shape)})"
+        text = name_latex(e.name, self.notation)
+        if shape is not None:
+            return rf"\underbrace{{{text}}}_{{{dims_latex(shape)}}}"
         return text
 
     def print(self, e, prec=0):
@@ -89,12 +110,12 @@ class LatexPrinter:
         if isinstance(e, HadamardProduct):
             return self.wrap(r" \odot ".join(self.print(a, 3) for a in e.args), 2, prec)
         if isinstance(e, HadamardPower):
-            return f"{self.print(e.base, 4)}^{{{e.exp}}}"
+            return f"{{{self.print(e.base, 4)}}}^{{{e.exp}}}"
         if isinstance(e, ElementwiseApplyFunction):
             f = FUNCTION_LATEX.get(function_name(e), rf"\operatorname{{{function_name(e)}}}")
             return rf"{f}\left({self.print(e.expr)}\right)"
         if isinstance(e, Transpose):
-            return f"{self.print(e.arg, 4)}^{{\\top}}"
+            return f"{{{self.print(e.arg, 4)}}}^{{\\top}}"
         kind = type(e).__name__
         if kind == "VConcat":
             return r"\begin{bmatrix} " + r" \\ ".join(self.print(b) for b in e.blocks) + r" \end{bmatrix}"
@@ -104,7 +125,7 @@ class LatexPrinter:
             parent, start, stop = e.args
             rows = f"{dim_text(start)}:{dim_text(stop)}"
             index = f"[{rows}]" if kind == "RowBlock" else f"[:, {rows}]"
-            return f"{self.print(parent, 4)}_{{{index}}}"
+            return f"{{{self.print(parent, 4)}}}_{{{index}}}"
         if kind == "Diag":
             return rf"\operatorname{{diag}}\left({self.print(e.args[0])}\right)"
         if kind == "Identity":
@@ -116,13 +137,13 @@ class LatexPrinter:
         return rf"\left({text}\right)" if own < prec else text
 
 
-def equation_latex(eq, shapes=None, dims=True):
+def equation_latex(eq, shapes=None, dims=True, notation=None, align=False):
     """``lhs = rhs`` in LaTeX; with ``shapes`` (and ``dims``), dimensions under each tensor."""
-    printer = LatexPrinter(shapes if dims else None)
-    return f"{printer.print(eq.lhs)} = {printer.print(eq.rhs)}"
+    printer = LatexPrinter(shapes if dims else None, notation)
+    return f"{printer.print(eq.lhs)} {'&' if align else ''}= {printer.print(eq.rhs)}"
 
 
-def equations_block(equations, shapes=None):
+def equations_block(equations, shapes=None, notation=None):
     """An ``align*`` block of equations with dimensions."""
-    lines = [equation_latex(eq, shapes).replace(" = ", " &= ", 1) for eq in equations]
+    lines = [equation_latex(eq, shapes, notation=notation, align=True) for eq in equations]
     return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"

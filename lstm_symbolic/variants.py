@@ -12,7 +12,7 @@ from types import MappingProxyType
 GATE_ACTIVATION = MappingProxyType({"f": "sigmoid", "i": "sigmoid", "g": "tanh", "o": "sigmoid"})
 
 GATE_MEANING = MappingProxyType(
-    {"f": "forget gate", "i": "input gate", "g": "candidate cell state (C~_t)", "o": "output gate"}
+    {"f": "forget gate", "i": "input gate", "g": "candidate cell state", "o": "output gate"}
 )
 
 
@@ -101,8 +101,8 @@ INPUTS = ("x_t", "h_prev", "c_prev")
 TENSOR_MEANING = MappingProxyType(
     {
         "x_t": "input at step t",
-        "h_prev": "previous hidden state h_{t-1}",
-        "c_prev": "previous cell state c_{t-1}",
+        "h_prev": "previous hidden state",
+        "c_prev": "previous cell state",
         "z_t": "concatenated input",
         "c_t": "new cell state",
         "h_t": "new hidden state (output)",

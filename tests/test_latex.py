@@ -1,0 +1,162 @@
+"""LaTeX documents, notations and diagrams."""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from lstm_symbolic import LSTMCell, UsageError
+from lstm_symbolic.document import document
+from lstm_symbolic.latex import equation_latex, name_latex
+from lstm_symbolic.notations import NOTATIONS, get_notation
+
+from .conftest import ALL_VARIANTS, proj_for
+
+GOLDEN = pathlib.Path(__file__).parent / "golden"
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+
+
+def compile_pdf(tex, tmp_path):
+    (tmp_path / "doc.tex").write_text(tex)
+    result = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, "\n".join(l for l in result.stdout.splitlines() if l.startswith("!"))
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("sizes", [(20, 50, 7), ("n", "k", "p")], ids=["numeric", "symbolic"])
+@pytest.mark.parametrize("notation", list(NOTATIONS))
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_every_document_compiles(variant, notation, sizes, tmp_path):
+    cell = LSTMCell(sizes[0], sizes[1], variant, proj_size=sizes[2] if variant == "projection" else None)
+    tex = document(cell, get_notation(notation), derivatives=True)
+    compile_pdf(tex, tmp_path)
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("layout", ["concat", "augmented"])
+def test_layouts_compile(layout, tmp_path):
+    compile_pdf(document(LSTMCell("n", "k", "peephole", layout), get_notation("greff"), derivatives=True), tmp_path)
+
+
+def test_document_shows_dimensions():
+    tex = document(LSTMCell(20, 50), get_notation("standard"))
+    assert r"\underbrace{W_{f}}_{50 \times 20}" in tex
+    assert r"\left(\left(50 \times 20\right) (20 \times 1)" in tex or "(50 \\times 20) (20 \\times 1)" in tex
+    assert "= 50 \\times 1" in tex
+    assert "14200" in tex and r"4 k \left(k + n + 1\right)" in tex
+    symbolic = document(LSTMCell("n", "k"), get_notation("standard"))
+    assert r"\underbrace{W_{f}}_{k \times n}" in symbolic
+
+
+@pytest.mark.parametrize("notation,name,expected", [
+    ("standard", "U_f", "U_{f}"), ("course", "W_f", "W_{fF}"), ("course", "U_f", "W_{fR}"),
+    ("course", "g_t", r"\tilde{C}_t"), ("course", "U_g", "W_{cR}"), ("greff", "U_i", "R_{i}"),
+    ("greff", "p_f", "p_{f}"), ("pytorch", "W_o", "W_{io}"), ("pytorch", "U_o", "W_{ho}"),
+    ("pytorch", "b_f", r"\left(b_{if} + b_{hf}\right)"), ("gates", "f_t", r"g^{\text{forget}}(n+1)"),
+    ("gates", "c_prev", "c(n)"), ("gates", "g_t", "u(n+1)"), ("standard", "h_prev", "h_{t-1}"),
+    ("standard", "dW_f", r"\delta W_{f}"), ("course", "dU_i", r"\delta W_{iR}"),
+])
+def test_notations(notation, name, expected):
+    assert name_latex(name, get_notation(notation)) == expected
+
+
+def test_unknown_notation_lists_the_valid_ones():
+    with pytest.raises(UsageError, match="valid notations are: standard, course, greff, pytorch, gates"):
+        get_notation("feynman")
+
+
+@pytest.mark.parametrize("golden,args", [
+    ("standard_n20_k50.tex", ["latex", "-n", "20", "-k", "50"]),
+    ("peephole_symbolic_course_derivatives.tex",
+     ["latex", "-n", "n", "-k", "k", "--variant", "peephole", "--notation", "course", "--derivatives"]),
+    ("fragment_pytorch_n80_k12.tex", ["latex", "-n", "80", "-k", "12", "--fragment", "--notation", "pytorch"]),
+    ("projection_diagram.dot", ["diagram", "-n", "20", "-k", "50", "--variant", "projection", "--proj", "7"]),
+])
+def test_golden_files(cli, golden, args):
+    result = cli(*args)
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / golden).read_text()
+
+
+def test_output_is_identical_across_hash_seeds():
+    outputs = set()
+    for seed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-m", "lstm_symbolic", "latex", "-n", "n", "-k", "k", "--variant",
+                              "projection", "--proj", "p", "--derivatives"], env=env, capture_output=True, check=True)
+        outputs.add(out.stdout)
+    assert len(outputs) == 1
+
+
+def test_jupyter_reprs():
+    cell = LSTMCell(20, 50)
+    assert cell._repr_latex_().startswith("$$\\begin{aligned}") and r"50 \times 20" in cell._repr_latex_()
+    assert r"\underbrace{W_{f}}_{50 \times 20}" in cell.equations[0]._repr_latex_()
+    assert "W_{fF}" in cell.to_latex("course")
+
+
+def test_equation_without_dims():
+    assert equation_latex(LSTMCell(3, 2).equations[-1], dims=False) == r"h_{t} = o_{t} \odot \tanh\left(c_{t}\right)"
+
+
+# -- the command line -------------------------------------------------------------------------------
+def test_latex_to_file(cli, tmp_path):
+    target = tmp_path / "lstm.tex"
+    result = cli("latex", "-n", 20, "-k", 50, "-o", target)
+    assert result.exit_code == 0 and target.read_text().startswith(r"\documentclass")
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--notation", "feynman"], "valid notations are: standard, course, greff, pytorch, gates"),
+    (["-o", "{tmp}/missing/out.tex"], "does not exist"),
+    (["--fragment", "-o", "{tmp}/missing/out.tex"], "does not exist"),
+    (["-o", "{tmp}"], "is a directory"),
+])
+def test_latex_bad_output(cli, tmp_path, args, fragment):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = cli("latex", "-n", 20, "-k", 50, *args)
+    assert result.exit_code == 2 and fragment in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "missing").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # nothing half-written
+
+
+def test_latex_unwritable_path(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("latex", "-n", 2, "-k", 2, "-o", blocker / "out.tex")
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_diagram_dot(cli):
+    result = cli("diagram", "-n", 20, "-k", 50)
+    assert result.exit_code == 0 and result.stdout.startswith("digraph lstm {")
+    assert 'x_t -> a_f [label="x_t 20 x 1"]' in result.stdout
+    assert 'c_prev -> c_t [label="c_prev 50 x 1", color="#e37400"' in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.parametrize("suffix,magic", [("svg", b"<?xml"), ("png", b"\x89PNG")])
+def test_diagram_renders(cli, tmp_path, suffix, magic):
+    target = tmp_path / f"lstm.{suffix}"
+    assert cli("diagram", "-n", 20, "-k", 50, "-o", target).exit_code == 0
+    assert target.read_bytes().startswith(magic)
+
+
+def test_diagram_without_graphviz_says_how_to_get_it(cli, tmp_path, monkeypatch):
+    import lstm_symbolic.diagram as diagram
+
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
+    result = cli("diagram", "-n", 20, "-k", 50, "-o", tmp_path / "lstm.svg")
+    assert result.exit_code == 2 and "apt-get install graphviz" in result.stderr
+    assert (tmp_path / "lstm.dot").read_text().startswith("digraph")
+    assert not (tmp_path / "lstm.svg").exists()
+
+
+def test_diagram_unknown_format(cli, tmp_path):
+    result = cli("diagram", "-n", 2, "-k", 2, "-o", tmp_path / "x.jpg")
+    assert result.exit_code == 2 and "FILE.dot, FILE.svg or FILE.png" in result.stderr

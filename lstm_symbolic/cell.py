@@ -207,5 +207,3 @@ def unknown_tensor_message(name, names, variant):
             f"  known tensors: {', '.join(names)}")
 
 
-def format_shape(shape):
-    return shape_text(shape)

@@ -222,7 +222,7 @@ def check(file, as_json, as_latex):
     from .render import check_data, check_text_report
 
     if file == "-":
-        text = click.get_text_stream("stdin").read(4 * 200_000 + 1)
+        text = sys.stdin.read(4 * 200_000 + 1)
         result = check_text(text, "<stdin>")
     else:
         result = check_file(file)

@@ -234,9 +234,6 @@ def build_backward(variant, layout):
                            {name: g.name for name, g in upstream_symbols.items()}, gradients, program)
 
 
-def batch_symbol():
-    return SIZE_SYMBOLS["B"]
-
 
 def concretize(equations, symbols, shapes, batch):
     """Replace placeholder dimensions by solved ones in a list of equations."""

@@ -13,7 +13,6 @@ import sympy
 from sympy import MatAdd
 
 from .latex import LatexPrinter, dims_latex, equations_block, name_latex
-from .render import count_text
 from .variants import describe_tensor
 
 PREAMBLE = r"""\documentclass[11pt]{article}

@@ -102,10 +102,6 @@ class ExplainMixin:
             return node[1]
         return self._get(node)
 
-    def _unbound_or_value(self, node):
-        value = self._get_display(node)
-        return value
-
     def _prefix(self, origin):
         """``file:line:col: `` for a checked file's equations, or nothing."""
         source = getattr(self.program, "source", None)

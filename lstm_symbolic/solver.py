@@ -106,6 +106,7 @@ class DimensionSolver(ExplainMixin):
         self._value = {}  # root -> (value, anchor node, Provenance)
         self._fresh = count()
         self._labels = {}
+        self._pending_literals = []  # literal nodes (a 1 in a ones vector) and their values
         for name in program.sizes:
             self._node(SIZE_SYMBOLS[name])
         self._walk_program()
@@ -129,8 +130,6 @@ class DimensionSolver(ExplainMixin):
             return key
         raise ShapeError(f"unsupported dimension {dim}")
 
-    _pending_literals: list
-
     def _literal(self, value):
         return self._node(sympy.Integer(value))
 
@@ -152,7 +151,6 @@ class DimensionSolver(ExplainMixin):
 
     # -- walking the equations ------------------------------------------------
     def _walk_program(self):
-        self._pending_literals = []
         for eq in self.program.equations:
             lhs = self._shape(eq.lhs, eq.name)
             rhs = self._shape(eq.rhs, eq.name)

@@ -13,7 +13,7 @@ from lstm_symbolic.document import document
 from lstm_symbolic.latex import equation_latex, name_latex
 from lstm_symbolic.notations import NOTATIONS, get_notation
 
-from .conftest import ALL_VARIANTS, proj_for
+from .conftest import ALL_VARIANTS
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
@@ -23,7 +23,7 @@ def compile_pdf(tex, tmp_path):
     (tmp_path / "doc.tex").write_text(tex)
     result = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, "\n".join(l for l in result.stdout.splitlines() if l.startswith("!"))
+    assert result.returncode == 0, "\n".join(line for line in result.stdout.splitlines() if line.startswith("!"))
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
 
 

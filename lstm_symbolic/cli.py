@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import LstmSymbolicError, UsageError
 from .sizes import parse_assignment, parse_size
+from .frameworks import FRAMEWORKS
 from .variants import LAYOUTS, VARIANTS
 
 
@@ -133,9 +134,20 @@ def main():
 @click.option("--batch", type=SIZE, default=1, show_default=True, help="Batch size B (columns of x_t).")
 @click.option("--steps", type=SIZE, default=None, help="Time steps T: also show the sequence tensors xs, hs.")
 @click.option("--equations", "show_equations", is_flag=True, help="Also print the cell's equations.")
+@click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Also show the sequence shapes (input, output, h_n, c_n) as this framework lays them out.")
+@click.option("--layers", type=POSITIVE, default=1, show_default=True, help="Stacked layers (with --framework).")
+@click.option("--bidirectional", is_flag=True, help="Two directions (with --framework).")
+@click.option("--batch-first", is_flag=True, help="PyTorch batch_first=True.")
+@click.option("--return-sequences/--last-only", default=None,
+              help="The output at every step, or only the last (default: the framework's own; Keras: last).")
+@click.option("--output-mode", type=click.Choice(["sequence", "last"]), default=None,
+              help="MATLAB OutputMode (the same choice as --return-sequences/--last-only).")
+@click.option("--dense", type=POSITIVE, default=None, help="A fully connected head with C outputs after the LSTM.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
-def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, show_equations, as_json):
+def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, show_equations, framework, layers,
+           bidirectional, batch_first, return_sequences, output_mode, dense, as_json):
     """Every tensor's shape for input size n and hidden size k.
 
     \b
@@ -145,16 +157,34 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
       lstm-symbolic shapes -n 20 -k 50 --layout concat
       lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
     """
-    from .render import equations_text, shapes_data, shapes_table
+    from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch)
+    sequence = None
+    if framework is not None:
+        from .sequences import sequence_shapes
+
+        if not all(isinstance(v, int) for v in (input_size, hidden_size)):
+            raise UsageError("framework sequence shapes need numeric -n and -k")
+        sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
+                                   ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
+                                   batch_first, return_sequences, output_mode, dense)
+    elif layers != 1 or bidirectional or batch_first or output_mode or dense or return_sequences is not None:
+        raise UsageError("--layers, --bidirectional, --batch-first, --last-only, --output-mode and --dense "
+                         "describe a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
             data["equations"] = [str(eq) for eq in cell.equations]
+        if sequence is not None:
+            data["framework"] = {"name": framework,
+                                 "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]
+                                            for k, v in sequence.items()}}
         emit_json(data)
         return
     click.echo(shapes_table(cell, steps))
+    if sequence is not None:
+        click.echo("\n" + framework_shapes_text(framework, sequence))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -347,6 +377,109 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
     else:
         raise UsageError(f"unknown diagram format .{fmt}: name the output FILE.dot, FILE.svg or FILE.png")
     click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.option("-n", "--input", "input_size", type=POSITIVE, required=True, help="Input size n.")
+@click.option("-k", "--hidden", "hidden_size", type=POSITIVE, required=True, help="Hidden size k.")
+@click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Count the framework's own tensors (default: the canonical cell).")
+@click.option("--layers", type=POSITIVE, default=1, show_default=True, help="Stacked layers.")
+@click.option("--bidirectional", is_flag=True, help="Two directions.")
+@click.option("--proj", "proj_size", type=POSITIVE, default=None, help="Projection size p.")
+@click.option("--variant", type=click.Choice(["standard", "peephole", "projection"]), default=None,
+              help="standard, peephole (ONNX, TF1) or projection (PyTorch, TF1; implied by --proj).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"total": N, "tensors": {...}, "formula": "..."}.')
+@library_errors
+def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, as_json):
+    """Parameter count, tensor by tensor, with the formula and the numbers put in.
+
+    One-bias frameworks (Keras, MATLAB, TF1) count 4k(n + k + 1) per layer and direction;
+    two-bias ones (PyTorch, cuDNN, ONNX's B) 4k(n + k + 2).
+
+    \b
+    Examples:
+      lstm-symbolic params -n 20 -k 50
+      lstm-symbolic params -n 20 -k 50 --framework pytorch --layers 2 --bidirectional
+      lstm-symbolic params -n 10 -k 6 --framework pytorch --proj 3 --json
+    """
+    from .render import params_data, params_text
+    from .sequences import parameter_table
+
+    if variant == "projection" and proj_size is None:
+        raise UsageError("the projection variant needs --proj")
+    if proj_size is not None and variant not in (None, "projection"):
+        raise UsageError(f"--proj only applies to the projection variant, not {variant!r}")
+    if proj_size is not None and proj_size >= hidden_size and framework == "pytorch":
+        raise UsageError(f"PyTorch requires proj_size < hidden_size, got p = {proj_size}, k = {hidden_size}")
+    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size,
+                            peephole=variant == "peephole")
+    if as_json:
+        emit_json(params_data(*table))
+    else:
+        click.echo(params_text(framework, *table))
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework of SOURCE.")
+@click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The .npz file to write.")
+@click.option("--forget-bias", type=float, default=1.0, show_default=True,
+              help="TF1 LSTMCell's forget_bias (added to the f block at run time).")
+@library_errors
+def convert(source, from_fw, to_fw, output, forget_bias):
+    """Convert LSTM weights between frameworks (.npz keyed by each framework's names).
+
+    Gates are reordered, matrices transposed, biases merged or split: a canonical bias
+    b = b_ih + b_hh; into PyTorch it goes to bias_ih and bias_hh is zero (ONNX: Wb and
+    Rb likewise); TF1's forget_bias is folded in and out.
+
+    \b
+    Examples:
+      lstm-symbolic convert torch.npz --from pytorch --to keras -o keras.npz
+      lstm-symbolic convert lstm.npz --from matlab --to onnx -o onnx.npz
+    """
+    from .frameworks import from_framework, to_framework
+    from .npz import load_npz, save_npz
+
+    model = from_framework(from_fw, load_npz(source), forget_bias=forget_bias)
+    arrays = to_framework(to_fw, model)
+    if to_fw == "tf1" and forget_bias != 1.0:
+        raise UsageError("writing TF1 assumes LSTMCell(forget_bias=1.0); convert with the default")
+    save_npz(output, arrays)
+    click.echo(f"wrote {output}: {', '.join(sorted(arrays))} ({model.num_layers} layer(s), "
+               f"{model.num_directions} direction(s), n = {model.input_size}, k = {model.hidden_size}"
+               + (f", p = {model.proj_size}" if model.proj_size else "") + ")", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Read SOURCE as this framework (default: recognise it from the names).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")
+@library_errors
+def inspect(source, framework, as_json):
+    """Infer n, k, layers, directions and projection from a weights file; report inconsistencies.
+
+    Exit code 1 when no framework reads the arrays consistently.
+
+    \b
+    Examples:
+      lstm-symbolic inspect torch.npz
+      lstm-symbolic inspect weights.npz --framework keras
+    """
+    from .npz import inspect_arrays, load_npz
+    from .render import inspection_data, inspection_text
+
+    found = inspect_arrays(load_npz(source), framework)
+    data = inspection_data(found)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(inspection_text(found))
+    if not data["readings"]:
+        sys.exit(1)
 
 
 @main.command()

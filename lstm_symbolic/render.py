@@ -202,3 +202,72 @@ def check_text_report(result):
 def _paren(value):
     text = str(value)
     return f"({text})" if " " in text else text
+
+
+def framework_shapes_text(framework, shapes):
+    from .frameworks import FRAMEWORKS
+
+    rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
+            for name, shape in shapes.items()]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{FRAMEWORKS[framework].title}: sequence shapes"]
+    lines += [f"  {name:<{width}}  {shape}" for name, shape in rows]
+    return "\n".join(lines)
+
+
+def params_data(total, tensors, formula):
+    from math import prod
+
+    return {"total": total,
+            "tensors": {name: {"shape": list(shape), "count": prod(shape)} for name, shape in tensors.items()},
+            "formula": formula}
+
+
+def params_text(framework, total, tensors, formula):
+    from math import prod
+
+    from .frameworks import FRAMEWORKS
+
+    title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
+    rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
+    w = [max(len(r[i]) for r in rows + [("tensor", "shape", "count")]) for i in range(3)]
+    lines = [f"{title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
+    lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
+    lines += ["", f"total: {total}", f"formula: {formula}"]
+    if framework is None or FRAMEWORKS[framework].biases == 1:
+        lines.append("PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); "
+                     "Keras, MATLAB and TF1 keep one.")
+    else:
+        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); "
+                     "the two biases are only ever used as their sum.")
+    return "\n".join(lines)
+
+
+def _reading_summary(model):
+    return {"n": model.input_size, "k": model.hidden_size, "p": model.proj_size, "layers": model.num_layers,
+            "directions": model.num_directions, "variant": model.variant}
+
+
+def inspection_data(found):
+    readings = found["readings"]
+    ok = {name: _reading_summary(m) for name, m in readings.items() if not isinstance(m, Exception)}
+    return {"arrays": {k: list(v) for k, v in found["arrays"].items()},
+            "framework": next(iter(ok)) if len(ok) == 1 else None,
+            "readings": ok,
+            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)}}
+
+
+def inspection_text(found):
+    data = inspection_data(found)
+    lines = ["arrays:"] + [f"  {k}: {tuple(v)}" for k, v in data["arrays"].items()]
+    if data["framework"]:
+        r = data["readings"][data["framework"]]
+        lines.append(f"\nframework: {data['framework']}")
+        lines.append(f"  n = {r['n']}, k = {r['k']}" + (f", p = {r['p']}" if r["p"] else "")
+                     + f", layers = {r['layers']}, directions = {r['directions']}, variant = {r['variant']}")
+    elif data["readings"]:
+        lines.append("\nreadable as several frameworks (give --framework): " + ", ".join(data["readings"]))
+    if found["requested"] or not data["readings"]:
+        for name, problem in data["problems"].items():
+            lines.append(f"\nas {name}: {problem}")
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import LstmSymbolicError, UsageError
+from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .frameworks import FRAMEWORKS
 from .variants import LAYOUTS, VARIANTS
@@ -479,7 +479,8 @@ def inspect(source, framework, as_json):
     else:
         click.echo(inspection_text(found))
     if not data["readings"]:
-        sys.exit(1)
+        which = framework or "any framework"
+        fail(ShapeError(f"{source} is not consistent LSTM weights for {which} (the problems are listed above)"))
 
 
 @main.command()

@@ -230,7 +230,7 @@ class _Reader:
     def finish(self):
         extra = sorted(set(self.arrays) - self.used)
         if extra:
-            self.problems.append("not parameters of a " + self.fw.title + ": " + ", ".join(extra))
+            self.problems.append(f"not parameters of the {self.fw.title} layout: " + ", ".join(extra))
         if self.problems:
             raise ShapeError(f"these arrays are not a consistent {self.fw.title}:\n  " + "\n  ".join(self.problems))
 

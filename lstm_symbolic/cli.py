@@ -274,6 +274,75 @@ def check(file, as_json, as_latex):
 
 
 @main.command()
+@click.argument("question", required=False)
+@click.option("--option", "options", multiple=True, help="An answer option (repeatable; lettered A, B, C ...).")
+@click.option("--file", "path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Read the question block (question, then its options) from FILE ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"answer", "choices", "explanation", "understood"}.')
+@library_errors
+def quiz(question, options, path, as_json):
+    """Answer a quiz question about LSTM shapes, parameter counts, value ranges or values.
+
+    Paste the question as the seed course writes it (options as '- 50x1' lines, or
+    'A. ...', 'a) ...', '1. ...'), or give QUESTION and --option.  An answer key in
+    the paste ('Ans: ...') is ignored.  The answer is derived from the model built
+    with the sizes the question gives; a conceptual question, or one missing a size,
+    exits with 1 and says what is missing.
+
+    \b
+    Examples:
+      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of
+          dimension (50x1), what will be the dimensions of the previous hidden state?"
+          --option 50x50 --option 50x1 --option 1x50 --option 1x1
+      lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
+      lstm-symbolic quiz --file question.txt --json
+    """
+    from .quiz import answer_question, parse_block
+
+    if path is not None and question:
+        raise UsageError("give the question either as an argument or with --file, not both")
+    if path is not None:
+        text = sys.stdin.read(200_001) if path == "-" else _read_text(path)
+    elif question is not None:
+        text = question
+    elif not sys.stdin.isatty():
+        text = sys.stdin.read(200_001)
+    else:
+        raise UsageError('no question: lstm-symbolic quiz "QUESTION" [--option TEXT ...], or pipe the question block')
+    q = parse_block(text, options)
+    result = answer_question(q)
+    if as_json:
+        data = {"answer": result.answer}
+        if q.options:
+            data["choices"] = result.choices
+        data["explanation"] = result.explanation
+        data["understood"] = result.understood
+        emit_json(data)
+        return
+    click.echo(f"answer: {result.answer}")
+    if q.options:
+        letters = {chr(ord("A") + i): o for i, o in enumerate(q.options)}
+        chosen = ", ".join(f"{c}. {letters[c]}" for c in result.choices) or "none of the options"
+        click.echo(f"choice: {chosen}")
+    click.echo("")
+    click.echo(result.explanation)
+
+
+def _read_text(path):
+    import os
+
+    try:
+        if os.path.getsize(path) > 200_000:
+            raise UsageError(f"{path} is too large for a question (the limit is 200,000 characters)")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+
+
+@main.command()
 @cell_options
 @click.option("--jacobians", is_flag=True, help="Also print the gradient-flow Jacobians and what they mean.")
 @click.option("--json", "as_json", is_flag=True, help="Print the equations (and Jacobians) as JSON.")

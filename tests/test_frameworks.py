@@ -153,7 +153,7 @@ def test_pytorch_count_grid():
 @pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
 def test_onnx_reference_evaluator_reproduces_torch(bidirectional):
     t = pytest.importorskip("torch")
-    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnx")
     from onnx import TensorProto, helper
     from onnx.reference import ReferenceEvaluator
 

@@ -319,7 +319,8 @@ class Answer:
     choices: list | None = None
 
 
-def _need(sizes, *names):
+def _need(sizes, *names, numeric=False):
+    """The sizes must be there (and positive; and numbers when ``numeric``)."""
     from .sizes import SIZE_MEANINGS
 
     missing = [n for n in names if n not in sizes]
@@ -327,6 +328,12 @@ def _need(sizes, *names):
         what = "; ".join(f"{n} ({SIZE_MEANINGS.get(n, n)})" for n in missing)
         raise CannotDecide(f"the question does not give {what}: say e.g. 'input of dimension (20x1)', "
                            "'80 features', '50 hidden units' or 'output of dimension (50x1)'")
+    for name, value in sizes.items():
+        if value == 0:
+            raise CannotDecide(f"{name} = 0 is not a size: sizes are at least 1")
+        if numeric and isinstance(value, str):
+            raise CannotDecide(f"parameter counts and framework layouts need numbers, but {name} is the symbol "
+                               f"{value!r}")
 
 
 def _shape_text(shape):
@@ -387,7 +394,7 @@ def _framework_shape(u, target):
 
     if u.framework is None:
         raise CannotDecide("name the framework (PyTorch, Keras, ONNX, MATLAB) for its own tensor names and layouts")
-    _need(u.sizes, "n", "k")
+    _need(u.sizes, "n", "k", numeric=True)
     fw = get_framework(u.framework)
     if target.startswith("fw:"):
         name = target[3:]
@@ -411,7 +418,7 @@ def _framework_shape(u, target):
 def _answer_count(u):
     from .sequences import parameter_table
 
-    _need(u.sizes, "n", "k")
+    _need(u.sizes, "n", "k", numeric=True)
     proj = u.sizes.get("p")
     total, tensors, formula = parameter_table(u.framework, u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1),
                                               u.sizes.get("D", 1) == 2, proj, u.variant == "peephole")

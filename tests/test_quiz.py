@@ -222,3 +222,21 @@ def test_cli_quiz_block_on_stdin(cli):
 def test_cli_quiz_errors(cli, args, code):
     result = cli("quiz", *args)
     assert result.exit_code == code and result.stderr.startswith("Error:")
+
+
+WORDS = ["input", "of", "dimension", "(20x1)", "output", "50x1", "what", "is", "the", "shape", "hidden", "units",
+         "feed-forward", "weights", "forget", "gate", "respectively", "how many", "parameters", "PyTorch", "Keras",
+         "range", "[0.5, 0.2]", "cell state", "c(n)", "=", "?", "\n- 3x4", "\n", "bidirectional", "proj_size=3",
+         "layers", "kernel", "weight_ih_l0", "n", "m", "0", "-5", "1e400", "units=0", "(None, 10, 2)", "signal",
+         "1 x 400", "dense", "with 3", "ONNX", "MATLAB", "compute", "[1, 2, 3]", "tanh"]
+
+
+@settings(max_examples=300, deadline=3000)
+@given(st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join))
+def test_fuzzed_questions_give_clean_errors(text):
+    from lstm_symbolic import LstmSymbolicError
+
+    try:
+        answer_question(parse_block(text))
+    except LstmSymbolicError:
+        pass

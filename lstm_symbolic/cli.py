@@ -124,8 +124,12 @@ def main():
       lstm-symbolic shapes -n 80 -k 12
       lstm-symbolic shapes -n n -k k --layout concat
       lstm-symbolic solve --shape W_f=50x20
+      lstm-symbolic params -n 20 -k 50 --framework pytorch
       lstm-symbolic derive -n 20 -k 50 --jacobians
-      lstm-symbolic verify -n 20 -k 50 --all
+      lstm-symbolic check examples/gru.txt
+      lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
+      lstm-symbolic latex -n 20 -k 50 -o lstm.tex
+      lstm-symbolic verify -n 20 -k 50 --all --proj 3
     """
 
 

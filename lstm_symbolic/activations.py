@@ -98,12 +98,3 @@ def derivative_from_output(name, y):
     if name == "tanh":
         return MatAdd(one, MatMul(-1, HadamardPower(y, 2), evaluate=False), evaluate=False)
     raise KeyError(f"no derivative rule for {name!r}")
-
-
-def activation_of(func):
-    """The :class:`Activation` for a SymPy function class (``sympy.tanh`` -> tanh)."""
-    name = getattr(func, "__name__", str(func))
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise KeyError(f"no activation named {name!r}") from None

@@ -19,18 +19,19 @@ import numpy as np
 from sympy import MatrixSymbol
 
 from .derivatives import Derivation
+from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
 
 
-def _free(eq):
-    return {s.name for s in eq.rhs.atoms(MatrixSymbol)}
+def _reads(equations):
+    return set().union(*(tensor_names(eq.rhs) for eq in equations))
 
 
 class CompiledBackward:
     """The compiled pieces of BPTT for one cell (batch size left symbolic)."""
 
     def __init__(self, numeric):
-        from .fusion import hoist_inputs, stack_gradients, stack_products
+        from .fusion import hoist_inputs, stack_gradients
         from .numeric import _compile
 
         cell = numeric.cell
@@ -40,11 +41,6 @@ class CompiledBackward:
         forward, backward = derivation.forward, list(derivation.equations)
         backward, self._materialized = materialize_activations(backward, {eq.name for eq in forward})
         params = set(cell.parameters)
-        sym = {}
-        for eq in list(forward) + list(backward):
-            sym[eq.lhs.name] = eq.lhs
-            for s in eq.rhs.atoms(MatrixSymbol):
-                sym.setdefault(s.name, s)
         forward_defined = {eq.name for eq in forward} | set(cell.program.inputs)
         forward_defined |= {eq.name for eq in self._materialized}
 
@@ -53,25 +49,24 @@ class CompiledBackward:
         stacked = [eq for eq in backward if eq.name in stacked_names]
         per_step = [eq for eq in backward if eq.name not in stacked_names]
         step_defined = {eq.name for eq in per_step} | set(derivation.upstream.values())
-        stacked_reads = set().union(*(_free(eq) for eq in stacked)) - params
-        self.recorded_deltas = sorted(stacked_reads & step_defined)
-        step_reads = set().union(*(_free(eq) for eq in per_step)) - params - step_defined
+        stacked_reads = _reads(stacked) - params
+        step_reads = _reads(per_step) - params - step_defined
         self.recorded_forward = sorted((stacked_reads | step_reads) & forward_defined)
 
-        # 1. a forward step that also returns what the backward pass reads: the fused
-        #    (stacked-gate) program, with the named activations computed once
-        plain = cell.with_batch("B").equations
-        stacks = {}
-        if not cell.is_symbolic:
-            plain, stacks = stack_products(plain, cell.parameters)
-        self.stacks = stacks
-        plain = insert_materialized(plain, self._materialized)
+        # 1. a forward step that also returns what the backward pass reads: the numeric cell's
+        #    fused (stacked-gate) program, with the named activations computed once
+        stacks = numeric.stacks
+        plain = insert_materialized(numeric.fused_equations, self._materialized)
         available = {eq.name for eq in plain} | set(cell.program.inputs)
         extra = [eq for eq in forward if eq.name in self.recorded_forward and eq.name not in available]
-        for eq in list(plain) + extra:
-            sym.setdefault(eq.name, eq.lhs)
-            for s in eq.rhs.atoms(MatrixSymbol):
-                sym.setdefault(s.name, s)
+        # 2. the per-step backward (gate deltas stacked once per step when the weights stack)
+        extra_out = []
+        if stacks:
+            per_step, stacked, extra_out = stack_gradients(per_step, stacked, stacks, step_defined)
+            stacked_reads = _reads(stacked) - params - set(stacks) - {eq.name for eq in stacked}
+        self.recorded_deltas = sorted(stacked_reads & (step_defined | set(extra_out)))
+        sym = symbols_of(list(forward) + list(backward) + list(plain) + extra + list(per_step) + list(stacked))
+
         self._record_names = [n for n in self.recorded_forward if n not in cell.program.inputs]
         outs = [sym["h_t"], sym["c_t"]] + [sym[n] for n in self._record_names]
         all_params = list(cell.parameters) + list(stacks)
@@ -80,18 +75,7 @@ class CompiledBackward:
         self._inputs = _compile([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
         ins = [sym[n] for n in ("x_t", "h_prev", "c_prev")]
         self._forward_step = _compile([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
-        self._hoisted = len(hoisted)
 
-        # 2. the per-step backward (gate deltas stacked once per step when the weights stack)
-        if stacks:
-            per_step, stacked, extra_out = stack_gradients(per_step, stacked, stacks, step_defined)
-            for eq in list(per_step) + list(stacked):
-                sym.setdefault(eq.name, eq.lhs)
-                for s in eq.rhs.atoms(MatrixSymbol):
-                    sym.setdefault(s.name, s)
-            stacked_reads = set().union(*(_free(eq) for eq in stacked)) - params - set(stacks) - {eq.name for eq in stacked}
-            step_defined = step_defined | set(extra_out)
-            self.recorded_deltas = sorted(stacked_reads & step_defined)
         up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
         self._step_in = [n for n in self.recorded_forward] + [up_h, up_c]
         self._step_out = [derivation.gradients["h_prev"], derivation.gradients["c_prev"]] + self.recorded_deltas
@@ -104,10 +88,9 @@ class CompiledBackward:
         self._tensor_of = {g: t for t, g in derivation.gradients.items()}
 
     def run(self, params, xs, h0, c0, dhs):
+        """BPTT with prepared parameters (:meth:`NumericCell.prepare`: checked, gate weights stacked)."""
         T, n, B = xs.shape
-        values = dict(params)
-        for name, members in self.stacks.items():
-            values[name] = np.concatenate([params[m] for m in members], axis=0)
+        values = params
         # -- forward, keeping (references to) what the backward pass reads -------------
         store = {name: [] for name in self.recorded_forward}
         x_cols = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
@@ -161,17 +144,6 @@ class CompiledBackward:
                 grads[tensor] = arr
         grads["h0"], grads["c0"] = dh_carry, dc
         return grads
-
-    def _size_subs(self, shapes):
-        cell = self.numeric.cell
-        subs = {}
-        for size, value in cell.dims.items():
-            if not isinstance(value, int):
-                key = {"n": "x_t", "k": "c_prev", "p": "h_prev"}.get(size)
-                if key:
-                    subs[value] = shapes[key][0]
-        return subs
-
 
 def materialize_activations(equations, forward_names):
     """Name activations of forward tensors (``tanh(c_t)``) that backward equations read.

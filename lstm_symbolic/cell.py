@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import sympy
 
-from .equations import SIZE_SYMBOLS, Equation, build_program
+from .equations import build_program, concretize
 from .errors import ShapeError, UnderdeterminedError, UsageError
 from .sizes import parse_size, parse_shape
 from .solver import solve_program
 from .textprint import shape_text
-from .variants import LAYOUTS, VARIANTS, describe_tensor, lookup
+from .variants import LAYOUTS, VARIANTS, lookup
 
 
 @lru_cache(maxsize=None)
@@ -102,18 +102,12 @@ class LSTMCell:
     @property
     def equations(self):
         """The equations in evaluation order, with every tensor at its solved shape."""
-        replace = {SIZE_SYMBOLS["B"]: self.dims["B"]}
-        for name, sym in self.program.symbols().items():
-            replace.update(zip(sym.shape, self._solution.shapes[name]))
-        return [Equation(eq.lhs.xreplace(replace), eq.rhs.xreplace(replace)) for eq in self.program.equations]
+        return concretize(self.program.equations, self._solution.shapes, self.dims["B"])
 
     def with_batch(self, batch_size):
         """The same cell with another batch size (an int, or a name such as ``"B"``)."""
         return LSTMCell(self.input_size, self.hidden_size, self.variant.name, self.layout.name,
                         self.proj_size, batch_size=batch_size)
-
-    def describe(self, name):
-        return describe_tensor(name)
 
     def backward(self):
         """The backward (vector-Jacobian) equations of one step, shape-checked."""

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .equations import Equation, Program
-from .errors import ShapeError, UsageError
+from .errors import UsageError
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
 from .solver import DimensionSolver
 from .textprint import shape_text
@@ -150,8 +150,3 @@ def check_file(path):
     except OSError as err:
         raise UsageError(f"cannot read {path}: {err.strerror}") from None
     return check_text(text, path)
-
-
-def raise_if_errors(result):
-    if result.errors:
-        raise ShapeError("\n\n".join(result.errors))

@@ -43,7 +43,7 @@ from sympy import (
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import derivative_from_output
-from .equations import SIZE_SYMBOLS, ColumnSum, Equation, Program, RowBlock, VConcat, build_program, placeholder
+from .equations import ColumnSum, Equation, Program, RowBlock, VConcat, build_program, concretize, placeholder
 from .errors import ShapeError
 from .textprint import function_name, is_broadcast
 
@@ -178,7 +178,6 @@ def build_backward(variant, layout):
     forward_program = build_program(variant, layout)
     forward = normal_form(forward_program)
     defined = {eq.name for eq in forward}
-    leaves = list(forward_program.parameters) + list(forward_program.inputs)
     first_use = {}
     for index, eq in enumerate(forward):
         for s in eq.rhs.atoms(MatrixSymbol):
@@ -209,17 +208,12 @@ def build_backward(variant, layout):
             vjp(eq.rhs, G, pairs, output=eq.lhs)
             for leaf, contribution in pairs:
                 contributions.setdefault(leaf.name, []).append(contribution)
-        for name in leaves:
-            if first_use.get(name) == index and name in forward_program.parameters:
+        for name in forward_program.parameters:  # a parameter's gradient, once all its uses are in
+            if first_use.get(name) == index:
                 emit(name)
     for name in forward_program.inputs:
         emit(name)
 
-    symbols = {}
-    for eq in list(forward) + equations:
-        symbols[eq.lhs.name] = eq.lhs
-        for s in eq.rhs.atoms(MatrixSymbol):
-            symbols[s.name] = s
     same_shape = tuple((g.name, name) for name, g in upstream_symbols.items())
     program = Program(
         equations=tuple(forward) + tuple(equations),
@@ -233,15 +227,6 @@ def build_backward(variant, layout):
     return BackwardProgram(tuple(forward), tuple(equations),
                            {name: g.name for name, g in upstream_symbols.items()}, gradients, program)
 
-
-
-def concretize(equations, symbols, shapes, batch):
-    """Replace placeholder dimensions by solved ones in a list of equations."""
-    replace = {SIZE_SYMBOLS["B"]: batch}
-    for name, sym in symbols.items():
-        if name in shapes:
-            replace.update(zip(sym.shape, shapes[name]))
-    return [Equation(eq.lhs.xreplace(replace), eq.rhs.xreplace(replace)) for eq in equations]
 
 
 class Derivation:
@@ -266,10 +251,9 @@ class Derivation:
                 raise ShapeError(
                     f"the gradient {grad} has shape {shapes[grad]}, but {tensor} has shape {shapes[tensor]}"
                 )
-        symbols = self._program.program.symbols()
         batch = cell.dims["B"]
-        self.forward = concretize(self._program.forward, symbols, shapes, batch)
-        self.equations = concretize(self._program.equations, symbols, shapes, batch)
+        self.forward = concretize(self._program.forward, shapes, batch)
+        self.equations = concretize(self._program.equations, shapes, batch)
         self.upstream = dict(self._program.upstream)
         self.gradients = dict(self._program.gradients)
 
@@ -282,6 +266,3 @@ class Derivation:
             if eq.name == name:
                 return eq
         raise KeyError(name)
-
-    def parameter_gradients(self):
-        return {p: self.gradients[p] for p in self.cell.parameters}

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import sympy
 from sympy import HadamardProduct, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects only, never strings
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import sympy_function
@@ -65,12 +66,33 @@ class Program:
         return self.symbols()[name]
 
     def symbols(self):
-        found = {}
-        for eq in self.equations:
-            found[eq.lhs.name] = eq.lhs
-            for s in eq.rhs.atoms(MatrixSymbol):
-                found[s.name] = s
-        return found
+        return symbols_of(self.equations)
+
+
+def tensor_names(expr):
+    """Names of the tensors an expression reads."""
+    return {s.name for s in expr.atoms(MatrixSymbol)}
+
+
+def symbols_of(equations):
+    """``{name: MatrixSymbol}`` of every tensor a list of equations defines or reads."""
+    found = {}
+    for eq in equations:
+        found[eq.lhs.name] = eq.lhs
+        for s in eq.rhs.atoms(MatrixSymbol):
+            found.setdefault(s.name, s)
+    return found
+
+
+def concretize(equations, shapes, batch):
+    """The equations with every placeholder dimension (``W_f.rows``) replaced by its solved value."""
+    replace = {SIZE_SYMBOLS["B"]: batch}
+    for eq in equations:
+        for dim in eq.lhs.atoms(sympy.Symbol) | eq.rhs.atoms(sympy.Symbol):
+            tensor, _, axis = dim.name.rpartition(".")
+            if tensor in shapes and axis in _AXES:
+                replace[dim] = shapes[tensor][_AXES[axis]]
+    return [Equation(eq.lhs.xreplace(replace), eq.rhs.xreplace(replace)) for eq in equations]
 
 
 class VConcat(MatrixExpr):
@@ -107,7 +129,7 @@ class RowBlock(MatrixExpr):
     """Rows ``start:stop`` of a matrix (all columns): ``dz_t[0:k]``."""
 
     def __new__(cls, parent, start, stop):
-        return MatrixExpr.__new__(cls, parent, sympy.sympify(start), sympy.sympify(stop))
+        return MatrixExpr.__new__(cls, parent, _sympify(start), _sympify(stop))
 
     @property
     def parent(self):
@@ -148,6 +170,9 @@ class Diag(MatrixExpr):
 
     def _entry(self, i, j, **kwargs):
         return sympy.KroneckerDelta(i, j) * self.args[0]._entry(i, 0, **kwargs)
+
+
+_AXES = {"rows": 0, "cols": 1}
 
 
 def placeholder(name):

@@ -252,7 +252,7 @@ class ExplainMixin:
         )
 
     def _negative_part_message(self, total, parts, missing, value, origin):
-        _, anchor, prov = self._value[self.find(total)]
+        prov = self._value[self.find(total)][2]
         known = [f"{self.label(p)} = {dim_text(self._get(p))}" for p in parts if p != missing]
         return "\n".join([
             f"{self._prefix(origin)}cannot fit {origin.context()}",

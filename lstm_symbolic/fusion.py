@@ -14,7 +14,7 @@ from __future__ import annotations
 from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .equations import Equation, RowBlock, VConcat, broadcast
+from .equations import Equation, RowBlock, VConcat, broadcast, symbols_of, tensor_names
 from .textprint import is_broadcast
 
 
@@ -76,10 +76,6 @@ def stack_products(equations, parameters):
     return out, stacks
 
 
-def _free(expr):
-    return {s.name for s in expr.atoms(MatrixSymbol)}
-
-
 def hoist_inputs(equations, x_name, parameters):
     """Split each equation's x-only summands (``W_f @ x_t + b_f``) into their own equations.
 
@@ -91,8 +87,8 @@ def hoist_inputs(equations, x_name, parameters):
 
     def visit(expr, owner):
         if isinstance(expr, MatAdd):
-            if any(_free(a) <= allowed and x_name in _free(a) for a in expr.args):
-                fixed = [a for a in expr.args if _free(a) <= allowed and not isinstance(a, OneMatrix)]
+            if any(tensor_names(a) <= allowed and x_name in tensor_names(a) for a in expr.args):
+                fixed = [a for a in expr.args if tensor_names(a) <= allowed and not isinstance(a, OneMatrix)]
                 others = [a for a in expr.args if a not in fixed]
                 sym = MatrixSymbol(f"xin_{owner}", *expr.shape)
                 hoisted.append(Equation(sym, MatAdd(*fixed, evaluate=False) if len(fixed) > 1 else fixed[0]))
@@ -126,7 +122,7 @@ def stack_gradients(per_step, stacked, stacks, step_defined):
         deltas = []
         for member in members:
             eq = grad_eq.get("d" + member)
-            found = sorted(_free(eq.rhs) & step_defined) if eq is not None else []
+            found = sorted(tensor_names(eq.rhs) & step_defined) if eq is not None else []
             if len(found) != 1:
                 break
             deltas.append(found[0])
@@ -134,11 +130,7 @@ def stack_gradients(per_step, stacked, stacks, step_defined):
             groups.append((name, members, tuple(deltas)))
     if not groups:
         return per_step, stacked, []
-    symbols = {}
-    for eq in list(per_step) + list(stacked):
-        symbols[eq.lhs.name] = eq.lhs
-        for s in eq.rhs.atoms(MatrixSymbol):
-            symbols[s.name] = s
+    symbols = symbols_of(list(per_step) + list(stacked))
     delta_stack = {}
     new_step = []
     for _, _, deltas in groups:
@@ -167,7 +159,7 @@ def stack_gradients(per_step, stacked, stacks, step_defined):
         step_out.append(Equation(eq.lhs, fuse_sums(eq.rhs)))
     # insert the delta stacks after the last delta they need
     for new in new_step:
-        needed = {s.name for s in new.rhs.atoms(MatrixSymbol)}
+        needed = tensor_names(new.rhs)
         last = max(i for i, eq in enumerate(step_out) if eq.name in needed)
         step_out.insert(last + 1, new)
     out = [Equation(eq.lhs, fuse_sums(eq.rhs)) for eq in stacked]

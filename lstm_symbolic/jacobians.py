@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import HadamardProduct, Identity, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix, sympify
+from sympy import HadamardProduct, Identity, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
+from sympy.core.sympify import _sympify
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import derivative_from_output
-from .derivatives import _hadamard, concretize, normal_form
-from .equations import Diag, VConcat, build_program
+from .derivatives import _hadamard
+from .equations import Diag, VConcat, symbols_of
 from .errors import ShapeError
 from .textprint import function_name, is_broadcast, text
 
@@ -26,7 +27,7 @@ class ColumnBlock(MatrixExpr):
     """Columns ``start:stop`` of a matrix: ``W_f[:, 0:k]``."""
 
     def __new__(cls, parent, start, stop):
-        return MatrixExpr.__new__(cls, parent, sympify(start), sympify(stop))
+        return MatrixExpr.__new__(cls, parent, _sympify(start), _sympify(stop))
 
     @property
     def shape(self):
@@ -181,15 +182,11 @@ class GradientFlow:
 
 def gradient_flow(cell):
     """The step's Jacobians d{c_t, h_t} / d{c_prev, h_prev} at batch 1, and why they matter."""
-    single = cell.with_batch(1)
-    program = build_program(cell.variant.name, cell.layout.name)
-    forward = normal_form(program)
-    derivation = single.backward()
-    symbols = derivation._program.program.symbols()
-    forward = concretize(forward, symbols, derivation.shapes(), 1)
+    forward = cell.with_batch(1).backward().forward  # the normal form: a_f = ..., f_t = sigmoid(a_f)
+    symbols = symbols_of(forward)
     found = []
     for of, wrt in (("c_t", "c_prev"), ("c_t", "h_prev"), ("h_t", "h_prev"), ("h_t", "c_prev")):
-        wrt_symbol = next(s for eq in forward for s in eq.rhs.atoms(MatrixSymbol) if s.name == wrt)
+        wrt_symbol = symbols[wrt]
         known = {}
         for eq in forward:
             J = jvp(eq.rhs, wrt_symbol, known, output=eq.lhs)

@@ -20,6 +20,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS
 from .errors import ResourceError, ShapeError, UsageError
+from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
 from .textprint import function_name, is_broadcast
 
@@ -119,11 +120,6 @@ class Compiled:
         self.function = lambdify(self.args, list(outputs), modules=[NAMESPACE], printer=CellPrinter,
                                  cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
 
-    def source(self):
-        import inspect
-
-        return inspect.getsource(self.function)
-
 
 def _compile(args, equations, outputs):
     return Compiled(args, equations, outputs)
@@ -149,10 +145,7 @@ class NumericCell:
         self._shapes = symbolic_batch.shapes()
         self._batch_symbol = symbolic_batch.dims["B"]
         equations = symbolic_batch.equations
-        syms = {eq.lhs.name: eq.lhs for eq in equations}
-        for eq in equations:
-            for s in eq.rhs.atoms(MatrixSymbol):
-                syms.setdefault(s.name, s)
+        syms = symbols_of(equations)
         self.parameters = cell.parameters
         self.inputs = ("x_t", "h_prev", "c_prev")
         params = [syms[p] for p in self.parameters]
@@ -167,7 +160,8 @@ class NumericCell:
         self.stacks = {}
         if not cell.is_symbolic:
             equations, self.stacks = stack_products(equations, self.parameters)
-        stacked = [MatrixSymbol(name, *_stack_shape(eq_list=equations, name=name)) for name in self.stacks]
+        self.fused_equations = equations  # stacked gate products; the backward pass records from these
+        stacked = [symbols_of(equations)[name] for name in self.stacks]
         self._fused_args = list(self.parameters) + list(self.stacks)
         fused_params = params + stacked
         self._fused_step = _compile(ins + fused_params, equations, outs)
@@ -290,6 +284,14 @@ class NumericCell:
             prepared[name] = np.concatenate([params[m] for m in members], axis=0)
         return prepared
 
+    def _ready(self, params, expected, dims):
+        """Checked parameters with their stacks (``prepare``); a symbolic cell's shapes need ``dims``."""
+        if isinstance(params, PreparedParams):
+            return params
+        if self.cell.is_symbolic:
+            self._check_params(params, expected, dims)
+        return self.prepare(params)
+
     def _check_finite_params(self, params):
         # NaN and inf survive a dot product; an overflow only costs the thorough check
         try:
@@ -327,12 +329,7 @@ class NumericCell:
         """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B."""
         xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
         T, n, B = xs.shape
-        if not isinstance(params, PreparedParams):
-            if self.cell.is_symbolic:
-                self._check_params(params, expected, dims)
-                self._check_finite_params(params)
-            else:
-                params = self.prepare(params)
+        params = self._ready(params, expected, dims)
         dtype = np.result_type(xs, h0, c0, *[params[p] for p in self.parameters])
         hs = np.empty((T,) + h0.shape, dtype=dtype)
         h, c = h0, c0
@@ -368,15 +365,11 @@ class NumericCell:
         from .bptt import CompiledBackward, check_upstream
 
         xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
-        if not isinstance(params, dict):
-            raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
-        self._check_params(params, expected, dims)
-        self._check_finite_params(params)
+        params = self._ready(params, expected, dims)
         dhs = check_upstream(self, dhs, xs.shape[0], h0.shape[0], xs.shape[2])
         if self._backward is None:
             self._backward = CompiledBackward(self)
-        plain = {p: params[p] for p in self.parameters}
-        return self._backward.run(plain, xs, h0, c0, dhs)
+        return self._backward.run(params, xs, h0, c0, dhs)
 
     def init_params(self, seed=0, dtype=np.float64):
         """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""
@@ -389,21 +382,6 @@ class NumericCell:
             name: rng.uniform(-bound, bound, size=self.cell.shapes()[name]).astype(dtype)
             for name in self.parameters
         }
-
-
-def _stack_shape(eq_list, name):
-    for eq in eq_list:
-        for s in eq.rhs.atoms(MatrixSymbol):
-            if s.name == name:
-                return s.shape
-    raise KeyError(name)
-
-
-def _size_key(cell, symbol):
-    for key, value in cell.dims.items():
-        if value == symbol:
-            return key
-    return str(symbol)
 
 
 def _tuple_text(shape):

@@ -19,6 +19,7 @@ from itertools import count
 
 import sympy
 from sympy import HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects only, never strings
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
@@ -333,7 +334,7 @@ def _is_number(v):
 def _same(a, b):
     if isinstance(a, int) and isinstance(b, int):
         return a == b
-    return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
+    return sympy.expand(_sympify(a) - _sympify(b)) == 0
 
 
 def _add(values):

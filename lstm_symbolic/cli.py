@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
-from .frameworks import FRAMEWORKS
+from .framework_table import FRAMEWORKS
 from .variants import LAYOUTS, VARIANTS
 
 

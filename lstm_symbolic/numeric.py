@@ -38,6 +38,10 @@ class CellPrinter(NumPyPrinter):
     def _print_MatrixSymbol(self, expr):
         return expr.name
 
+    def _operand(self, expr):
+        """A tensor's name, or a parenthesized expression."""
+        return expr.name if isinstance(expr, MatrixSymbol) else f"({self._print(expr)})"
+
     def _print_OneMatrix(self, expr):
         return "1"  # only met where broadcasting makes a scalar right: 1 - i_t
 
@@ -48,22 +52,21 @@ class CellPrinter(NumPyPrinter):
         coeff = ""
         if not args[0].is_Matrix:
             coeff = f"({self._print(args.pop(0))})*"
-        return coeff + " @ ".join(f"({self._print(a)})" if not isinstance(a, MatrixSymbol) else a.name for a in args)
+        return coeff + " @ ".join(self._operand(a) for a in args)
 
     def _print_MatAdd(self, expr):
         parts = []
         for i, a in enumerate(expr.args):
             if isinstance(a, MatMul) and a.args[0] == -1:
                 rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
-                body = rest.name if isinstance(rest, MatrixSymbol) else f"({self._print(rest)})"
-                parts.append(("- " if i else "-") + body)
+                parts.append(("- " if i else "-") + self._operand(rest))
             else:
                 body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)
                 parts.append(("+ " if i else "") + body)
         return " ".join(parts)
 
     def _print_HadamardProduct(self, expr):
-        return " * ".join(a.name if isinstance(a, MatrixSymbol) else f"({self._print(a)})" for a in expr.args)
+        return " * ".join(self._operand(a) for a in expr.args)
 
     def _print_ElementwiseApplyFunction(self, expr):
         return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
@@ -86,11 +89,10 @@ class CellPrinter(NumPyPrinter):
         return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"
 
     def _print_Transpose(self, expr):
-        return f"({self._print(expr.arg)}).T" if not isinstance(expr.arg, MatrixSymbol) else f"{expr.arg.name}.T"
+        return f"{self._operand(expr.arg)}.T"
 
     def _print_HadamardPower(self, expr):
-        base = expr.base.name if isinstance(expr.base, MatrixSymbol) else f"({self._print(expr.base)})"
-        return f"{base}**{self._print(expr.exp)}"
+        return f"{self._operand(expr.base)}**{self._print(expr.exp)}"
 
     def _print_VConcat(self, expr):
         ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))

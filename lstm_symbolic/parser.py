@@ -310,16 +310,12 @@ def _ones_times(scalar):
 
 
 def _flat(cls, left, right):
-    args = []
-    for side in (left, right):
-        args.extend(side.args if type(side) is cls and cls is not MatMul else [side])
-    if cls is MatMul and isinstance(left, MatMul) and all(a.is_Matrix for a in left.args):
-        args = list(left.args) + [right]
-    if cls is MatAdd:
-        return MatAdd(*args, evaluate=False)
-    if cls is MatMul:
-        return MatMul(*args, evaluate=False)
-    return HadamardProduct(*args, evaluate=False)
+    """``cls(left, right)`` as one flat node: ``a + b + c``, ``a * b * c``, ``a @ b @ c``."""
+    if cls is MatMul:  # a product chain; a number-scaled left factor stays one operand
+        chain = isinstance(left, MatMul) and all(a.is_Matrix for a in left.args)
+        return MatMul(*(left.args if chain else [left]), right, evaluate=False)
+    args = [a for side in (left, right) for a in (side.args if type(side) is cls else [side])]
+    return cls(*args, evaluate=False)
 
 
 def _parse_dims(text, filename, line, col0, full, sizes):

@@ -184,7 +184,7 @@ class Understanding:
     layout: str
     kind: str  # shape | count | range | value
     targets: list
-    notes: list = field(default_factory=list)
+    text: str = ""  # the question, for the answers that read values or wording from it
 
     def as_dict(self):
         return {"sizes": {k: v for k, v in self.sizes.items()}, "framework": self.framework,
@@ -197,7 +197,7 @@ def _find_sizes(text):
     for name, pattern in SIZE_PATTERNS:
         if name in sizes:
             continue
-        m = re.search(pattern, low if name != "n" and name != "k" else text, re.IGNORECASE)
+        m = re.search(pattern, text, re.IGNORECASE)
         if not m:
             continue
         groups = [g for g in m.groups() if g]
@@ -296,7 +296,7 @@ def understand(question):
         raise CannotDecide("cannot tell what is asked: ask for a shape/dimension, a number of parameters, a range "
                            "of values, or a computed value")
     targets = _targets(_asked_part(text))
-    return Understanding(sizes, framework, variant, layout, kind, targets, notes=[text])
+    return Understanding(sizes, framework, variant, layout, kind, targets, text)
 
 
 def _asked_part(text):
@@ -423,7 +423,7 @@ def _answer_count(u):
     total, tensors, formula = parameter_table(u.framework, u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1),
                                               u.sizes.get("D", 1) == 2, proj, u.variant == "peephole")
     gate = next((t for t in u.targets if t in ("f_t", "i_t", "o_t", "g_t")), None)
-    text = u.notes[0] if u.notes else ""
+    text = u.text
     if gate and re.search(r"(?:parameters|weights)\s+(?:does|do|are|in|of|for)\s+(?:the\s+|one\s+|a\s+single\s+|"
                           r"each\s+)?\w+\s+gate|per\s+gate\b(?!\s*\))|each\s+gate\s+(?:have|has)", text, re.IGNORECASE):
         n, k = u.sizes["n"], u.sizes["k"]
@@ -516,7 +516,7 @@ def _answer_value(u):
 
     from .cell import LSTMCell
 
-    text = u.notes[0] if u.notes else ""
+    text = u.text
     given = _given_vectors(text)
     if not given:
         raise CannotDecide("found no vectors to compute with: write them like [0.7, 0.3]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from math import prod
 
-from .frameworks import FRAMEWORKS, get_framework
+from .framework_table import FRAMEWORKS, get_framework
 from .errors import UsageError
 
 

@@ -479,14 +479,7 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
     from .render import params_data, params_text
     from .sequences import parameter_table
 
-    if variant == "projection" and proj_size is None:
-        raise UsageError("the projection variant needs --proj")
-    if proj_size is not None and variant not in (None, "projection"):
-        raise UsageError(f"--proj only applies to the projection variant, not {variant!r}")
-    if proj_size is not None and proj_size >= hidden_size and framework == "pytorch":
-        raise UsageError(f"PyTorch requires proj_size < hidden_size, got p = {proj_size}, k = {hidden_size}")
-    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size,
-                            peephole=variant == "peephole")
+    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant)
     if as_json:
         emit_json(params_data(*table))
     else:
@@ -579,20 +572,13 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
     """
     from .render import verification_data, verification_text
     from .verification import verify as run_verify
+    from .verification import verify_every
 
     if every:
-        combos = [(v, lay) for v in VARIANTS for lay in LAYOUTS]
+        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed)
     else:
-        combos = [(variant, layout)]
-    for v, _ in combos:
-        needs_proj = (v or ("projection" if proj_size else "standard")) == "projection"
-        if every and needs_proj and proj_size is None:
-            raise UsageError("--all includes the projection variant: give --proj")
-    reports = []
-    for v, lay in combos:
-        p = proj_size if (v == "projection" or (v is None and proj_size is not None)) else None
-        cell = build_cell(input_size, hidden_size, v, lay, p)
-        reports.append(run_verify(cell, batch=batch, steps=steps, seed=seed))
+        p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
+        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, p), batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])

@@ -17,8 +17,19 @@ from .framework_table import FRAMEWORKS, get_framework
 from .errors import UsageError
 
 
-def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False):
-    """``(total, {tensor: shape}, formula)`` for one framework (``None``: the canonical cell)."""
+def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None):
+    """``(total, {tensor: shape}, formula)`` for one framework (``None``: the canonical cell).
+
+    ``variant`` (standard, peephole, projection), when given, is checked against ``proj``.
+    """
+    if variant is not None:
+        if variant == "projection" and proj is None:
+            raise UsageError("the projection variant needs --proj")
+        if proj is not None and variant != "projection":
+            raise UsageError(f"--proj only applies to the projection variant, not {variant!r}")
+        peephole = variant == "peephole"
+    if proj is not None and proj >= k and framework == "pytorch":
+        raise UsageError(f"PyTorch requires proj_size < hidden_size, got p = {proj}, k = {k}")
     D = 2 if bidirectional else 1
     h = proj or k
     fw = get_framework(framework) if framework else None

@@ -81,3 +81,16 @@ def verify(cell, batch=1, steps=5, seed=0, backward=True):
             )
             checks.append(Check(dtype, f"grads (worst: {name})", worst, GRADIENT_TOLERANCE[dtype]))
     return VerificationReport(cell, batch, steps, seed, tuple(checks))
+
+
+def verify_every(input_size, hidden_size, proj_size=None, batch=1, steps=5, seed=0):
+    """:func:`verify` for every variant x layout (the projection variant needs ``proj_size``)."""
+    from .variants import LAYOUTS, VARIANTS
+
+    if proj_size is None:
+        raise UsageError("--all includes the projection variant: give --proj")
+    return [
+        verify(LSTMCell(input_size, hidden_size, variant, layout,
+                        proj_size if VARIANTS[variant].projection else None), batch, steps, seed)
+        for variant in VARIANTS for layout in LAYOUTS
+    ]

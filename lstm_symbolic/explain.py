@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import deque
 
 import sympy
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy import MatrixSymbol, OneMatrix
 
-from .equations import SIZE_SYMBOLS, VConcat
+from .equations import SIZE_SYMBOLS
 from .sizes import SIZE_MEANINGS
 from .textprint import dim_text, is_broadcast, text
 
@@ -52,7 +51,7 @@ class ExplainMixin:
             expr = expr.args[0]
         if isinstance(expr, MatrixSymbol) and expr.name in self._given:
             return _shape_str(self._given[expr.name])
-        rows, cols = self._quiet_shape(expr)
+        rows, cols = self._expr_shapes.get(expr, (None, None))
         out = []
         for node in (rows, cols):
             if override and node == override[0]:
@@ -60,7 +59,7 @@ class ExplainMixin:
             elif node is None:
                 out.append("?")
             else:
-                value = self._get_display(node)
+                value = self._get(node)
                 out.append(self._unbound_name(node) if value is None else _dim_str(value))
         return " x ".join(out)
 
@@ -70,37 +69,6 @@ class ExplainMixin:
             if self.find(SIZE_SYMBOLS[size]) == root:
                 return size
         return "?"
-
-    def _quiet_shape(self, e):
-        if isinstance(e, (MatrixSymbol, OneMatrix)):
-            return tuple(self._lookup_node(d) for d in e.shape)
-        if isinstance(e, MatMul):
-            mats = [a for a in e.args if a.is_Matrix]
-            return self._quiet_shape(mats[0])[0], self._quiet_shape(mats[-1])[1]
-        if isinstance(e, (MatAdd, HadamardProduct)):
-            return self._quiet_shape(e.args[0])
-        if isinstance(e, ElementwiseApplyFunction):
-            return self._quiet_shape(e.expr)
-        if isinstance(e, HadamardPower):
-            return self._quiet_shape(e.base)
-        if isinstance(e, Transpose):
-            r, c = self._quiet_shape(e.arg)
-            return c, r
-        if isinstance(e, VConcat):
-            for total, parts, origin in self._sums:
-                if origin.node == e:
-                    return total, self._quiet_shape(e.blocks[0])[1]
-        return (None, None)
-
-    def _lookup_node(self, dim):
-        if isinstance(dim, sympy.Symbol) and dim in self._parent:
-            return dim
-        return ("const", dim)
-
-    def _get_display(self, node):
-        if isinstance(node, tuple) and node[0] == "const":
-            return node[1]
-        return self._get(node)
 
     def _prefix(self, origin):
         """``file:line:col: `` for a checked file's equations, or nothing."""

@@ -108,6 +108,7 @@ class DimensionSolver(ExplainMixin):
         self._fresh = count()
         self._labels = {}
         self._pending_literals = []  # literal nodes (a 1 in a ones vector) and their values
+        self._expr_shapes = {}  # expression -> (rows node, cols node), filled by the walk
         for name in program.sizes:
             self._node(SIZE_SYMBOLS[name])
         self._walk_program()
@@ -173,7 +174,14 @@ class DimensionSolver(ExplainMixin):
                 self._equal(SIZE_SYMBOLS[size], self._node(symbols[tensor].shape[axis]), Origin("size", None, None, (size,)))
 
     def _shape(self, e, eq):
-        """(rows node, cols node) of an expression, adding the constraints it implies."""
+        """(rows node, cols node) of an expression, adding the constraints it implies.
+
+        Every expression's nodes are kept, for the messages to show its shape later."""
+        shape = self._walk_shape(e, eq)
+        self._expr_shapes.setdefault(e, shape)
+        return shape
+
+    def _walk_shape(self, e, eq):
         if isinstance(e, (MatrixSymbol, OneMatrix)):
             origin = Origin("sum", eq, e)
             return self._node(e.shape[0], origin), self._node(e.shape[1], origin)

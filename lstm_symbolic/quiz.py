@@ -86,15 +86,18 @@ def _answer_shape(u):
         raise CannotDecide("cannot tell which tensor's shape is asked (e.g. the feed-forward weights of the forget "
                            "gate, the previous hidden state, the cell state)")
     shapes, lines = [], []
+    cell_shapes = equations = None  # the cell is built once, when a cell tensor is asked
     for target in u.targets:
         if target.startswith("fw:") or target in ("output", "dense"):
             shape, line = _framework_shape(u, target)
         else:
-            cell = _cell(u)
-            if target not in cell.shapes():
+            if cell_shapes is None:
+                cell = _cell(u)
+                cell_shapes, equations = cell.shapes(), {e.name: str(e) for e in cell.equations}
+            if target not in cell_shapes:
                 raise CannotDecide(f"the {u.variant} cell has no {target}")
-            shape = cell.shapes()[target]
-            eq = next((str(e) for e in cell.equations if e.name == target), None)
+            shape = cell_shapes[target]
+            eq = equations.get(target)
             line = f"{target} is {_shape_text(shape)}" + (f", from {eq}" if eq else "")
         shapes.append(shape)
         lines.append(line)

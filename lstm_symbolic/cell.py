@@ -94,6 +94,11 @@ class LSTMCell:
         """Every tensor's (rows, cols): inputs, parameters, then defined tensors."""
         return dict(self._solution.shapes)
 
+    def tensor_roles(self):
+        """``[("input", names), ("parameter", names), ("computed", names)]`` in display order."""
+        computed = [eq.name for eq in self.program.equations]
+        return [("input", list(self.program.inputs)), ("parameter", list(self.parameters)), ("computed", computed)]
+
     def parameter_count(self):
         """Total number of scalar parameters (an int, or a SymPy expression)."""
         total = sum((r * c for name, (r, c) in self._solution.shapes.items() if name in self.parameters), 0)

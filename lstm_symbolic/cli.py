@@ -106,11 +106,16 @@ def cell_options(command):
     return command
 
 
-def build_cell(input_size, hidden_size, variant, layout, proj_size, batch=1):
-    from .cell import LSTMCell
-
+def build_cell(input_size, hidden_size, variant, layout, proj_size, batch=1, shapes_only=False):
+    """The cell the options describe; ``shapes_only`` answers from the SymPy-free table when it can."""
     if variant is None:
         variant = "projection" if proj_size is not None else "standard"
+    if shapes_only:
+        from .builtin_shapes import cell_shapes
+
+        return cell_shapes(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
+    from .cell import LSTMCell
+
     return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
 
 
@@ -163,7 +168,7 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     """
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch, shapes_only=not show_equations)
     sequence = None
     if framework is not None:
         from .sequences import sequence_shapes

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sympy
-
-from .textprint import shape_text
+from .sizes import shape_text
 from .variants import describe_tensor
 
 
@@ -12,7 +10,7 @@ def json_dim(value):
     """An int stays an int; a symbolic size becomes its text (``"k + n"``)."""
     if isinstance(value, int):
         return value
-    if isinstance(value, sympy.Basic) and value.is_Integer:
+    if getattr(value, "is_Integer", False):  # a SymPy Integer (SymPy itself is not imported here)
         return int(value)
     return str(value).replace("size:", "")
 
@@ -21,6 +19,8 @@ def count_text(count):
     """``4464``, or a factored formula such as ``4*k*(k + n + 1)``."""
     if isinstance(count, int):
         return str(count)
+    import sympy
+
     return str(sympy.factor(count)).replace("**", "^")
 
 
@@ -43,17 +43,12 @@ def sequence_shapes(cell, steps):
     }
 
 
-def _roles(cell):
-    defined = [eq.name for eq in cell.program.equations]
-    return [("input", list(cell.program.inputs)), ("parameter", list(cell.parameters)), ("computed", defined)]
-
-
 def shapes_table(cell, steps=None):
     """An aligned table of every tensor's shape, grouped by role."""
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
     head = f"LSTM cell: variant {cell.variant.name}, layout {cell.layout.name}; {dims}"
     rows = []
-    for role, names in _roles(cell):
+    for role, names in cell.tensor_roles():
         for name in names:
             rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name)))
     if steps is not None:
@@ -205,7 +200,7 @@ def _paren(value):
 
 
 def framework_shapes_text(framework, shapes):
-    from .frameworks import FRAMEWORKS
+    from .framework_table import FRAMEWORKS
 
     rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
             for name, shape in shapes.items()]
@@ -226,7 +221,7 @@ def params_data(total, tensors, formula):
 def params_text(framework, total, tensors, formula):
     from math import prod
 
-    from .frameworks import FRAMEWORKS
+    from .framework_table import FRAMEWORKS
 
     title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]

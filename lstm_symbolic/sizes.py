@@ -89,3 +89,15 @@ def parse_assignment(text):
     if not name:
         raise UsageError(f"{text!r} has no tensor name before '=': write NAME=ROWSxCOLS, e.g. W_f=50x20")
     return name, parse_shape(shape, name)
+
+
+def dim_text(d):
+    """A dimension as text: ``12``, ``k``, ``k + n``."""
+    if isinstance(d, int):
+        return str(d)
+    s = str(d)
+    return s.replace("size:", "")
+
+
+def shape_text(shape):
+    return " x ".join(f"({dim_text(d)})" if " " in dim_text(d) else dim_text(d) for d in shape)

@@ -19,6 +19,8 @@ from sympy import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .sizes import dim_text, shape_text  # noqa: F401 (re-exported: the printers below use them)
+
 _PREC = {"add": 1, "had": 2, "mul": 2, "atom": 9}
 
 
@@ -36,18 +38,6 @@ def is_broadcast(expr):
     """``v @ 1^T`` (a ones row vector on the right)."""
     return isinstance(expr, MatMul) and len(expr.args) == 2 and isinstance(expr.args[1], OneMatrix) \
         and expr.args[1].shape[0] == 1
-
-
-def dim_text(d):
-    """A dimension as text: ``12``, ``k``, ``k + n``."""
-    if isinstance(d, int):
-        return str(d)
-    s = str(d)
-    return s.replace("size:", "")
-
-
-def shape_text(shape):
-    return " x ".join(f"({dim_text(d)})" if " " in dim_text(d) else dim_text(d) for d in shape)
 
 
 def _wrap(pair, prec):

@@ -1,0 +1,170 @@
+"""Shapes of the built-in cells without importing SymPy.
+
+``lstm-symbolic shapes -n 80 -k 12`` should start about as fast as Python with click
+(SymPy alone takes a third of a second to import).  The table in
+``builtin_shapes_data.py`` is the solver's own symbolic answer for every variant x
+layout: each dimension and the parameter count as a polynomial in n, k, p and B,
+written as a sum of products (``"k + n + 1"``, ``"4*k*k + 4*k*n + 4*k"``).
+:func:`cell_shapes` evaluates it when every size is an integer and otherwise builds the
+:class:`~lstm_symbolic.cell.LSTMCell`, which gives the same answer (the tests compare
+the two on every variant, layout and several sizes) or the error message.
+
+The table is generated, never edited by hand; after changing ``variants.py`` or
+``equations.py`` run::
+
+    python -m lstm_symbolic.builtin_shapes --write
+
+(``tests/test_builtin_shapes.py`` fails while the stored table differs from the solver's.)
+"""
+
+from __future__ import annotations
+
+import pprint
+import sys
+from math import prod
+from pathlib import Path
+
+from .sizes import SIZE_MEANINGS, parse_size
+from .variants import LAYOUTS, VARIANTS
+
+DATA_FILE = Path(__file__).with_name("builtin_shapes_data.py")
+
+
+class ShapeSheet:
+    """The shape queries of an ``LSTMCell`` (``dims``, ``shapes()``, ``tensor_roles()``,
+    ``parameter_count()``) answered from the generated table, for integer sizes."""
+
+    is_symbolic = False
+
+    def __init__(self, variant, layout, dims, shapes, roles, count):
+        self.variant = VARIANTS[variant]
+        self.layout = LAYOUTS[layout]
+        self.dims = dims
+        self._shapes = shapes
+        self._roles = roles
+        self._count = count
+
+    input_size = property(lambda self: self.dims["n"])
+    hidden_size = property(lambda self: self.dims["k"])
+    proj_size = property(lambda self: self.dims.get("p"))
+
+    def shapes(self):
+        return dict(self._shapes)
+
+    def tensor_roles(self):
+        return [(role, list(names)) for role, names in self._roles]
+
+    def parameter_count(self):
+        return self._count
+
+
+def _evaluate(poly, sizes):
+    """A sum of products of integers and size names, at integer sizes (nothing is ``eval``-ed).
+
+    >>> _evaluate("4*k*k + 4*k*n + 4*k", {"k": 12, "n": 80})
+    4464
+    """
+    return sum(prod(int(f) if f.isdigit() else sizes[f] for f in term.split("*")) for term in poly.split(" + "))
+
+
+def sheet_from_table(variant, layout, sizes):
+    """A :class:`ShapeSheet`, or ``None`` when the table cannot answer (then build the cell)."""
+    from .builtin_shapes_data import TABLE
+
+    entry = TABLE.get((variant, layout))
+    if entry is None or set(sizes) != set(entry["dims"]):
+        return None  # unknown name, or a projection size missing / not applicable: the cell says why
+    if not all(type(v) is int for v in sizes.values()):
+        return None
+    dims = {name: sizes[name] for name in entry["dims"]}
+    shapes = {name: (_evaluate(rows, dims), _evaluate(cols, dims)) for name, (rows, cols) in entry["shapes"].items()}
+    return ShapeSheet(variant, layout, dims, shapes, entry["roles"], _evaluate(entry["count"], dims))
+
+
+def cell_shapes(input_size, hidden_size, variant="standard", layout="separate", proj_size=None, batch_size=1):
+    """Shape queries of a built-in cell: the table for integer sizes, else an ``LSTMCell``.
+
+    >>> sheet = cell_shapes(80, 12)
+    >>> sheet.shapes()["W_f"], sheet.parameter_count()
+    ((12, 80), 4464)
+    >>> cell_shapes("n", "k").shapes()["W_f"]
+    (k, n)
+    """
+    try:
+        sizes = {"n": parse_size(input_size), "k": parse_size(hidden_size), "B": parse_size(batch_size)}
+        if proj_size is not None:
+            sizes["p"] = parse_size(proj_size)
+    except Exception:  # the cell reports bad sizes with the size's name in the message
+        sizes = None
+    sheet = sheet_from_table(variant, layout, sizes) if sizes is not None else None
+    if sheet is not None:
+        return sheet
+    from .cell import LSTMCell
+
+    return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch_size)
+
+
+# -- generating the table (needs SymPy) -------------------------------------------------
+
+def _polynomial(expr, symbols):
+    """A SymPy polynomial as ``"4*k*k + 4*k*n + 4*k"`` (the form :func:`_evaluate` reads)."""
+    import sympy
+
+    terms = []
+    for exponents, coef in sympy.Poly(sympy.sympify(expr), *symbols).terms():
+        factors = ([str(coef)] if coef != 1 or not any(exponents) else [])
+        factors += [s.name for s, e in zip(symbols, exponents) for _ in range(e)]
+        terms.append("*".join(factors))
+    return " + ".join(terms)
+
+
+def generate():
+    """The table, from the solver: ``{(variant, layout): {"dims", "shapes", "roles", "count"}}``."""
+    from .cell import LSTMCell, size_symbol
+
+    symbols = [size_symbol(name) for name in SIZE_MEANINGS]
+    table = {}
+    for variant in VARIANTS.values():
+        for layout in LAYOUTS:
+            cell = LSTMCell("n", "k", variant.name, layout, "p" if variant.projection else None, batch_size="B")
+            table[(variant.name, layout)] = {
+                "dims": tuple(cell.dims),
+                "shapes": {name: tuple(_polynomial(d, symbols) for d in shape) for name, shape in cell.shapes().items()},
+                "roles": tuple((role, tuple(names)) for role, names in cell.tensor_roles()),
+                "count": _polynomial(cell.parameter_count(), symbols),
+            }
+    return table
+
+
+def source(table):
+    """The data module's text: one line per tensor, so a regenerated table diffs readably."""
+    lines = [
+        '"""Generated by ``python -m lstm_symbolic.builtin_shapes --write`` from the solver: do not edit.',
+        "",
+        "Every built-in variant x layout: its sizes, each tensor's (rows, cols) and the parameter",
+        "count as sums of products of integers and the sizes n, k, p, B.",
+        '"""',
+        "",
+        "TABLE = {",
+    ]
+    for key, entry in table.items():
+        lines.append(f"    {key!r}: {{")
+        lines.append(f"        'dims': {entry['dims']!r},")
+        lines.append("        'shapes': {")
+        lines += [f"            {name!r}: {shape!r}," for name, shape in entry["shapes"].items()]
+        lines.append("        },")
+        lines.append(f"        'roles': {pprint.pformat(entry['roles'], width=100, compact=True, indent=0)},"
+                     .replace("\n", "\n" + " " * 17))
+        lines.append(f"        'count': {entry['count']!r},")
+        lines.append("    },")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    text = source(generate())
+    if sys.argv[1:] == ["--write"]:
+        DATA_FILE.write_text(text, encoding="utf-8")
+        print(f"wrote {DATA_FILE}")
+    else:
+        sys.stdout.write(text)

@@ -19,18 +19,15 @@ from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, lambdify
 from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS
-from .errors import ResourceError, ShapeError, UsageError
+from .errors import ShapeError, UsageError
 from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
+from .resources import check_resources
 from .textprint import function_name, is_broadcast
 
 #: Names the generated code may use.
 NAMESPACE = {a.numpy_name: a.numpy_func for a in ACTIVATIONS.values()}
 NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones, "diagflat": np.diagflat, "eye": np.eye})
-
-#: Refuse numeric work whose arrays would need more than this many bytes.
-MEMORY_LIMIT = 2 * 1024**3
-
 
 class CellPrinter(NumPyPrinter):
     """Prints matrix expressions as plain NumPy array code."""
@@ -377,7 +374,7 @@ class NumericCell:
         """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""
         if self.cell.is_symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
-        check_memory(self.cell, batch=1, steps=1)
+        check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)
         bound = 1.0 / math.sqrt(self.cell.hidden_size)
         return {
@@ -394,36 +391,6 @@ def _tuple_text(shape):
 
 def _bindings(dims):
     return ", ".join(f"{k} = {v}" for k, v in dims.items())
-
-
-def array_bytes(cell, batch, steps, itemsize=8, copies=6):
-    """A generous estimate of the bytes a numeric run (forward + reference) needs."""
-    dims = cell.dims
-    if cell.is_symbolic:
-        raise UsageError("numeric work needs numeric sizes")
-    shapes = cell.shapes()
-    params = sum(shapes[p][0] * shapes[p][1] for p in cell.parameters)
-    k, n = dims["k"], dims["n"]
-    per_step = (n + 8 * k + dims.get("p", 0)) * batch
-    return itemsize * (copies * params + copies * steps * per_step)
-
-
-def check_memory(cell, batch, steps, limit=MEMORY_LIMIT):
-    need = array_bytes(cell, batch, steps)
-    if need > limit:
-        raise ResourceError(
-            f"this would need about {_human(need)} of arrays (n = {cell.input_size}, "
-            f"k = {cell.hidden_size}, B = {batch}, T = {steps}); the limit is {_human(limit)}. "
-            "Use smaller sizes, a smaller batch or fewer steps."
-        )
-
-
-def _human(nbytes):
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        if nbytes < 1024 or unit == "EiB":
-            return f"{nbytes:.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
-        nbytes /= 1024
-    return f"{nbytes:.1f} EiB"
 
 
 def compile_cell(cell):

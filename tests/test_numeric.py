@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_symbolic import LSTMCell, ResourceError, ShapeError, UsageError, verify
-from lstm_symbolic.reference import reference_forward, reference_step
+from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
 
@@ -147,3 +147,37 @@ def test_memory_limit():
 def test_init_params_needs_numbers():
     with pytest.raises(UsageError, match="numeric sizes"):
         LSTMCell("n", "k").compile().init_params()
+
+
+# -- long sequences, and the limits ---------------------------------------------------------
+def test_a_long_sequence_widens_the_tolerance_and_passes():
+    """The vanilla cell's state grows with T, so roundoff grows too: absolute tolerances used to
+    report a MISMATCH at T = 3000 (found by hand in the polish pass)."""
+    report = verify(LSTMCell(8, 6, "vanilla"), batch=2, steps=2000, seed=1)
+    assert report.ok
+    assert any(c.widened for c in report.checks)
+    assert all(c.tolerance < 1e-1 for c in report.checks)
+
+
+def test_a_widened_tolerance_still_catches_a_wrong_gradient(monkeypatch):
+    import lstm_symbolic.verification as v
+
+    def wrong(*args):
+        grads = reference_backward(*args)
+        grads["U_i"] = grads["U_i"] * 1.01 + 1e-2  # e.g. a dropped term
+        return grads
+
+    monkeypatch.setattr(v, "reference_backward", wrong)
+    report = verify(LSTMCell(8, 6, "vanilla"), batch=2, steps=2000, seed=1)
+    assert not report.ok
+    assert [c.quantity for c in report.checks if not c.ok] == ["grads (worst: U_i)"] * 2
+
+
+@pytest.mark.parametrize("sizes, batch, steps, message", [
+    ((10**5, 10**5), 3, 5, "the limit is 2.0 GiB"),
+    ((1, 1), 1, 10**6, "the limit is 60 seconds. Use fewer steps"),
+    ((1200, 1200), 64, 30, "the limit is 60 seconds. Use smaller sizes or a smaller batch"),
+])
+def test_work_too_big_is_refused_before_it_starts(sizes, batch, steps, message):
+    with pytest.raises(ResourceError, match=message):
+        verify(LSTMCell(*sizes), batch=batch, steps=steps)

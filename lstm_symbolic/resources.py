@@ -52,7 +52,7 @@ def check_resources(cell, batch, steps, passes=VERIFY_PASSES, cells=1,
     >>> check_resources(LSTMCell(1, 1), batch=1, steps=10**6)
     Traceback (most recent call last):
     ...
-    lstm_symbolic.errors.ResourceError: this would take about 11 minutes (n = 1, k = 1, B = 1, T = 1000000); \
+    lstm_symbolic.errors.ResourceError: this would take about 13 minutes (n = 1, k = 1, B = 1, T = 1000000); \
 the limit is 60 seconds. Use fewer steps (--steps).
     """
     where = (f"n = {cell.dims['n']}, k = {cell.dims['k']}" + (f", p = {cell.dims['p']}" if "p" in cell.dims else "")

@@ -107,7 +107,8 @@ def check_text(text, filename="<input>"):
     for name, d in declarations.items():
         if name not in used:
             warnings.append(f"{filename}:{d.line}: {name} is declared but not used")
-    inputs = tuple(sorted(used - set(assignments), key=lambda n: _first_use(n, statements)))
+    first = _first_uses(statements)
+    inputs = tuple(sorted(used - set(assignments), key=lambda n: first.get(n, (0, 0))))
     names = set(used)
     program = Program(
         equations=tuple(equations), inputs=inputs, parameters=(), sizes=(), size_sources={},
@@ -123,15 +124,18 @@ def check_text(text, filename="<input>"):
     return CheckResult(filename, equations, shapes, list(solver.errors), warnings)
 
 
-def _first_use(name, statements):
-    """(line, column) of a name's first appearance in an equation."""
-    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _first_uses(statements):
+    """``{name: (line, column)}`` of each name's first appearance on an equation's right-hand side
+    (one pass over the file: a per-name search was quadratic, 20 s for 5,000 equations)."""
+    first = {}
     for s in statements:
         if isinstance(s, Assignment):
-            m = pattern.search(s.text.split("=", 1)[1].split("#", 1)[0])
-            if m:
-                return (s.line, m.start())
-    return (0, 0)
+            for m in _NAME.finditer(s.text.split("=", 1)[1].split("#", 1)[0]):
+                first.setdefault(m.group(), (s.line, m.start()))
+    return first
 
 
 def check_file(path):

@@ -173,6 +173,9 @@ class _Reader:
         if arr.dtype.kind not in "fi":
             self.problems.append(f"{key} holds {arr.dtype} values, expected numbers")
             return None
+        if arr.size == 0:
+            self.problems.append(f"{key} is empty, shape {tuple(arr.shape)}")
+            return None
         return arr.astype(np.float64) if arr.dtype.kind == "i" else arr
 
     def expect(self, key, arr, shape, why):

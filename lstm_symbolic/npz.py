@@ -12,7 +12,9 @@ from .errors import LstmSymbolicError, ShapeError, UsageError
 from .frameworks import FRAMEWORKS, from_framework
 from .output import write_atomically
 
+#: Largest .npz accepted: on disk and unpacked (a small compressed file can unpack to gigabytes).
 MAX_BYTES = 2 * 1024**3
+MAX_ARRAYS = 10_000
 
 
 def load_npz(path):
@@ -24,6 +26,15 @@ def load_npz(path):
     if size > MAX_BYTES:
         raise UsageError(f"{path} is {size / 1024**3:.1f} GiB; the limit is {MAX_BYTES / 1024**3:.0f} GiB")
     try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = archive.infolist()
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_BYTES:
+                raise UsageError(f"{path} unpacks to {unpacked / 1024**3:.1f} GiB of arrays; the limit is "
+                                 f"{MAX_BYTES / 1024**3:.0f} GiB")
+            if len(members) > MAX_ARRAYS:
+                raise UsageError(f"{path} holds {len(members)} arrays; the limit is {MAX_ARRAYS}")
         with np.load(path, allow_pickle=False) as data:
             if not isinstance(data, np.lib.npyio.NpzFile):
                 raise UsageError(f"{path} is a single .npy array, not an .npz archive of named arrays")

@@ -294,3 +294,21 @@ def test_fuzzed_equation_files_are_checked_cleanly(lines):
         return
     for error in result.errors:
         assert error.startswith("f:"), error
+
+
+def test_long_chains_are_built_once_and_flat():
+    """Long sums / products used to be rebuilt pairwise (quadratic: 75 s for a 190 kB file)."""
+    from sympy import HadamardProduct, MatAdd, MatMul
+
+    text = "a : 3 x 3\n" + "".join(f"y{i} = " + op.join(["a"] * 900) + "\n" for i, op in enumerate("+*@"))
+    result = check_text(text, "long.txt")
+    assert result.ok
+    kinds = [type(eq.rhs) for eq in result.equations]
+    assert kinds == [MatAdd, HadamardProduct, MatMul] and all(len(eq.rhs.args) == 900 for eq in result.equations)
+
+
+def test_a_mistake_inside_a_long_chain_is_located():
+    text = "a : 3 x 1\nb : 4 x 1\ny = a + a + a + b + a - a\n"
+    result = check_text(text, "chain.txt")
+    assert not result.ok and result.errors[0].startswith("chain.txt:3:")
+    assert "b : 4 x 1" in result.errors[0]

@@ -56,6 +56,15 @@ class Assignment(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
+class FilePath(click.Path):
+    """click.Path that names a NUL character instead of letting os.stat raise on it."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r} contains a NUL character, which no file name can", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
 
 
@@ -119,9 +128,11 @@ def build_cell(input_size, hidden_size, variant, layout, proj_size, batch=1, sha
     return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             invoke_without_command=True)
 @click.version_option(__version__, prog_name="lstm-symbolic")
-def main():
+@click.pass_context
+def main(ctx):
     """Shapes, equations and gradients of LSTM cells, checked symbolically.
 
     \b
@@ -136,6 +147,8 @@ def main():
       lstm-symbolic latex -n 20 -k 50 -o lstm.tex
       lstm-symbolic verify -n 20 -k 50 --all --proj 3
     """
+    if ctx.invoked_subcommand is None:  # a bare `lstm-symbolic`: the overview, not a usage error
+        click.echo(ctx.get_help())
 
 
 @main.command()
@@ -235,7 +248,7 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=FilePath(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print {\"ok\": ..., \"tensors\": ...} as JSON.")
 @click.option("--latex", "as_latex", is_flag=True, help="Print the checked equations as LaTeX with dimensions.")
 @library_errors
@@ -285,7 +298,7 @@ def check(file, as_json, as_latex):
 @main.command()
 @click.argument("question", required=False)
 @click.option("--option", "options", multiple=True, help="An answer option (repeatable; lettered A, B, C ...).")
-@click.option("--file", "path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+@click.option("--file", "path", type=FilePath(dir_okay=False, allow_dash=True), default=None,
               help="Read the question block (question, then its options) from FILE ('-' for stdin).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"answer", "choices", "explanation", "understood"}.')
 @library_errors
@@ -385,7 +398,7 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
               help="standard, course (W_fF, W_fR), greff (W, R, p), pytorch (W_if, W_hf), gates (g^forget ...).")
 @click.option("--derivatives", is_flag=True, help="Add the backward equations and the gradient-flow Jacobians.")
 @click.option("--fragment", is_flag=True, help="Only the equation blocks (align*), no preamble.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+@click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE (default: standard output).")
 @library_errors
 def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivatives, fragment, output):
@@ -416,7 +429,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
 
 @main.command()
 @cell_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+@click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="FILE.dot, FILE.svg or FILE.png (default: DOT on standard output).")
 @library_errors
 def diagram(input_size, hidden_size, variant, layout, proj_size, output):
@@ -492,10 +505,10 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
 
 
 @main.command()
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=FilePath(dir_okay=False))
 @click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework of SOURCE.")
 @click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework to write.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The .npz file to write.")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), required=True, help="The .npz file to write.")
 @click.option("--forget-bias", type=float, default=1.0, show_default=True,
               help="TF1 LSTMCell's forget_bias (added to the f block at run time).")
 @library_errors
@@ -525,7 +538,7 @@ def convert(source, from_fw, to_fw, output, forget_bias):
 
 
 @main.command()
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=FilePath(dir_okay=False))
 @click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
               help="Read SOURCE as this framework (default: recognise it from the names).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")

@@ -17,11 +17,22 @@ from .framework_table import FRAMEWORKS, get_framework
 from .errors import UsageError
 
 
+#: The parameter table lists every layer's tensors; deeper stacks are refused, not listed.
+MAX_LAYERS = 1000
+
+
+def check_layers(layers):
+    if layers > MAX_LAYERS:
+        raise UsageError(f"--layers {layers} is more than this tool lists (at most {MAX_LAYERS:,} layers; "
+                         "every layer above the first has the same shapes, so a few layers show them all)")
+
+
 def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None):
     """``(total, {tensor: shape}, formula)`` for one framework (``None``: the canonical cell).
 
     ``variant`` (standard, peephole, projection), when given, is checked against ``proj``.
     """
+    check_layers(layers)
     if variant is not None:
         if variant == "projection" and proj is None:
             raise UsageError("the projection variant needs --proj")
@@ -95,7 +106,7 @@ def _layer_tensors(fw, out, L, layers, D, n_in, k, h, proj, peephole):  # noqa: 
 def _formula(fw, n, k, layers, D, h, proj, peephole, total):
     biases = fw.biases if fw else 1
     parts_symbolic, parts_numbers = [], []
-    for L in range(layers):
+    for L in range(min(layers, 2)):  # the layers above the first are all alike
         h_name = "p" if proj else "k"
         n_in, n_name = (n, "n") if L == 0 else (D * h, f"{D}{h_name}" if D > 1 else h_name)
         sym = f"4k({n_name} + {'p' if proj else 'k'} + {biases})"
@@ -106,6 +117,8 @@ def _formula(fw, n, k, layers, D, h, proj, peephole, total):
             sym, num = sym + " + 3k", num + f" + 3·{k}"
         if D > 1:
             sym, num = f"2·[{sym}]", f"2·[{num}]"
+        if L == 1 and layers > 2:
+            sym, num = f"{layers - 1}·[{sym}]", f"{layers - 1}·[{num}]"
         parts_symbolic.append(sym)
         parts_numbers.append(num)
     bias_note = ("two biases per gate (input and recurrent, summed at run time)" if biases == 2

@@ -7,6 +7,7 @@ import pytest
 
 from lstm_symbolic import LSTMCell, ResourceError, ShapeError, UsageError, verify
 from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
+from lstm_symbolic.verification import relative_error
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
 
@@ -64,18 +65,32 @@ def test_symbolic_cell_compiles_and_runs(rng):
     np.testing.assert_allclose(got[0], want[0], atol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 @pytest.mark.parametrize("scale", [1e3, 1e6])
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
-def test_extreme_inputs_no_warnings_no_nan(variant, scale, dtype, rng):
-    cell = LSTMCell(3, 4, variant, "augmented", proj_for(variant))
+def test_extreme_inputs_stay_finite_without_warnings(variant, layout, scale, dtype, rng):
+    """|x| = 1e3, 1e6 in weights, inputs and states, float32 and float64: the forward pass, the
+    fused step and BPTT (compiled and reference) give finite numbers and no NumPy warning."""
+    cell = LSTMCell(3, 4, variant, layout, proj_for(variant))
     num = cell.compile()
-    params = {k: (v * scale).astype(dtype) for k, v in num.init_params(0, dtype=dtype).items()}
-    xs, h0, c0 = random_state(rng, cell, 2, 3, dtype)
-    with warnings.catch_warnings():
+    big = dtype(scale)
+    params = {k: v * big for k, v in num.init_params(0, dtype=dtype).items()}
+    xs, h0, c0 = (a * big for a in random_state(rng, cell, 2, 6, dtype))
+    dhs = rng.standard_normal((6,) + h0.shape).astype(dtype)
+    with warnings.catch_warnings(), np.errstate(divide="raise", over="raise", invalid="raise"):
         warnings.simplefilter("error")
-        hs, h_T, c_T = num.forward(params, xs * dtype(scale), h0, c0)
-    assert np.isfinite(hs).all() and np.isfinite(c_T).all()
+        hs, h_T, c_T = num.forward(params, xs, h0, c0)
+        step = num.step(num.prepare(params), xs[0], h0, c0)
+        grads = num.backward(params, xs, h0, c0, dhs)
+        ref = reference_backward(variant, layout, params, xs, h0, c0, dhs)
+    outputs = [hs, h_T, c_T, *step, *grads.values(), *ref.values()]
+    assert all(np.isfinite(a).all() and a.dtype == dtype for a in outputs)
+    if variant not in ("no-output-tanh", "projection"):
+        assert np.abs(hs).max() <= 1  # o_t * tanh(c_t): saturated, never beyond
+    tolerance = 1e-3 if dtype == np.float32 else 1e-9
+    assert all(relative_error(grads[k], ref[k]) <= tolerance for k in ref), \
+        {k: relative_error(grads[k], ref[k]) for k in ref}
 
 
 def test_verify_reports_every_combination():

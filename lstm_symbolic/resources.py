@@ -13,9 +13,12 @@ from .errors import ResourceError, UsageError
 MEMORY_LIMIT = 2 * 1024**3
 #: Refuse numeric work estimated to take longer than this many seconds.
 TIME_LIMIT = 60.0
-#: Seconds of interpreter overhead per time step and pass, and floating-point operations per second.
+#: Seconds of interpreter overhead per time step and pass, floating-point operations per second
+#: in matrix products, and seconds per array element touched per pass (copies, concatenation,
+#: random numbers: what dominates when n is huge and k tiny).
 STEP_OVERHEAD = 40e-6
 FLOP_RATE = 2e9
+ELEMENT_COST = 10e-9
 #: Passes over the sequence ``verify`` makes: per dtype, compiled and reference forward (1 each)
 #: and forward + backward (3 each); two dtypes; one more reference run for the sensitivity.
 VERIFY_PASSES = 20
@@ -37,10 +40,11 @@ def array_bytes(cell, batch, steps, itemsize=8, copies=6):
 
 
 def estimated_seconds(cell, batch, steps, passes):
-    """Interpreter overhead per step and pass, the matrix products, and drawing random weights."""
-    _, weights = _sizes(cell)
+    """Interpreter overhead per step and pass, the matrix products, and the elementwise work."""
+    dims, weights = _sizes(cell)
     flops = 2 * weights * batch * steps * passes
-    return passes * steps * STEP_OVERHEAD + flops / FLOP_RATE + 2 * weights * 20e-9
+    elements = weights + steps * batch * (dims["n"] + 8 * dims["k"] + dims.get("p", 0))
+    return passes * steps * STEP_OVERHEAD + flops / FLOP_RATE + max(passes, 1) * elements * ELEMENT_COST
 
 
 def check_resources(cell, batch, steps, passes=VERIFY_PASSES, cells=1,

@@ -18,6 +18,7 @@ from . import __version__
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .framework_table import FRAMEWORKS
+from .notations import NOTATIONS
 from .variants import LAYOUTS, VARIANTS
 
 
@@ -394,7 +395,7 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
 
 @main.command()
 @cell_options
-@click.option("--notation", default="standard", show_default=True, metavar="NAME",
+@click.option("--notation", type=click.Choice(list(NOTATIONS)), default="standard", show_default=True,
               help="standard, course (W_fF, W_fR), greff (W, R, p), pytorch (W_if, W_hf), gates (g^forget ...).")
 @click.option("--derivatives", is_flag=True, help="Add the backward equations and the gradient-flow Jacobians.")
 @click.option("--fragment", is_flag=True, help="Only the equation blocks (align*), no preamble.")
@@ -511,8 +512,9 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
 @click.option("-o", "--output", type=FilePath(dir_okay=False), required=True, help="The .npz file to write.")
 @click.option("--forget-bias", type=float, default=1.0, show_default=True,
               help="TF1 LSTMCell's forget_bias (added to the f block at run time).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written (arrays and their shapes, sizes) as JSON.")
 @library_errors
-def convert(source, from_fw, to_fw, output, forget_bias):
+def convert(source, from_fw, to_fw, output, forget_bias, as_json):
     """Convert LSTM weights between frameworks (.npz keyed by each framework's names).
 
     Gates are reordered, matrices transposed, biases merged or split: a canonical bias
@@ -532,6 +534,12 @@ def convert(source, from_fw, to_fw, output, forget_bias):
     if to_fw == "tf1" and forget_bias != 1.0:
         raise UsageError("writing TF1 assumes LSTMCell(forget_bias=1.0); convert with the default")
     save_npz(output, arrays)
+    sizes = {"layers": model.num_layers, "directions": model.num_directions, "n": model.input_size,
+             "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
+    if as_json:
+        emit_json({"output": output, "framework": to_fw, **sizes,
+                   "arrays": {name: list(arrays[name].shape) for name in sorted(arrays)}})
+        return
     click.echo(f"wrote {output}: {', '.join(sorted(arrays))} ({model.num_layers} layer(s), "
                f"{model.num_directions} direction(s), n = {model.input_size}, k = {model.hidden_size}"
                + (f", p = {model.proj_size}" if model.proj_size else "") + ")", err=True)

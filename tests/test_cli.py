@@ -2,7 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
+from click.testing import CliRunner
+
+from lstm_symbolic.cli import main
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS
 
@@ -146,10 +150,37 @@ def test_verify_mismatch_exit_1(cli, monkeypatch):
     assert result.exit_code == 1 and "MISMATCH" in result.output
 
 
-@pytest.mark.parametrize("command", ["shapes", "solve", "derive", "verify"])
+@pytest.mark.parametrize("command", sorted(main.commands))
 def test_help_has_an_example(cli, command):
     result = cli(command, "--help")
-    assert result.exit_code == 0 and "lstm-symbolic " + command in result.output
+    assert result.exit_code == 0 and "Examples:" in result.output and "lstm-symbolic " + command in result.output
+
+
+def test_bare_command_prints_the_overview(cli):
+    result = cli()
+    assert result.exit_code == 0 and "Commands:" in result.output and "Examples:" in result.output
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("lstm-symbolic sh", 1, "shapes"),
+    ("lstm-symbolic shapes --variant p", 3, "peephole"),
+    ("lstm-symbolic latex --notation c", 3, "course"),
+    ("lstm-symbolic convert w.npz --from k", 4, "keras"),
+])
+def test_shell_completion(words, cword, expected):
+    """The README's `eval "$(_LSTM_SYMBOLIC_COMPLETE=bash_source lstm-symbolic)"` relies on this."""
+    env = {"COMP_WORDS": words, "COMP_CWORD": str(cword), "_LSTM_SYMBOLIC_COMPLETE": "bash_complete"}
+    result = CliRunner(env=env).invoke(main, [], prog_name="lstm-symbolic")
+    assert f"plain,{expected}" in result.output.splitlines()
+
+
+def test_convert_json(cli, tmp_path):
+    arrays = {"weight_ih_l0": np.ones((12, 2)), "weight_hh_l0": np.ones((12, 3)), "bias_ih_l0": np.ones(12),
+              "bias_hh_l0": np.ones(12)}
+    np.savez(tmp_path / "t.npz", **arrays)
+    result = cli("convert", tmp_path / "t.npz", "--from", "pytorch", "--to", "onnx", "-o", tmp_path / "o.npz", "--json")
+    data = json.loads(result.output)
+    assert data["arrays"] == {"B": [1, 24], "R": [1, 12, 3], "W": [1, 12, 2]} and (data["n"], data["k"]) == (2, 3)
 
 
 def test_version(cli):

@@ -159,6 +159,7 @@ def run_one(args, stdin):
         raise AssertionError(f"{where}: {type(result.exception).__name__}: {result.exception}") from result.exception
     assert result.exit_code in (0, 1, 2), f"{where}: exit code {result.exit_code}"
     assert "Traceback" not in result.output + result.stderr, where
+    assert "\x1b[" not in result.output + result.stderr, f"{where}: colour codes when not on a terminal"
     if result.exit_code != 0:
         assert "Error:" in result.stderr, f"{where}: exit {result.exit_code} without an Error: line\n{result.stderr}"
     OUTCOMES[result.exit_code] += 1

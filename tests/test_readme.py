@@ -1,0 +1,128 @@
+"""The README shows real output: every ``$ lstm-symbolic ...`` in it is run and compared.
+
+A line ``...`` in the README's output skips lines; numbers such as ``2.220e-16`` (roundoff,
+which differs between BLAS builds) match any number of that form, and so does the name of the
+worst gradient in ``verify``.  ``$ cat FILE`` shows a file:
+an existing one must have that content, a new one is written for the commands after it.
+"""
+
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from lstm_symbolic.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOAT = re.compile(r"\b[0-9]\.[0-9]{3}e[-+][0-9]{2}\b|(?<=worst: )[A-Za-z_0-9]+")
+
+
+def sessions():
+    """``(command, expected output lines)`` for each ``$ `` line in the README's code blocks, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M):
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("$ "):
+                out = []
+                for later in lines[i + 1:]:
+                    if later.startswith("$ "):
+                        break
+                    out.append(later)
+                found.append((line[2:], out))
+    return found
+
+
+def matches(expected, actual):
+    """Expected lines (with ``...`` gaps) against the actual output; returns a reason or None."""
+    norm = [FLOAT.sub("<float>", line.rstrip()) for line in actual]
+    chunks, chunk = [], []
+    for line in expected:
+        if line.strip() == "...":
+            chunks.append(chunk)
+            chunk = []
+        else:
+            chunk.append(FLOAT.sub("<float>", line.rstrip()))
+    chunks.append(chunk)
+    if len(chunks) == 1:  # no gaps: the whole output
+        while norm and not norm[-1]:
+            norm.pop()
+        while chunk and not chunk[-1]:
+            chunk.pop()
+        return None if chunk == norm else "differs"
+    at = 0
+    for index, chunk in enumerate(chunks):
+        if not chunk:
+            continue
+        if index == 0:
+            if norm[:len(chunk)] != chunk:
+                return "the first lines differ"
+            at = len(chunk)
+            continue
+        for start in range(at, len(norm) - len(chunk) + 1):
+            if norm[start:start + len(chunk)] == chunk:
+                at = start + len(chunk)
+                break
+        else:
+            return f"not found in order: {chunk[0]!r}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """examples/ and the weight file the README converts (PyTorch, 2 layers, bidirectional, n = 20, k = 50)."""
+    root = tmp_path_factory.mktemp("readme")
+    shutil.copytree(ROOT / "examples", root / "examples")
+    rng = np.random.default_rng(0)
+    arrays = {}
+    for layer in range(2):
+        n_in = 20 if layer == 0 else 100
+        for sfx in ("", "_reverse"):
+            arrays[f"weight_ih_l{layer}{sfx}"] = rng.standard_normal((200, n_in))
+            arrays[f"weight_hh_l{layer}{sfx}"] = rng.standard_normal((200, 50))
+            arrays[f"bias_ih_l{layer}{sfx}"] = rng.standard_normal(200)
+            arrays[f"bias_hh_l{layer}{sfx}"] = rng.standard_normal(200)
+    np.savez(root / "torch.npz", **arrays)
+    return root
+
+
+def test_the_readme_has_sessions():
+    commands = [cmd.split()[1] for cmd, _ in sessions() if cmd.startswith("lstm-symbolic ")]
+    assert set(commands) >= set(main.commands) - {"diagram"}  # diagram writes a picture (shown in prose)
+
+
+def test_every_readme_command_shows_its_real_output(workdir, monkeypatch):
+    monkeypatch.chdir(workdir)
+    problems = []
+    for command, expected in sessions():
+        if command.startswith("cat "):
+            path = workdir / command[4:].strip()
+            if path.exists():
+                if path.read_text(encoding="utf-8").splitlines() != expected:
+                    problems.append(f"$ {command}: the README's copy differs from the file")
+            else:
+                path.write_text("\n".join(expected) + "\n", encoding="utf-8")
+            continue
+        for part in command.split("&&"):
+            args = shlex.split(part)
+            if not args or args[0] != "lstm-symbolic":
+                continue  # pdflatex, ... (the LaTeX tests compile documents)
+            result = CliRunner().invoke(main, args[1:], prog_name="lstm-symbolic")
+            if result.exception is not None and not isinstance(result.exception, SystemExit):
+                problems.append(f"$ {part.strip()}: {result.exception!r}")
+            elif "&&" in command:
+                if result.exit_code != 0:
+                    problems.append(f"$ {part.strip()}: exit code {result.exit_code}")
+            else:
+                why = matches(expected, result.output.splitlines())
+                if why:
+                    problems.append(f"$ {command}: {why}\n--- README\n" + "\n".join(expected)
+                                    + "\n--- actual\n" + result.output)
+    assert not problems, "\n\n".join(problems)
+    assert os.path.exists(workdir / "keras.npz")  # the convert example ran

@@ -48,7 +48,10 @@ class PositiveInt(click.ParamType):
 
 
 class Assignment(click.ParamType):
-    name = "NAME=RxC"
+    name = "NAME=ROWSxCOLS"
+
+    def get_metavar(self, param, ctx=None):
+        return self.name
 
     def convert(self, value, param, ctx):
         try:
@@ -97,18 +100,21 @@ def emit_json(data):
     click.echo(text)
 
 
-def cell_options(command):
-    """The options every cell-building command shares."""
+def cell_options(command=None, numeric=False):
+    """The options every cell-building command shares (``numeric``: sizes must be integers)."""
+    if command is None:
+        return functools.partial(cell_options, numeric=numeric)
+    size, kind = (POSITIVE, "a positive integer") if numeric else (SIZE, "an integer or a symbol name")
     options = [
-        click.option("-n", "--input", "input_size", type=SIZE, required=True,
-                     help="Input size n (features of x_t): an integer or a symbol name."),
-        click.option("-k", "--hidden", "hidden_size", type=SIZE, required=True,
-                     help="Hidden size k (units): an integer or a symbol name."),
+        click.option("-n", "--input", "input_size", type=size, required=True,
+                     help=f"Input size n (features of x_t): {kind}."),
+        click.option("-k", "--hidden", "hidden_size", type=size, required=True,
+                     help=f"Hidden size k (units): {kind}."),
         click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
                      help="Cell variant (default: standard; projection when --proj is given)."),
         click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
                      help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x]."),
-        click.option("--proj", "proj_size", type=SIZE, default=None,
+        click.option("--proj", "proj_size", type=size, default=None,
                      help="Projection size p (LSTMP, PyTorch's proj_size)."),
     ]
     for option in reversed(options):
@@ -217,8 +223,10 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
-@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True)
-@click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True)
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True,
+              help="Cell variant whose equations relate the shapes.")
+@click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
+              help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
@@ -576,7 +584,7 @@ def inspect(source, framework, as_json):
 
 
 @main.command()
-@cell_options
+@cell_options(numeric=True)
 @click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
 @click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")

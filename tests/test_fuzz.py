@@ -98,7 +98,7 @@ def value_for(param, paths):
         plausible = st.sampled_from(list(kind.choices))
     elif isinstance(kind, click.Path):
         plausible = st.sampled_from(paths + ["out.tex", "out.svg", "out.npz", "-"])
-    elif kind.name == "NAME=RxC":
+    elif kind.name == "NAME=ROWSxCOLS":
         plausible = st.sampled_from(SHAPES)
     elif kind.name in ("SIZE", "INT", "integer range", "float"):
         plausible = st.sampled_from(SIZES[:6] * 3 + ["n", "k"] + SIZES[6:])

@@ -534,10 +534,10 @@ def convert(source, from_fw, to_fw, output, forget_bias, as_json):
       lstm-symbolic convert torch.npz --from pytorch --to keras -o keras.npz
       lstm-symbolic convert lstm.npz --from matlab --to onnx -o onnx.npz
     """
-    from .frameworks import from_framework, to_framework
-    from .npz import load_npz, save_npz
+    from .frameworks import to_framework
+    from .npz import load_npz, read_weights, save_npz
 
-    model = from_framework(from_fw, load_npz(source), forget_bias=forget_bias)
+    model = read_weights(from_fw, load_npz(source), forget_bias=forget_bias)
     arrays = to_framework(to_fw, model)
     if to_fw == "tf1" and forget_bias != 1.0:
         raise UsageError("writing TF1 assumes LSTMCell(forget_bias=1.0); convert with the default")
@@ -580,7 +580,9 @@ def inspect(source, framework, as_json):
         click.echo(inspection_text(found))
     if not data["readings"]:
         which = framework or "any framework"
-        fail(ShapeError(f"{source} is not consistent LSTM weights for {which} (the problems are listed above)"))
+        hint = (f"; they do read as {' and '.join(found['alternatives'])} weights (leave out --framework)"
+                if found["alternatives"] else "")
+        fail(ShapeError(f"{source} is not consistent LSTM weights for {which} (the problems are listed above){hint}"))
 
 
 @main.command()

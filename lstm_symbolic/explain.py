@@ -246,7 +246,7 @@ class ExplainMixin:
             lines.append(
                 f"cannot determine {size} ({SIZE_MEANINGS[size]}): no given shape fixes it; "
                 f"it is {shown}. Give one of those shapes (e.g. "
-                f"{_example_shape(self.program, size)}) or the size itself"
+                f"{_example_shape(self.program, size)}) or {size} itself{_SIZE_OPTION.get(size, '')}."
             )
         if not lines:
             names = ", ".join(sorted(unresolved))
@@ -255,6 +255,10 @@ class ExplainMixin:
         lines.append("  " + self.bindings())
         return "\n".join(lines)
 
+
+
+#: How each size is given on the command line (``solve -n 20``) and in the API (``input_size=20``).
+_SIZE_OPTION = {"n": " (-n, input_size=)", "k": " (-k, hidden_size=)", "p": " (--proj, proj_size=)"}
 
 
 def _example_shape(program, size):

@@ -51,14 +51,33 @@ def save_npz(path, arrays):
     write_atomically(path, buffer.getvalue())
 
 
+def _reading(name, arrays, **options):
+    try:
+        return from_framework(name, arrays, **options)
+    except (ShapeError, UsageError) as err:
+        return err
+
+
+def read_weights(framework, arrays, forget_bias=1.0):
+    """``from_framework``; when it fails, the error names the frameworks that do read the arrays."""
+    model = _reading(framework, arrays, forget_bias=forget_bias)
+    if not isinstance(model, Exception):
+        return model
+    others = [name for name in FRAMEWORKS if name != framework and not isinstance(_reading(name, arrays), Exception)]
+    if others:
+        raise type(model)(f"{model}\n  hint: the arrays read consistently as {' and '.join(others)} weights: "
+                          f"try --from {others[0]}") from None
+    raise model
+
+
 def inspect_arrays(arrays, framework=None):
-    """Which frameworks can read these arrays, and what they say about the model."""
-    candidates = [framework] if framework else list(FRAMEWORKS)
-    readings = {}
-    for name in candidates:
-        try:
-            readings[name] = from_framework(name, arrays)
-        except (ShapeError, UsageError) as err:
-            readings[name] = err
+    """Which frameworks can read these arrays, and what they say about the model.
+
+    With ``framework`` given and failing, ``alternatives`` lists the frameworks that do read them."""
+    readings = {name: _reading(name, arrays) for name in ([framework] if framework else FRAMEWORKS)}
+    alternatives = []
+    if framework and isinstance(readings[framework], Exception):
+        alternatives = [name for name in FRAMEWORKS
+                        if name != framework and not isinstance(_reading(name, arrays), Exception)]
     return {"arrays": {k: tuple(v.shape) for k, v in arrays.items()}, "readings": readings,
-           "requested": framework}
+            "requested": framework, "alternatives": alternatives}

@@ -303,3 +303,14 @@ def test_shape_errors_are_shape_errors():
     arrays["recurrent_kernel"] = arrays["recurrent_kernel"][:3]
     with pytest.raises(ShapeError, match=r"recurrent_kernel has shape \(3, 16\), expected \(4, 16\)"):
         from_framework("keras", arrays)
+
+
+def test_reading_with_the_wrong_framework_names_the_right_one(cli, tmp_path):
+    arrays = {"weight_ih_l0": np.ones((12, 2)), "weight_hh_l0": np.ones((12, 3)), "bias_ih_l0": np.ones(12),
+              "bias_hh_l0": np.ones(12)}
+    np.savez(tmp_path / "t.npz", **arrays)
+    result = cli("convert", tmp_path / "t.npz", "--from", "keras", "--to", "onnx", "-o", tmp_path / "o.npz")
+    assert result.exit_code == 1 and "hint: the arrays read consistently as pytorch weights: try --from pytorch" \
+        in result.stderr
+    result = cli("inspect", tmp_path / "t.npz", "--framework", "matlab")
+    assert result.exit_code == 1 and "they do read as pytorch weights (leave out --framework)" in result.stderr

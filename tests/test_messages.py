@@ -92,7 +92,7 @@ def test_missing_size():
     assert message(err) == textwrap.dedent("""\
         cannot determine n (the input size: features of x_t): no given shape fixes it; it is the rows of x_t, \
 the columns of W_f, the columns of W_i, the columns of W_g, the columns of W_o. Give one of those shapes \
-(e.g. x_t=20x1) or the size itself
+(e.g. x_t=20x1) or n itself (-n, input_size=).
           given: b_f
           bindings: n = ?, k = 50""")
 

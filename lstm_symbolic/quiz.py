@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .quiz_reading import (  # noqa: F401 - parse_block and understand are part of this module's API
     _NUMBER,
     _VECTOR,
@@ -254,6 +255,25 @@ def _answer_value(u):
     if "c_n" in values:  # c(n): the cell the output reads, or the previous cell of an update
         values.setdefault("c_prev" if "f_t" in values else "c_t", values.pop("c_n"))
         given = {("c_prev" if "f_t" in values else "c_t") if n == "c_n" else n: v for n, v in given.items()}
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            result, working, asked = _evaluate_given(cell, values, given, asked, uses_tanh)
+        except FloatingPointError:
+            raise UsageError("the numbers are too large to compute with: the result overflows double "
+                             "precision (about 1.8e308)") from None
+    out = [round(float(x), 10) for x in result[:, 0]]
+    text_answer = "[" + ", ".join(f"{x:g}" for x in out) + "]"
+    shown = ", ".join(f"{n} = {[float(x) for x in v]}" for n, v in given.items())
+    gates = [n for n in ("f_t", "i_t", "o_t") if n in given and not all(0 < x < 1 for x in given[n])]
+    note = "".join(f"\nnote: {n} has values outside (0, 1), which a sigmoid gate cannot output" for n in gates)
+    return out, text_answer, (f"{working} (elementwise products; {variant} cell)\nwith {shown}\n"
+                              f"{asked} = {text_answer}{note}")
+
+
+def _evaluate_given(cell, values, given, asked, uses_tanh):
+    """The asked tensor from the given ones: ``(result, working, asked)``."""
+    import numpy as np
+
     if asked == "h_t" and "c_t" in given and "o_t" in given:
         result = values["o_t"] * (np.tanh(values["c_t"]) if uses_tanh else values["c_t"])
         working = f"h_t = {str(next(e for e in cell.equations if e.name == 'h_t')).split(' = ')[1]}"
@@ -268,11 +288,7 @@ def _answer_value(u):
     else:
         raise CannotDecide("the question gives vectors, but not the ones needed: the output needs the output gate "
                            "and the memory cell; a cell update needs f_t, c_prev, i_t and g_t")
-    out = [round(float(x), 10) for x in result[:, 0]]
-    text_answer = "[" + ", ".join(f"{x:g}" for x in out) + "]"
-    shown = ", ".join(f"{n} = {[float(x) for x in v]}" for n, v in given.items())
-    return out, text_answer, (f"{working} (elementwise products; {variant} cell)\nwith {shown}\n"
-                              f"{asked} = {text_answer}")
+    return result, working, asked
 
 
 def _given_vectors(text):

@@ -62,7 +62,7 @@ def parse_block(block, options=()):
 _DIM = r"(\d+|[a-z](?:\s*[+]\s*[a-z0-9]+)*)"
 _SHAPE = re.compile(rf"\(?\s*{_DIM}\s*(?:x|×|\*|,)\s*{_DIM}\s*\)?", re.IGNORECASE)
 _NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
-_VECTOR = re.compile(r"\[\s*([-+−\d.,;\s\\]+?)\s*\]")
+_VECTOR = re.compile(r"\[\s*((?:[-+−\d.,;\s\\]|(?<=\d)[eE](?=[-+−]?\d))+?)\s*\]")
 
 
 def _num(text):
@@ -116,6 +116,8 @@ SIZE_PATTERNS = [
     ("n", r"input_size\s*=\s*(\d+)"),
     ("n", rf"\bx_?\{{?t\}}?\s*(?:is|has|of)?\s*(?:dimension|shape|size)?\s*(?:of\s+)?\(?\s*{_V}\s*[x×]\s*1\b"),
     ("n", r"(\d+)\s+(?:input\s+)?features"),
+    ("n", r"(\d+)\s+inputs\b"),
+    ("n", r"\bn\s*=\s*(\d+)\b(?!\s*\*)"),
     ("n", rf"{_V}[- ]dimensional\s+input"),
     ("n", r"(?:features|feature size|input dim(?:ension)?)\s*(?:=|of|is)\s*(\d+)"),
     ("k", rf"output(?:\s*\(\s*o_?\{{?t\}}?\s*\))?\s+(?:is\s+)?(?:of\s+|with\s+)?(?:a\s+)?"
@@ -123,6 +125,7 @@ SIZE_PATTERNS = [
     ("k", r"(\d+)\s+classes"),
     ("k", rf"{_V}\s+(?:hidden\s+)?(?:units|neurons|cells)\b"),
     ("k", r"(?:units|hidden_size|num_units)\s*=\s*(\d+)"),
+    ("k", r"\bk\s*=\s*(\d+)\b(?!\s*\*)"),
     ("k", rf"hidden(?:\s+state)?\s+(?:size|dimension|dim)\s*(?:of\s+|is\s+|=\s*)?{_V}"),
     ("k", rf"hidden\s+state\s+(?:has\s+|of\s+|with\s+)(?:a\s+)?(?:size|dimension)\s*(?:of\s+)?{_V}"),
     ("k", rf"hidden\s+(?:layer\s+)?(?:of\s+)?(?:size\s+)?{_V}\s+units"),

@@ -240,3 +240,24 @@ def test_fuzzed_questions_give_clean_errors(text):
         answer_question(parse_block(text))
     except LstmSymbolicError:
         pass
+
+
+# -- found in the polish pass's tour ------------------------------------------------------------------
+@pytest.mark.parametrize("question, answer", [
+    ("What is the shape of W_f when n = 80 and k = 12?", "12x80"),
+    ("How many parameters does a Keras LSTM with 10 inputs and 20 units have?", "2480"),
+    ("Let the current memory cell be c(n) = [1e3, -2.5e-1] and the output gate g^output(n) = [0.5, 0.5]. "
+     "What is the output of the whole LSTM block?", "[500, -0.125]"),
+])
+def test_more_ways_of_saying_it(cli, question, answer):
+    result = cli("quiz", question)
+    assert result.exit_code == 0 and result.output.startswith(f"answer: {answer}\n"), result.output + result.stderr
+
+
+def test_values_that_overflow_or_no_gate_could_output(cli):
+    update = ("The previous cell state is c_{{t-1}} = [{c}, 1], the forget gate is [{f}, 0.5], the input gate is "
+              "[0.2, 0.3] and the candidate is [0.1, 0]. What is the new cell state?")
+    result = cli("quiz", update.format(c="1e308", f="10"))
+    assert result.exit_code == 2 and "overflows double precision" in result.stderr
+    result = cli("quiz", update.format(c="0.5", f="1.5"))
+    assert result.exit_code == 0 and "note: f_t has values outside (0, 1)" in result.output

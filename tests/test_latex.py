@@ -100,7 +100,7 @@ def test_latex_to_file(cli, tmp_path):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["--notation", "feynman"], "valid notations are: standard, course, greff, pytorch, gates"),
+    (["--notation", "feynman"], "'feynman' is not one of 'standard', 'course', 'greff', 'pytorch', 'gates'"),
     (["-o", "{tmp}/missing/out.tex"], "does not exist"),
     (["--fragment", "-o", "{tmp}/missing/out.tex"], "does not exist"),
     (["-o", "{tmp}"], "is a directory"),

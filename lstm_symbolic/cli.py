@@ -8,7 +8,6 @@ paragraph on stderr, never a traceback.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 
@@ -95,6 +94,8 @@ def library_errors(command):
 
 def emit_json(data):
     """Indented JSON with short lists kept on one line (``"W_f": [12, 80]``)."""
+    import json  # (not at the top: --help and shape queries start faster without it)
+
     text = json.dumps(data, indent=2)
     text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
     click.echo(text)

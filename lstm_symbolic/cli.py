@@ -549,9 +549,14 @@ def convert(source, from_fw, to_fw, output, forget_bias, as_json):
         emit_json({"output": output, "framework": to_fw, **sizes,
                    "arrays": {name: list(arrays[name].shape) for name in sorted(arrays)}})
         return
-    click.echo(f"wrote {output}: {', '.join(sorted(arrays))} ({model.num_layers} layer(s), "
-               f"{model.num_directions} direction(s), n = {model.input_size}, k = {model.hidden_size}"
-               + (f", p = {model.proj_size}" if model.proj_size else "") + ")", err=True)
+    click.echo(f"wrote {output}: {_plural(len(arrays), 'array')} in {FRAMEWORKS[to_fw].title}'s layout "
+               f"({_plural(model.num_layers, 'layer')}, {_plural(model.num_directions, 'direction')}, "
+               + ", ".join(f"{k} = {v}" for k, v in sizes.items() if k not in ("layers", "directions"))
+               + f"); list them with: lstm-symbolic inspect {output}", err=True)
+
+
+def _plural(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @main.command()

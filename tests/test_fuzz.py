@@ -7,8 +7,10 @@ traceback, and put an ``Error:`` line on stderr whenever it fails.  The corpus i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 from collections import Counter
 
 import click
@@ -150,10 +152,21 @@ QUESTIONS = [
 OUTCOMES = Counter()
 
 
+@contextlib.contextmanager
+def scratch_directory():
+    """Run in an empty temporary directory (outputs such as -o out.tex land there)."""
+    old = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        try:
+            yield
+        finally:
+            os.chdir(old)
+
+
 def run_one(args, stdin):
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(main, args, input=stdin, catch_exceptions=True)
+    with scratch_directory():
+        result = CliRunner().invoke(main, args, input=stdin, catch_exceptions=True)
     where = f"lstm-symbolic {' '.join(repr(a) for a in args)}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{where}: {type(result.exception).__name__}: {result.exception}") from result.exception

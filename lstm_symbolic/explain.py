@@ -150,11 +150,12 @@ class ExplainMixin:
             return self._direct_message(path[0], old_value, new_value, override)
         a_label = self.label(path[0][0]) if path else self.label(old_node)
         b_label = self.label(path[-1][1]) if path else self.label(new_node)
+        width = max((len(p.name) for p in (new_prov, old_prov) if p.kind == "given"), default=0)
         lines = [
             f"{self._prefix(path[-1][2] if path else None)}"
             f"inconsistent sizes: the {b_label} must equal the {a_label}",
-            f"  {new_prov.describe()}",
-            f"  {old_prov.describe()}",
+            f"  {new_prov.describe(width)}",
+            f"  {old_prov.describe(width)}",
             f"  expected the {b_label} to be {dim_text(old_value)}, got {dim_text(new_value)}",
         ]
         if path:

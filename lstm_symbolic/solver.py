@@ -72,10 +72,11 @@ class Provenance:
     origin: Origin | None = None
     line: int | None = None  # where a declaration fixed it, in a checked file
 
-    def describe(self):
+    def describe(self, width=0):
+        """One line of a message; ``width`` pads a given tensor's name (to align two of them)."""
         if self.kind == "given":
             where = f"declared on line {self.line}" if self.line else "given"
-            return f"{self.name} : {_shape_str(self.shape)} ({where})"
+            return f"{self.name:<{width}} : {_shape_str(self.shape)} ({where})"
         if self.kind == "size":
             return f"{self.name} = {dim_text(self.shape[0])}"
         if self.kind == "sum":

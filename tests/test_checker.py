@@ -72,7 +72,7 @@ def test_chain_message_names_lines():
         """)
     text = result.errors[0]
     assert text.startswith("cell.txt:")
-    assert "h_prev : 40 x 1 (declared on line 2)" in text and "W_f : 50 x 20 (declared on line 3)" in text
+    assert "h_prev : 40 x 1 (declared on line 2)" in text and "W_f    : 50 x 20 (declared on line 3)" in text
     assert "(line 4)" in text and "recurrence: h_t becomes the next step's h_prev" in text
 
 

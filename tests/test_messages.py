@@ -30,7 +30,7 @@ def test_hidden_state_against_weight_rows():
     assert message(err) == textwrap.dedent("""\
         inconsistent sizes: the rows of h_prev must equal the rows of W_f
           h_prev : 40 x 1 (given)
-          W_f : 50 x 20 (given)
+          W_f    : 50 x 20 (given)
           expected the rows of h_prev to be 50, got 40
           because:
             rows of W_f = rows of f_t      f_t = sigmoid(W_f @ x_t + U_f @ h_prev + b_f)

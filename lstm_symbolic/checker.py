@@ -48,6 +48,10 @@ class SourceMap:
         if origin.kind == "sum":
             return statement.line, statement.ops.get(origin.node, statement.col)
         col = statement.ops.get(origin.node)
+        if origin.kind in ("add", "hadamard") and len(origin.operands) == 2:
+            cols = statement.arg_ops.get(origin.node)  # point at the operator before the mismatching term
+            if cols and origin.operands[1] in origin.node.args:
+                col = cols[origin.node.args.index(origin.operands[1])] or col
         if col is None and origin.kind in ("add", "hadamard", "concat"):
             col = next((c for node, c in statement.ops.items() if node == origin.node), None)
         return statement.line, col or statement.col

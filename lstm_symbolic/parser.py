@@ -80,6 +80,7 @@ class Assignment:
     col: int
     text: str
     ops: dict = field(default_factory=dict)  # SymPy node -> column of its operator
+    arg_ops: dict = field(default_factory=dict)  # flat sum / product -> column of the operator before each arg
 
 
 def _tokenize(text, filename, line):
@@ -104,6 +105,7 @@ class _Statement:
         self.filename, self.line, self.text = filename, line, text
         self.tensor = tensor  # name -> MatrixSymbol (shared across the file)
         self.ops = {}
+        self.arg_ops = {}
         self.depth = 0
 
     # -- helpers ----------------------------------------------------------------------
@@ -169,6 +171,7 @@ class _Statement:
             else:
                 chain = type(left) is cls
             args = list(left.args) if chain else [left]
+            cols = list(self.arg_ops.get(left, [None] * len(args))) if chain else [None]
             while i < len(ops) and _CHAIN[ops[i].text] is cls and not _is_scalar(operands[i + 1]):
                 op, right = ops[i], operands[i + 1]
                 if cls is MatMul:
@@ -177,11 +180,14 @@ class _Statement:
                 else:
                     if op.text == "-":
                         right = MatMul(-1, right, evaluate=False)
-                    args.extend(right.args if type(right) is cls else [right])
+                    added = right.args if type(right) is cls else [right]
+                    args.extend(added)
+                    cols.extend([op.col] * len(added))
                 last, i = op, i + 1
             left = cls(*args, evaluate=False)
             if cls is not MatMul:
                 self.note(left, last.col)
+                self.arg_ops.setdefault(left, cols)
         return left
 
     def unary(self):
@@ -472,5 +478,5 @@ def parse(text, filename="<input>"):
         parser.done()
         if _is_scalar(expr):
             parser.fail(f"{head.text} = a number: an equation defines a tensor", tokens[2])
-        statements.append(Assignment(head.text, expr, number, head.col, raw, parser.ops))
+        statements.append(Assignment(head.text, expr, number, head.col, raw, parser.ops, parser.arg_ops))
     return statements

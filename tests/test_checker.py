@@ -310,5 +310,7 @@ def test_long_chains_are_built_once_and_flat():
 def test_a_mistake_inside_a_long_chain_is_located():
     text = "a : 3 x 1\nb : 4 x 1\ny = a + a + a + b + a - a\n"
     result = check_text(text, "chain.txt")
-    assert not result.ok and result.errors[0].startswith("chain.txt:3:")
+    assert not result.ok and result.errors[0].startswith("chain.txt:3:15:")  # the '+' before b
     assert "b : 4 x 1" in result.errors[0]
+    result = check_text("a : 3 x 1\nb : 4 x 1\ny = (a + a) - (a + b) * a\n", "chain.txt")
+    assert result.errors[0].startswith("chain.txt:3:18:")  # the '+' inside the second parenthesis

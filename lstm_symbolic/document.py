@@ -10,9 +10,8 @@ Output is deterministic: no dates, no hash-ordered sets.
 from __future__ import annotations
 
 import sympy
-from sympy import MatAdd
 
-from .latex import LatexPrinter, dims_latex, equations_block, name_latex
+from .latex import LatexPrinter, aligned_rows, dims_latex, equations_block, name_latex
 from .variants import describe_tensor
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -112,9 +111,7 @@ def backward_section(cell, notation):
     rows = []
     for jac in flow.jacobians:
         lhs = rf"\frac{{\partial {name_latex(jac.of, notation)}}}{{\partial {name_latex(jac.wrt, notation)}}}"
-        terms = list(jac.expr.args) if isinstance(jac.expr, MatAdd) else [jac.expr]
-        lines = [printer.print(t, 1) if t is not None else "0" for t in terms]
-        rows.append(f"{lhs} &= {lines[0]}" + "".join(f" \\\\\n&\\quad + {line}" for line in lines[1:]))
+        rows.append(aligned_rows(lhs, printer.pieces(jac.expr)))
     parts.append("{\\small")
     parts.append(r"\begin{align*}")
     parts.append(" \\\\[6pt]\n".join(rows))

@@ -10,6 +10,8 @@ pitfall 4), so this module has its own small printer.
 
 from __future__ import annotations
 
+import re
+
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
@@ -136,6 +138,78 @@ class LatexPrinter:
     def wrap(text, own, prec):
         return rf"\left({text}\right)" if own < prec else text
 
+    def pieces(self, e):
+        r"""``e`` as a list of LaTeX pieces between which a line may break: the terms of a sum,
+        and the terms of a parenthesised sum inside a term (``D \Bigl(A + B\Bigr)``)."""
+        if not isinstance(e, MatAdd):
+            return self.term_pieces(e)
+        out = []
+        for i, a in enumerate(e.args):
+            if isinstance(a, MatMul) and a.args[0] == -1:
+                rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
+                sub, sign = ([self.print(rest, 2)], "- ") if isinstance(rest, MatAdd) else (self.term_pieces(rest), "- ")
+            else:  # a nested sum is flattened: A + (B + C) reads as A + B + C
+                sub, sign = (self.pieces(a) if isinstance(a, MatAdd) else self.term_pieces(a)), "+ "
+            out += [(sign if i else sign.strip() if sign == "- " else "") + sub[0]] + sub[1:]
+        return out
+
+    def term_pieces(self, e):
+        if isinstance(e, MatMul) and isinstance(e.args[-1], MatAdd) and all(a.is_Matrix for a in e.args):
+            head = " ".join(self.print(a, 3) for a in e.args[:-1])
+            inner = self.pieces(e.args[-1])
+            if len(inner) > 1:  # a line may also break right after the opening bracket
+                return [f"{head} \\Bigl(", inner[0]] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
+        return [self.print(e, 1)]
+
+
+#: Lines of an ``align*`` block are broken to about this many visible characters (``\small``
+#: or normal size on an article page; measured against pdflatex's overfull-box warnings).
+LINE_BUDGET = 62
+
+
+_BRACED = r"\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+_UNDERBRACE = re.compile(r"\\underbrace" + _BRACED + "_" + _BRACED)
+_FRAC = re.compile(r"\\frac" + _BRACED + _BRACED)
+
+
+def visible_width(latex):
+    """A rough count of the characters ``latex`` shows (scripts count 60%, commands by what they
+    draw, an underbrace or a fraction as the wider of its two parts)."""
+    text = _UNDERBRACE.sub(lambda m: "x" * round(max(visible_width(m.group(1)), 0.7 * visible_width(m.group(2)))),
+                           latex)
+    text = _FRAC.sub(lambda m: "x" * round(max(visible_width(m.group(1)), visible_width(m.group(2)))), text)
+    text = re.sub(r"\\(?:left|right|Bigl|Bigr|quad|,)", "", text)
+    text = re.sub(r"\\(?:operatorname|text|mathbf)\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\(odot|times|cdot|top|sigma|delta|partial|rightarrow)", "o", text)
+    text = re.sub(r"\\tanh", "tanh", text)
+    scripts = sum(len(m) for m in re.findall(r"[_^]\{([^{}]*)\}", text))
+    plain = len(re.sub(r"[{}_^ ]", "", text))
+    return plain - 0.4 * scripts + 0.3 * text.count(" ")
+
+
+def break_lines(pieces, budget=LINE_BUDGET, first=0):
+    """Pack ``pieces`` greedily into lines of about ``budget`` visible characters; the first line
+    already holds ``first`` characters (the left-hand side)."""
+    lines, current, width = [], [], first
+    for piece in pieces:
+        w = visible_width(piece)
+        if current and width + w > budget:
+            lines.append(" ".join(current))
+            current, width = [], 4  # continuation lines start with \quad
+        current.append(piece)
+        width += w + 1
+    lines.append(" ".join(current))
+    return lines
+
+
+def aligned_rows(lhs, rhs_pieces, budget=LINE_BUDGET):
+    r"""``lhs &= ...`` for an ``align*`` block, continued on ``&\quad ...`` lines when long; when
+    even the first term does not fit beside ``lhs``, the terms start on the next line."""
+    first = visible_width(lhs) + 2
+    if first + visible_width(rhs_pieces[0]) > budget:
+        return f"{lhs} &= \\\\\n&\\quad " + " \\\\\n&\\quad ".join(break_lines(rhs_pieces, budget, first=4))
+    return f"{lhs} &= " + " \\\\\n&\\quad ".join(break_lines(rhs_pieces, budget, first=first))
+
 
 def equation_latex(eq, shapes=None, dims=True, notation=None, align=False):
     """``lhs = rhs`` in LaTeX; with ``shapes`` (and ``dims``), dimensions under each tensor."""
@@ -144,6 +218,8 @@ def equation_latex(eq, shapes=None, dims=True, notation=None, align=False):
 
 
 def equations_block(equations, shapes=None, notation=None):
-    """An ``align*`` block of equations with dimensions."""
-    lines = [equation_latex(eq, shapes, notation=notation, align=True) for eq in equations]
-    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
+    """An ``align*`` block of equations with dimensions; a long right-hand side continues on
+    further lines, broken between terms."""
+    printer = LatexPrinter(shapes, notation)
+    rows = [aligned_rows(printer.print(eq.lhs), printer.pieces(eq.rhs)) for eq in equations]
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"

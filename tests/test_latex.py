@@ -1,6 +1,7 @@
 """LaTeX documents, notations and diagrams."""
 
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -23,6 +24,9 @@ def compile_pdf(tex, tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, "\n".join(line for line in result.stdout.splitlines() if line.startswith("!"))
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    overfull = [float(pt) for pt in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
+    assert max(overfull, default=0) < 10, f"lines run past the margin by {max(overfull)} pt"  # (was up to 870)
 
 
 @needs_pdflatex

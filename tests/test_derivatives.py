@@ -1,7 +1,6 @@
 """Backward equations: symbolic against SymPy's elementwise derivatives, numeric against
 finite differences, a hand-written NumPy BPTT and (when installed) PyTorch autograd."""
 
-import warnings
 
 import numpy as np
 import pytest

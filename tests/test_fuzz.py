@@ -3,12 +3,18 @@
 Whatever the input, the CLI must exit with 0, 1 or 2, let no exception escape, print no
 traceback, and put an ``Error:`` line on stderr whenever it fails.  The corpus is seeded
 (``derandomize=True``), so CI runs the same cases every time: ``FUZZ_CASES`` of them.
+
+Hypothesis also draws constants from the source of the project's modules imported so far, so
+every module of the package is imported up front: otherwise the corpus would depend on which
+modules earlier tests (or earlier cases) happened to import.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import pkgutil
 import shutil
 import tempfile
 from collections import Counter
@@ -20,10 +26,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lstm_symbolic
 from lstm_symbolic.cli import main
 from lstm_symbolic.framework_table import FRAMEWORKS
 from lstm_symbolic.notations import NOTATIONS
 from lstm_symbolic.variants import LAYOUTS, VARIANTS
+
+for _module in pkgutil.iter_modules(lstm_symbolic.__path__):
+    if _module.name != "__main__":  # (that one runs the CLI)
+        importlib.import_module(f"lstm_symbolic.{_module.name}")
 
 FUZZ_CASES = 1000
 EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")

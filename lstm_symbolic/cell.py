@@ -109,6 +109,10 @@ class LSTMCell:
         """The equations in evaluation order, with every tensor at its solved shape."""
         return concretize(self.program.equations, self._solution.shapes, self.dims["B"])
 
+    def equation_texts(self):
+        """The equations as plain text (``f_t = sigmoid(W_f @ x_t + U_f @ h_prev + b_f)``)."""
+        return [str(eq) for eq in self.equations]
+
     def with_batch(self, batch_size):
         """The same cell with another batch size (an int, or a name such as ``"B"``)."""
         return LSTMCell(self.input_size, self.hidden_size, self.variant.name, self.layout.name,

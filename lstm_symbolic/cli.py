@@ -189,7 +189,7 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     """
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch, shapes_only=not show_equations)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch, shapes_only=True)
     sequence = None
     if framework is not None:
         from .sequences import sequence_shapes
@@ -205,7 +205,7 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
-            data["equations"] = [str(eq) for eq in cell.equations]
+            data["equations"] = cell.equation_texts()
         if sequence is not None:
             data["framework"] = {"name": framework,
                                  "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]

@@ -72,14 +72,15 @@ def answer_question(question):
     return Answer(text, working, u.as_dict(), choices)
 
 
-def _cell(u, batch=1):
-    from .cell import LSTMCell
+def _cell(u):
+    """The cell's shape queries: from the SymPy-free table for integer sizes, else an LSTMCell."""
+    from .builtin_shapes import cell_shapes
 
     _need(u.sizes, "n", "k")
     proj = u.sizes.get("p") if u.variant == "projection" else None
     if u.variant == "projection" and proj is None:
         raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
-    return LSTMCell(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj, batch_size=batch)
+    return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj)
 
 
 def _answer_shape(u):
@@ -94,7 +95,7 @@ def _answer_shape(u):
         else:
             if cell_shapes is None:
                 cell = _cell(u)
-                cell_shapes, equations = cell.shapes(), {e.name: str(e) for e in cell.equations}
+                cell_shapes, equations = cell.shapes(), {t.split(" = ")[0]: t for t in cell.equation_texts()}
             if target not in cell_shapes:
                 raise CannotDecide(f"the {u.variant} cell has no {target}")
             shape = cell_shapes[target]

@@ -65,7 +65,7 @@ def shapes_table(cell, steps=None):
 
 
 def equations_text(cell):
-    return "\n".join(str(eq) for eq in cell.equations)
+    return "\n".join(cell.equation_texts())
 
 
 def verification_text(report):

@@ -33,6 +33,7 @@ def test_table_equals_cell(variant, layout, n, k, batch):
     assert sheet.shapes() == cell.shapes() and list(sheet.shapes()) == list(cell.shapes())
     assert sheet.parameter_count() == cell.parameter_count()
     assert sheet.tensor_roles() == cell.tensor_roles()
+    assert sheet.equation_texts() == cell.equation_texts()
     assert shapes_table(sheet, 4) == shapes_table(cell, 4)
     assert shapes_data(sheet, "T") == shapes_data(cell, "T")
 
@@ -53,10 +54,14 @@ def test_bad_requests_get_the_cells_errors(args, message):
         cell_shapes(*args)
 
 
-def test_a_shape_query_does_not_import_sympy_or_numpy():
+def test_shape_queries_do_not_import_sympy_or_numpy():
     code = ("import sys; from lstm_symbolic.cli import main\n"
-            "try:\n    main(['shapes', '-n', '80', '-k', '12', '--proj', '3', '--steps', '5', '--json'])\n"
+            "try:\n    main(sys.argv[1:])\n"
             "except SystemExit:\n    pass\n"
             "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("[]"), out
+    for args in (["shapes", "-n", "80", "-k", "12", "--proj", "3", "--steps", "5", "--json", "--equations"],
+                 ["quiz", "For a LSTM with input of dimension (20x1) and output of dimension (50x1), what is the "
+                          "dimension of the previous hidden state?"],
+                 ["params", "-n", "20", "-k", "50", "--framework", "keras"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+        assert out.strip().endswith("[]"), out

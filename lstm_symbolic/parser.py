@@ -158,26 +158,31 @@ class _Statement:
     def fold(self, operands, ops):
         """Combine left to right; a run of matrices joined by one kind of operation (``a + b - c``,
         ``a * b * c``, ``a @ b @ c``) becomes one flat node built once (pairwise rebuilding was
-        quadratic: 75 s for a file of long sums)."""
+        quadratic: 75 s for a file of long sums).  A number in a sum is a ones matrix times it."""
         left, i = operands[0], 0
         while i < len(ops):
             cls = _CHAIN[ops[i].text]
-            if _is_scalar(left) or _is_scalar(operands[i + 1]):
+            numbers = _is_scalar(left), _is_scalar(operands[i + 1])
+            if all(numbers) or (any(numbers) and cls is not MatAdd):
                 left = self.combine(ops[i], left, operands[i + 1])
                 i += 1
                 continue
+            if _is_scalar(left):
+                left = _ones_times(left)
             if cls is MatMul:
                 chain = isinstance(left, MatMul) and all(a.is_Matrix for a in left.args)
             else:
                 chain = type(left) is cls
             args = list(left.args) if chain else [left]
             cols = list(self.arg_ops.get(left, [None] * len(args))) if chain else [None]
-            while i < len(ops) and _CHAIN[ops[i].text] is cls and not _is_scalar(operands[i + 1]):
+            while i < len(ops) and _CHAIN[ops[i].text] is cls and (cls is MatAdd or not _is_scalar(operands[i + 1])):
                 op, right = ops[i], operands[i + 1]
                 if cls is MatMul:
                     self.note(MatMul(args[-1], right, evaluate=False), op.col)
                     args.append(right)
                 else:
+                    if _is_scalar(right):
+                        right = _ones_times(right)
                     if op.text == "-":
                         right = MatMul(-1, right, evaluate=False)
                     added = right.args if type(right) is cls else [right]
@@ -281,40 +286,23 @@ class _Statement:
         return node
 
     def block(self):
-        tok = self.peek()
         value = self.expression()
         if _is_scalar(value):
             ones = OneMatrix(1, _fresh("cols"))
             return ones if value == 1 else MatMul(value, ones, evaluate=False)
-        return value if tok else value
+        return value
 
     def combine(self, op, left, right):
-        sl, sr = _is_scalar(left), _is_scalar(right)
-        if sl and sr:
-            return {"+": left + right, "-": left - right, "*": left * right}.get(op.text) if op.text != "@" \
-                else self.fail("'@' multiplies matrices; use '*' with numbers", op)
+        """``left op right`` with a number in it: arithmetic, or a number scaling a matrix
+        (sums with a number are built by :meth:`fold`)."""
+        both = _is_scalar(left) and _is_scalar(right)
         if op.text == "@":
-            if sl or sr:
-                self.fail("'@' multiplies two matrices; a number scales with '*'", op)
-            node = _flat(MatMul, left, right)
-            args = node.args
-            self.note(MatMul(args[-2], args[-1], evaluate=False), op.col)
-            return node
-        if op.text == "*":
-            if sl or sr:
-                scalar, matrix = (left, right) if sl else (right, left)
-                return MatMul(scalar, matrix, evaluate=False)
-            node = _flat(HadamardProduct, left, right)
-        else:  # + or -
-            if sl:
-                left = _ones_times(left)
-            if sr:
-                right = _ones_times(right)
-            if op.text == "-":
-                right = MatMul(-1, right, evaluate=False)
-            node = _flat(MatAdd, left, right)
-        self.note(node, op.col)
-        return node
+            self.fail("'@' multiplies matrices; use '*' with numbers" if both
+                      else "'@' multiplies two matrices; a number scales with '*'", op)
+        if both:
+            return {"+": left + right, "-": left - right, "*": left * right}[op.text]
+        scalar, matrix = (left, right) if _is_scalar(left) else (right, left)
+        return MatMul(scalar, matrix, evaluate=False)
 
     def done(self):
         tok = self.peek()
@@ -349,15 +337,6 @@ def _ones_times(scalar):
 
 
 _CHAIN = {"+": MatAdd, "-": MatAdd, "*": HadamardProduct, "@": MatMul}
-
-
-def _flat(cls, left, right):
-    """``cls(left, right)`` as one flat node: ``a + b + c``, ``a * b * c``, ``a @ b @ c``."""
-    if cls is MatMul:  # a product chain; a number-scaled left factor stays one operand
-        chain = isinstance(left, MatMul) and all(a.is_Matrix for a in left.args)
-        return MatMul(*(left.args if chain else [left]), right, evaluate=False)
-    args = [a for side in (left, right) for a in (side.args if type(side) is cls else [side])]
-    return cls(*args, evaluate=False)
 
 
 def _parse_dims(text, filename, line, col0, full, sizes):

@@ -45,7 +45,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from .activations import derivative_from_output
 from .equations import ColumnSum, Equation, Program, RowBlock, VConcat, build_program, concretize, placeholder
 from .errors import ShapeError
-from .textprint import function_name, is_broadcast
+from .textprint import function_name, is_broadcast, subtracted
 
 #: Names of the intermediate tensors the normal form introduces.
 PRODUCT_OPERAND_NAMES = {"h_t": "m_t"}
@@ -89,10 +89,8 @@ def normal_form(program):
 
 
 def _neg(expr):
-    if isinstance(expr, MatMul) and expr.args[0] == -1:
-        rest = expr.args[1:]
-        return rest[0] if len(rest) == 1 else MatMul(*rest, evaluate=False)
-    return MatMul(-1, expr, evaluate=False)
+    rest = subtracted(expr)
+    return rest if rest is not None else MatMul(-1, expr, evaluate=False)
 
 
 def _hadamard(*factors):

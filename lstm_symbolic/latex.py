@@ -15,7 +15,7 @@ import re
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .textprint import dim_text, function_name, is_broadcast
+from .textprint import dim_text, function_name, is_broadcast, subtracted
 
 #: Function name -> LaTeX.
 FUNCTION_LATEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{relu}", "exp": r"\exp",
@@ -95,8 +95,8 @@ class LatexPrinter:
         if isinstance(e, MatAdd):
             parts = []
             for i, a in enumerate(e.args):
-                if isinstance(a, MatMul) and a.args[0] == -1:
-                    rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
+                rest = subtracted(a)
+                if rest is not None:
                     parts.append(("- " if i else "-") + self.print(rest, 2))
                 else:
                     parts.append(("+ " if i else "") + self.print(a, 1))
@@ -145,12 +145,13 @@ class LatexPrinter:
             return self.term_pieces(e)
         out = []
         for i, a in enumerate(e.args):
-            if isinstance(a, MatMul) and a.args[0] == -1:
-                rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
-                sub, sign = ([self.print(rest, 2)], "- ") if isinstance(rest, MatAdd) else (self.term_pieces(rest), "- ")
+            rest = subtracted(a)
+            if rest is not None:  # - (A + B) keeps its brackets
+                sign, sub = "- ", [self.print(rest, 2)] if isinstance(rest, MatAdd) else self.term_pieces(rest)
             else:  # a nested sum is flattened: A + (B + C) reads as A + B + C
-                sub, sign = (self.pieces(a) if isinstance(a, MatAdd) else self.term_pieces(a)), "+ "
-            out += [(sign if i else sign.strip() if sign == "- " else "") + sub[0]] + sub[1:]
+                sign, sub = "+ ", self.pieces(a) if isinstance(a, MatAdd) else self.term_pieces(a)
+            lead = sign if i else ("-" if rest is not None else "")
+            out += [lead + sub[0]] + sub[1:]
         return out
 
     def term_pieces(self, e):

@@ -23,7 +23,7 @@ from .errors import ShapeError, UsageError
 from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
 from .resources import check_resources
-from .textprint import function_name, is_broadcast
+from .textprint import function_name, is_broadcast, subtracted
 
 #: Names the generated code may use.
 NAMESPACE = {a.numpy_name: a.numpy_func for a in ACTIVATIONS.values()}
@@ -54,8 +54,8 @@ class CellPrinter(NumPyPrinter):
     def _print_MatAdd(self, expr):
         parts = []
         for i, a in enumerate(expr.args):
-            if isinstance(a, MatMul) and a.args[0] == -1:
-                rest = a.args[1] if len(a.args) == 2 else MatMul(*a.args[1:], evaluate=False)
+            rest = subtracted(a)
+            if rest is not None:
                 parts.append(("- " if i else "-") + self._operand(rest))
             else:
                 body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)

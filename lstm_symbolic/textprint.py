@@ -40,6 +40,16 @@ def is_broadcast(expr):
         and expr.args[1].shape[0] == 1
 
 
+def subtracted(e):
+    """``rest`` when ``e`` is ``-1 * rest`` (a term written with a minus sign), else ``None``.
+
+    The printers (text, LaTeX, NumPy) and the backward rules share this reading of a difference.
+    """
+    if isinstance(e, MatMul) and e.args[0] == -1:
+        return e.args[1] if len(e.args) == 2 else MatMul(*e.args[1:], evaluate=False)
+    return None
+
+
 def _wrap(pair, prec):
     s, p = pair
     return f"({s})" if p < prec else s
@@ -55,8 +65,8 @@ def _text(e):
     if isinstance(e, MatAdd):
         parts = []
         for i, a in enumerate(e.args):
-            if isinstance(a, MatMul) and a.args[0] == -1:
-                rest = MatMul(*a.args[1:], evaluate=False) if len(a.args) > 2 else a.args[1]
+            rest = subtracted(a)
+            if rest is not None:
                 parts.append(("- " if i else "-") + _wrap(_text(rest), _PREC["mul"]))
             else:
                 parts.append(("+ " if i else "") + _wrap(_text(a), _PREC["add"]))

@@ -32,7 +32,7 @@ class CompiledBackward:
 
     def __init__(self, numeric):
         from .fusion import hoist_inputs, stack_gradients
-        from .numeric import _compile
+        from .numeric import Compiled
 
         cell = numeric.cell
         self.numeric = numeric
@@ -72,18 +72,18 @@ class CompiledBackward:
         all_params = list(cell.parameters) + list(stacks)
         hoisted, rest = hoist_inputs(list(plain) + extra, "x_t", all_params)
         param_syms = [sym[p] for p in all_params]
-        self._inputs = _compile([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
+        self._inputs = Compiled([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
         ins = [sym[n] for n in ("x_t", "h_prev", "c_prev")]
-        self._forward_step = _compile([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
+        self._forward_step = Compiled([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
 
         up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
         self._step_in = [n for n in self.recorded_forward] + [up_h, up_c]
         self._step_out = [derivation.gradients["h_prev"], derivation.gradients["c_prev"]] + self.recorded_deltas
-        self._backward_step = _compile([sym[n] for n in self._step_in] + param_syms, per_step,
+        self._backward_step = Compiled([sym[n] for n in self._step_in] + param_syms, per_step,
                                        [sym[n] for n in self._step_out])
         reads = sorted(stacked_reads)
         wanted = [eq for eq in stacked if eq.name in stacked_names]
-        self._grads = _compile([sym[n] for n in reads] + param_syms, stacked, [eq.lhs for eq in wanted])
+        self._grads = Compiled([sym[n] for n in reads] + param_syms, stacked, [eq.lhs for eq in wanted])
         self._grad_names = [eq.name for eq in wanted]
         self._tensor_of = {g: t for t, g in derivation.gradients.items()}
 

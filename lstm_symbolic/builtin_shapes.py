@@ -24,6 +24,7 @@ import sys
 from math import prod
 from pathlib import Path
 
+from .errors import UsageError
 from .sizes import SIZE_MEANINGS, parse_size
 from .variants import LAYOUTS, VARIANTS
 
@@ -99,7 +100,7 @@ def cell_shapes(input_size, hidden_size, variant="standard", layout="separate", 
         sizes = {"n": parse_size(input_size), "k": parse_size(hidden_size), "B": parse_size(batch_size)}
         if proj_size is not None:
             sizes["p"] = parse_size(proj_size)
-    except Exception:  # the cell reports bad sizes with the size's name in the message
+    except UsageError:  # the cell reports bad sizes with the size's name in the message
         sizes = None
     sheet = sheet_from_table(variant, layout, sizes) if sizes is not None else None
     if sheet is not None:
@@ -116,7 +117,7 @@ def _polynomial(expr, symbols):
     import sympy
 
     terms = []
-    for exponents, coef in sympy.Poly(sympy.sympify(expr), *symbols).terms():
+    for exponents, coef in sympy.Poly(expr, *symbols).terms():
         factors = ([str(coef)] if coef != 1 or not any(exponents) else [])
         factors += [s.name for s, e in zip(symbols, exponents) for _ in range(e)]
         terms.append("*".join(factors))
@@ -170,10 +171,10 @@ def source(table):
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - the developers' regeneration command
     text = source(generate())
     if sys.argv[1:] == ["--write"]:
         DATA_FILE.write_text(text, encoding="utf-8")
-        print(f"wrote {DATA_FILE}")
+        sys.stderr.write(f"wrote {DATA_FILE}\n")
     else:
         sys.stdout.write(text)

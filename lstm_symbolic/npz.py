@@ -58,12 +58,17 @@ def _reading(name, arrays, **options):
         return err
 
 
+def _readers(arrays, besides):
+    """The frameworks other than ``besides`` that read ``arrays`` consistently."""
+    return [name for name in FRAMEWORKS if name != besides and not isinstance(_reading(name, arrays), Exception)]
+
+
 def read_weights(framework, arrays, forget_bias=1.0):
     """``from_framework``; when it fails, the error names the frameworks that do read the arrays."""
     model = _reading(framework, arrays, forget_bias=forget_bias)
     if not isinstance(model, Exception):
         return model
-    others = [name for name in FRAMEWORKS if name != framework and not isinstance(_reading(name, arrays), Exception)]
+    others = _readers(arrays, besides=framework)
     if others:
         raise type(model)(f"{model}\n  hint: the arrays read consistently as {' and '.join(others)} weights: "
                           f"try --from {others[0]}") from None
@@ -77,7 +82,6 @@ def inspect_arrays(arrays, framework=None):
     readings = {name: _reading(name, arrays) for name in ([framework] if framework else FRAMEWORKS)}
     alternatives = []
     if framework and isinstance(readings[framework], Exception):
-        alternatives = [name for name in FRAMEWORKS
-                        if name != framework and not isinstance(_reading(name, arrays), Exception)]
+        alternatives = _readers(arrays, besides=framework)
     return {"arrays": {k: tuple(v.shape) for k, v in arrays.items()}, "readings": readings,
             "requested": framework, "alternatives": alternatives}

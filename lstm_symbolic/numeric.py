@@ -120,10 +120,6 @@ class Compiled:
                                  cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
 
 
-def _compile(args, equations, outputs):
-    return Compiled(args, equations, outputs)
-
-
 class PreparedParams(dict):
     """Parameters checked once, with the stacked gate weights the fused code reads.
 
@@ -154,7 +150,7 @@ class NumericCell:
         self._backward = None
         self._rows = {name: self._shapes[name][0] for name in ("x_t", "h_prev", "c_prev")}
         # plain step: one statement per equation, reads the parameters as given
-        self._step = _compile(ins + params, equations, outs)
+        self._step = Compiled(ins + params, equations, outs)
         # fused program (numeric sizes only): stacked gate products, x-terms hoisted
         self.stacks = {}
         if not cell.is_symbolic:
@@ -163,12 +159,12 @@ class NumericCell:
         stacked = [symbols_of(equations)[name] for name in self.stacks]
         self._fused_args = list(self.parameters) + list(self.stacks)
         fused_params = params + stacked
-        self._fused_step = _compile(ins + fused_params, equations, outs)
+        self._fused_step = Compiled(ins + fused_params, equations, outs)
         hoisted, rest = hoist_inputs(equations, "x_t", self._fused_args)
         self._hoisted = bool(hoisted)
         if hoisted:
-            self._inputs_all = _compile([syms["x_t"]] + fused_params, hoisted, [eq.lhs for eq in hoisted])
-            self._recurrent = _compile([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
+            self._inputs_all = Compiled([syms["x_t"]] + fused_params, hoisted, [eq.lhs for eq in hoisted])
+            self._recurrent = Compiled([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
 
     # -- shapes and checks --------------------------------------------------------
     def _sizes_from(self, x, h, c):

@@ -24,26 +24,24 @@ ELEMENT_COST = 10e-9
 VERIFY_PASSES = 20
 
 
-def _sizes(cell):
+def _counts(cell, batch, steps):
+    """``(weights, elements)``: scalar parameters, and those plus every step's inputs, gates and states."""
     if cell.is_symbolic:
         raise UsageError("numeric work needs numeric sizes: give -n and -k (and --proj) as integers")
-    shapes = cell.shapes()
+    shapes, dims = cell.shapes(), cell.dims
     weights = sum(shapes[p][0] * shapes[p][1] for p in cell.parameters)
-    return cell.dims, weights
+    return weights, weights + steps * batch * (dims["n"] + 8 * dims["k"] + dims.get("p", 0))
 
 
 def array_bytes(cell, batch, steps, itemsize=8, copies=6):
     """A generous estimate of the bytes a numeric run (forward, backward and reference) needs."""
-    dims, weights = _sizes(cell)
-    per_step = (dims["n"] + 8 * dims["k"] + dims.get("p", 0)) * batch
-    return itemsize * copies * (weights + steps * per_step)
+    return itemsize * copies * _counts(cell, batch, steps)[1]
 
 
 def estimated_seconds(cell, batch, steps, passes):
     """Interpreter overhead per step and pass, the matrix products, and the elementwise work."""
-    dims, weights = _sizes(cell)
+    weights, elements = _counts(cell, batch, steps)
     flops = 2 * weights * batch * steps * passes
-    elements = weights + steps * batch * (dims["n"] + 8 * dims["k"] + dims.get("p", 0))
     return passes * steps * STEP_OVERHEAD + flops / FLOP_RATE + max(passes, 1) * elements * ELEMENT_COST
 
 

@@ -134,11 +134,10 @@ def _sensitivity(cell, data, want, seed):
 
 def _worst_gradient(checks):
     """The forward checks, then per dtype the gradient with the largest error relative to its tolerance."""
-    forward = [c for c in checks if c.quantity in FORWARD]
     result = []
     for dtype in ("float64", "float32"):
-        result += [c for c in forward if c.dtype == dtype]
-        grads = [c for c in checks if c.dtype == dtype and c not in forward]
+        result += [c for c in checks if c.dtype == dtype and c.quantity in FORWARD]
+        grads = [c for c in checks if c.dtype == dtype and c.quantity not in FORWARD]
         if grads:
             worst = max(grads, key=lambda c: (c.error / c.tolerance, c.quantity))
             result.append(Check(dtype, f"grads (worst: {worst.quantity})", worst.error, worst.tolerance, worst.widened))

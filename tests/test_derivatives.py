@@ -196,7 +196,7 @@ def test_jacobian_text():
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
 def test_jacobians_against_finite_differences(variant, layout):
     """Compile each Jacobian expression and compare it with d(step)/d(state) by differences."""
-    from lstm_symbolic.numeric import _compile
+    from lstm_symbolic.numeric import Compiled
 
     cell, num, params, xs, h0, c0, _ = setup(variant, layout, 4, 1, 1)
     x = xs[0]
@@ -204,7 +204,7 @@ def test_jacobians_against_finite_differences(variant, layout):
     env = {"x_t": x, "h_prev": h0, "c_prev": c0, **params}
     forward = cell.with_batch(1).backward().forward
     for eq in forward:  # values of the forward tensors the Jacobians read
-        fn = _compile(sorted({s for s in eq.rhs.atoms(MatrixSymbol)}, key=lambda s: s.name), [], [eq.rhs])
+        fn = Compiled(sorted({s for s in eq.rhs.atoms(MatrixSymbol)}, key=lambda s: s.name), [], [eq.rhs])
         env[eq.name] = fn.function(*[env[a] for a in fn.names])[0]
     eps = 1e-6
     for jac in flow.jacobians:
@@ -221,6 +221,6 @@ def test_jacobians_against_finite_differences(variant, layout):
         if jac.expr is None:
             np.testing.assert_allclose(numeric, 0, atol=1e-8)
             continue
-        fn = _compile(sorted(jac.expr.atoms(MatrixSymbol), key=lambda s: s.name), [], [jac.expr])
+        fn = Compiled(sorted(jac.expr.atoms(MatrixSymbol), key=lambda s: s.name), [], [jac.expr])
         got = fn.function(*[env[a] for a in fn.names])[0]
         np.testing.assert_allclose(got, numeric, rtol=0, atol=1e-7, err_msg=str(jac))

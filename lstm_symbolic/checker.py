@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
 from .equations import Equation, Program
 from .errors import UsageError
+from .output import read_text
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
 from .solver import DimensionSolver
 from .textprint import shape_text
@@ -143,18 +143,5 @@ def _first_uses(statements):
 
 
 def check_file(path):
-    """Read (with a size limit) and check a file."""
-    try:
-        size = os.path.getsize(path)
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
-    if size > MAX_CHARS * 4:
-        raise UsageError(f"{path} is too large ({size} bytes; the limit is {MAX_CHARS} characters)")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
-    return check_text(text, path)
+    """Read (with a size limit) and check a file; ``"-"`` reads standard input."""
+    return check_text(read_text(path, MAX_CHARS), "<stdin>" if path == "-" else path)

@@ -280,14 +280,10 @@ def check(file, as_json, as_latex):
       lstm-symbolic check examples/broken.txt
       lstm-symbolic check examples/lstm_bias_folded.txt --json
     """
-    from .checker import check_file, check_text
+    from .checker import check_file
     from .render import check_data, check_text_report
 
-    if file == "-":
-        text = sys.stdin.read(4 * 200_000 + 1)
-        result = check_text(text, "<stdin>")
-    else:
-        result = check_file(file)
+    result = check_file(file)
     for warning in result.warnings:
         click.echo(click.style("warning:", fg="yellow") + " " + warning, err=True)
     if as_json:
@@ -329,16 +325,18 @@ def quiz(question, options, path, as_json):
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
     """
+    from .output import read_text
     from .quiz import answer_question, parse_block
+    from .quiz_reading import MAX_QUESTION_CHARS
 
     if path is not None and question:
         raise UsageError("give the question either as an argument or with --file, not both")
     if path is not None:
-        text = sys.stdin.read(200_001) if path == "-" else _read_text(path)
+        text = read_text(path, MAX_QUESTION_CHARS)
     elif question is not None:
         text = question
     elif not sys.stdin.isatty():
-        text = sys.stdin.read(200_001)
+        text = read_text("-", MAX_QUESTION_CHARS)
     else:
         raise UsageError('no question: lstm-symbolic quiz "QUESTION" [--option TEXT ...], or pipe the question block')
     q = parse_block(text, options)
@@ -358,20 +356,6 @@ def quiz(question, options, path, as_json):
         click.echo(f"choice: {chosen}")
     click.echo("")
     click.echo(result.explanation)
-
-
-def _read_text(path):
-    import os
-
-    try:
-        if os.path.getsize(path) > 200_000:
-            raise UsageError(f"{path} is too large for a question (the limit is 200,000 characters)")
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
 
 
 @main.command()

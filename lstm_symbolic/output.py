@@ -1,11 +1,32 @@
-"""Writing output files: all or nothing, with clear errors."""
+"""Reading input text and writing output files, with size limits and clear errors."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 from .errors import UsageError
+
+
+def read_text(path, max_chars):
+    """The UTF-8 text of ``path`` (``"-"``: standard input, read no further than the limit),
+    refusing more than ``max_chars`` characters (a file's exact length is the caller's check)."""
+    if path == "-":
+        text = sys.stdin.read(max_chars + 1)
+        if len(text) > max_chars:
+            raise UsageError(f"standard input holds more than {max_chars} characters (the limit)")
+        return text
+    try:
+        size = os.path.getsize(path)
+        if size > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character
+            raise UsageError(f"{path} is too large ({size} bytes; the limit is {max_chars} characters)")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
 
 
 def write_atomically(path, data):

@@ -68,9 +68,12 @@ class CellPrinter(NumPyPrinter):
     def _print_ElementwiseApplyFunction(self, expr):
         return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
 
-    def _print_RowBlock(self, expr):
+    def _print_RowBlock(self, expr, axis=""):
         parent, start, stop = expr.args
-        return f"({self._print(parent)})[{self._print(start)}:{self._print(stop)}]"
+        return f"({self._print(parent)})[{axis}{self._print(start)}:{self._print(stop)}]"
+
+    def _print_ColumnBlock(self, expr):
+        return self._print_RowBlock(expr, axis=":, ")
 
     def _print_Diag(self, expr):
         return f"diagflat({self._print(expr.args[0])})"
@@ -78,9 +81,6 @@ class CellPrinter(NumPyPrinter):
     def _print_Identity(self, expr):
         return f"eye({self._print(expr.shape[0])})"
 
-    def _print_ColumnBlock(self, expr):
-        parent, start, stop = expr.args
-        return f"({self._print(parent)})[:, {self._print(start)}:{self._print(stop)}]"
 
     def _print_ColumnSum(self, expr):
         return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"

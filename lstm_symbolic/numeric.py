@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, lambdify
+from sympy import MatAdd, MatrixSymbol, OneMatrix, lambdify
 from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS

@@ -123,17 +123,14 @@ def cell_options(command=None, numeric=False):
     return command
 
 
-def build_cell(input_size, hidden_size, variant, layout, proj_size, batch=1, shapes_only=False):
-    """The cell the options describe; ``shapes_only`` answers from the SymPy-free table when it can."""
-    if variant is None:
-        variant = "projection" if proj_size is not None else "standard"
-    if shapes_only:
-        from .builtin_shapes import cell_shapes
+def default_variant(variant, proj_size):
+    return variant or ("projection" if proj_size is not None else "standard")
 
-        return cell_shapes(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
+
+def build_cell(input_size, hidden_size, variant, layout, proj_size):
     from .cell import LSTMCell
 
-    return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch)
+    return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -187,9 +184,10 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
       lstm-symbolic shapes -n 20 -k 50 --layout concat
       lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
     """
+    from .builtin_shapes import cell_shapes  # the SymPy-free table for integer sizes
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, batch, shapes_only=True)
+    cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
     sequence = None
     if framework is not None:
         from .sequences import sequence_shapes

@@ -30,12 +30,12 @@ def shapes_data(cell, steps=None):
     tensors = {name: [json_dim(d) for d in shape] for name, shape in cell.shapes().items()}
     if steps is not None:
         dims["T"] = json_dim(steps)
-        for name, shape in sequence_shapes(cell, steps).items():
+        for name, shape in _sequence_tensors(cell, steps).items():
             tensors[name] = [json_dim(d) for d in shape]
     return {"dims": dims, "tensors": tensors}
 
 
-def sequence_shapes(cell, steps):
+def _sequence_tensors(cell, steps):
     shapes = cell.shapes()
     return {
         "xs": (steps,) + shapes["x_t"],
@@ -52,7 +52,7 @@ def shapes_table(cell, steps=None):
         for name in names:
             rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name)))
     if steps is not None:
-        for name, shape in sequence_shapes(cell, steps).items():
+        for name, shape in _sequence_tensors(cell, steps).items():
             what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"
             rows.append((name, shape_text(shape), "sequence", what))
     widths = [max(len(r[i]) for r in rows + [("tensor", "shape", "role", "")]) for i in range(3)]

@@ -237,7 +237,7 @@ def _answer_value(u):
     """Evaluate the asked tensor's equation on the vectors the question gives."""
     import numpy as np
 
-    from .cell import LSTMCell
+    from .builtin_shapes import cell_shapes
 
     text = u.text
     given = _given_vectors(text)
@@ -251,14 +251,14 @@ def _answer_value(u):
     if any(len(v) != k for v in given.values()):
         raise CannotDecide("the vectors have different lengths: " + ", ".join(f"{n} has {len(v)}"
                                                                            for n, v in given.items()))
-    cell = LSTMCell(1, k, variant)
+    output_equation = next(t for t in cell_shapes(1, k, variant).equation_texts() if t.startswith("h_t = "))
     values = {name: np.array(v, dtype=float).reshape(k, 1) for name, v in given.items()}
     if "c_n" in values:  # c(n): the cell the output reads, or the previous cell of an update
         values.setdefault("c_prev" if "f_t" in values else "c_t", values.pop("c_n"))
         given = {("c_prev" if "f_t" in values else "c_t") if n == "c_n" else n: v for n, v in given.items()}
     with np.errstate(over="raise", invalid="raise"):
         try:
-            result, working, asked = _evaluate_given(cell, values, given, asked, uses_tanh)
+            result, working, asked = _evaluate_given(output_equation, values, given, asked, uses_tanh)
         except FloatingPointError:
             raise UsageError("the numbers are too large to compute with: the result overflows double "
                              "precision (about 1.8e308)") from None
@@ -271,13 +271,13 @@ def _answer_value(u):
                               f"{asked} = {text_answer}{note}")
 
 
-def _evaluate_given(cell, values, given, asked, uses_tanh):
+def _evaluate_given(output_equation, values, given, asked, uses_tanh):
     """The asked tensor from the given ones: ``(result, working, asked)``."""
     import numpy as np
 
     if asked == "h_t" and "c_t" in given and "o_t" in given:
         result = values["o_t"] * (np.tanh(values["c_t"]) if uses_tanh else values["c_t"])
-        working = f"h_t = {str(next(e for e in cell.equations if e.name == 'h_t')).split(' = ')[1]}"
+        working = output_equation
     elif asked == "c_t" or ("f_t" in given and "c_prev" in given):
         missing = [n for n in ("f_t", "c_prev", "i_t", "g_t") if n not in values]
         if missing:

@@ -16,9 +16,8 @@ import sympy
 
 from .equations import build_program, concretize
 from .errors import ShapeError, UnderdeterminedError, UsageError
-from .sizes import parse_size, parse_shape
+from .sizes import parse_shape, parse_size, shape_text
 from .solver import solve_program
-from .textprint import shape_text
 from .variants import LAYOUTS, VARIANTS, lookup
 
 

@@ -20,7 +20,7 @@ from .errors import UsageError
 from .output import read_text
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
 from .solver import DimensionSolver
-from .textprint import shape_text
+from .sizes import shape_text
 
 
 @dataclass

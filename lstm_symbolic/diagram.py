@@ -11,7 +11,8 @@ import subprocess
 
 from sympy import MatrixSymbol
 
-from .textprint import shape_text, text
+from .sizes import shape_text
+from .textprint import text
 
 #: Styles of the nodes and edges, by role.
 STYLE = {

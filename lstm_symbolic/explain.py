@@ -14,8 +14,8 @@ import sympy
 from sympy import MatrixSymbol, OneMatrix
 
 from .equations import SIZE_SYMBOLS
-from .sizes import SIZE_MEANINGS
-from .textprint import dim_text, is_broadcast, text
+from .sizes import SIZE_MEANINGS, dim_text
+from .textprint import is_broadcast, text
 
 _AXIS_WORD = {"rows": "rows", "cols": "columns"}
 

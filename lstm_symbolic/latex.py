@@ -15,7 +15,8 @@ import re
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .textprint import dim_text, function_name, is_broadcast, subtracted
+from .sizes import dim_text
+from .textprint import function_name, is_broadcast, subtracted
 
 #: Function name -> LaTeX.
 FUNCTION_LATEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{relu}", "exp": r"\exp",

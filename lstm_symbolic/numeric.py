@@ -214,7 +214,7 @@ class NumericCell:
                 self._shape_error(name, params[name], expected, dims)
 
     def _shape_error(self, name, arr, expected, dims):
-        from .textprint import shape_text
+        from .sizes import shape_text
 
         symbolic = shape_text(self.cell.shapes()[name])
         if name in self.inputs:

@@ -25,7 +25,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
 from .errors import ShapeError, UnderdeterminedError
 from .explain import ExplainMixin, _shape_str
-from .textprint import dim_text, text
+from .sizes import dim_text
+from .textprint import text
 
 _AXIS_WORD = {"rows": "rows", "cols": "columns"}
 

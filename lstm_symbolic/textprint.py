@@ -19,7 +19,7 @@ from sympy import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .sizes import dim_text, shape_text  # noqa: F401 (re-exported: the printers below use them)
+from .sizes import dim_text
 
 _PREC = {"add": 1, "had": 2, "mul": 2, "atom": 9}
 

@@ -11,6 +11,8 @@ from lstm_symbolic.frameworks import (FRAMEWORKS, from_framework, from_pytorch, 
                                       to_framework)
 from lstm_symbolic.sequences import parameter_table, sequence_shapes
 
+from .conftest import require
+
 MODELS = {
     "one-layer": dict(),
     "stacked": dict(layers=2),
@@ -128,7 +130,7 @@ GRID = [(4, 3, 1, False, 0), (5, 4, 2, True, 0), (3, 5, 3, True, 2), (6, 4, 2, F
 
 @pytest.mark.parametrize("n,k,layers,bidirectional,proj", GRID)
 def test_pytorch_counts_and_outputs(n, k, layers, bidirectional, proj):
-    t = pytest.importorskip("torch")
+    t = require("torch")
     t.manual_seed(n * k)
     lstm = t.nn.LSTM(n, k, num_layers=layers, bidirectional=bidirectional, proj_size=proj).double()
     assert parameter_table("pytorch", n, k, layers, bidirectional, proj or None)[0] == \
@@ -143,7 +145,7 @@ def test_pytorch_counts_and_outputs(n, k, layers, bidirectional, proj):
 
 
 def test_pytorch_count_grid():
-    t = pytest.importorskip("torch")
+    t = require("torch")
     for n, k, layers, bi, proj in itertools.product([1, 20], [3, 50], [1, 2, 3], [False, True], [0, 2]):
         lstm = t.nn.LSTM(n, k, num_layers=layers, bidirectional=bi, proj_size=proj)
         assert parameter_table("pytorch", n, k, layers, bi, proj or None)[0] == sum(p.numel() for p in
@@ -152,8 +154,8 @@ def test_pytorch_count_grid():
 
 @pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
 def test_onnx_reference_evaluator_reproduces_torch(bidirectional):
-    t = pytest.importorskip("torch")
-    pytest.importorskip("onnx")
+    t = require("torch")
+    require("onnx")
     from onnx import TensorProto, helper
     from onnx.reference import ReferenceEvaluator
 
@@ -202,7 +204,7 @@ def keras_lstm(arrays, xs_btn, h0, c0):
 
 
 def test_keras_equations_reproduce_torch():
-    t = pytest.importorskip("torch")
+    t = require("torch")
     n, k, B, T = 4, 3, 2, 6
     t.manual_seed(2)
     lstm = t.nn.LSTM(n, k).double()

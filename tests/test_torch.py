@@ -5,7 +5,9 @@ import pytest
 
 from lstm_symbolic import LSTMCell
 
-torch = pytest.importorskip("torch")
+from .conftest import require
+
+torch = require("torch")
 
 TORCH_GATE_ORDER = "ifgo"  # PyTorch stacks the gate blocks as i, f, g, o
 

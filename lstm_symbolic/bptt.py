@@ -68,17 +68,19 @@ class CompiledBackward:
         sym = symbols_of(list(forward) + list(backward) + list(plain) + extra + list(per_step) + list(stacked))
 
         self._record_names = [n for n in self.recorded_forward if n not in cell.program.inputs]
-        outs = [sym["h_t"], sym["c_t"]] + [sym[n] for n in self._record_names]
+        recurrence = cell.program.recurrence  # ((h_t, h_prev), (c_t, c_prev)) or ((h_t, h_prev),)
+        self._count = len(recurrence)
+        outs = [sym[new] for new, _ in recurrence] + [sym[n] for n in self._record_names]
         all_params = list(cell.parameters) + list(stacks)
         hoisted, rest = hoist_inputs(list(plain) + extra, "x_t", all_params)
         param_syms = [sym[p] for p in all_params]
         self._inputs = Compiled([sym["x_t"]] + param_syms, hoisted, [eq.lhs for eq in hoisted]) if hoisted else None
-        ins = [sym[n] for n in ("x_t", "h_prev", "c_prev")]
+        ins = [sym[n] for n in cell.program.inputs]
         self._forward_step = Compiled([eq.lhs for eq in hoisted] + ins + param_syms, rest, outs)
 
-        up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
-        self._step_in = [n for n in self.recorded_forward] + [up_h, up_c]
-        self._step_out = [derivation.gradients["h_prev"], derivation.gradients["c_prev"]] + self.recorded_deltas
+        upstream = [derivation.upstream[new] for new, _ in recurrence]  # dh_t[, dc_next]
+        self._step_in = [n for n in self.recorded_forward] + upstream
+        self._step_out = [derivation.gradients[prev] for _, prev in recurrence] + self.recorded_deltas
         self._backward_step = Compiled([sym[n] for n in self._step_in] + param_syms, per_step,
                                        [sym[n] for n in self._step_out])
         reads = sorted(stacked_reads)
@@ -87,14 +89,15 @@ class CompiledBackward:
         self._grad_names = [eq.name for eq in wanted]
         self._tensor_of = {g: t for t, g in derivation.gradients.items()}
 
-    def run(self, params, xs, h0, c0, dhs):
-        """BPTT with prepared parameters (:meth:`NumericCell.prepare`: checked, gate weights stacked)."""
+    def run(self, params, xs, states, dhs):
+        """BPTT with prepared parameters (:meth:`NumericCell.prepare`: checked, gate weights stacked);
+        ``states`` are the initial states (h0, c0) or (h0,)."""
         T, n, B = xs.shape
         values = params
+        count, inputs = self._count, self.numeric.inputs
         # -- forward, keeping (references to) what the backward pass reads -------------
         store = {name: [] for name in self.recorded_forward}
         x_cols = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
-        h, c = h0, c0
         pre = []
         if self._inputs is not None:
             pre = self._inputs.function(x_cols, *[values[a] for a in self._inputs.names[1:]])
@@ -102,29 +105,31 @@ class CompiledBackward:
         fstep = self._forward_step
         record = [store[name] for name in self._record_names]
         for t in range(T):
-            local = {"x_t": xs[t], "h_prev": h, "c_prev": c}
+            local = dict(zip(inputs, (xs[t], *states)))
             for i, p in enumerate(pre):
                 local[fstep.names[i]] = p[:, t, :]
-            for name in ("x_t", "h_prev", "c_prev"):
+            for name in inputs:
                 if name in store:
                     store[name].append(local[name])
             out = fstep.function(*[local[a] if a in local else values[a] for a in fstep.names])
-            h, c = out[0], out[1]
-            for target, arr in zip(record, out[2:]):
+            states = out[:count]
+            for target, arr in zip(record, out[count:]):
                 target.append(arr)
         # -- backward, step by step ----------------------------------------------------
-        deltas = {name: [None] * T for name in self._step_out[2:]}
+        deltas = {name: [None] * T for name in self._step_out[count:]}
         bstep = self._backward_step
-        dh_carry, dc = np.zeros_like(dhs[0]), np.zeros_like(c0, dtype=dhs.dtype)
-        up_h, up_c = self._step_in[-2], self._step_in[-1]
-        outputs = [deltas[name] for name in self._step_out[2:]]
+        # the carried gradients: dL/dh_prev (added to the next output's dhs) and dL/dc_prev
+        carry = [np.zeros_like(dhs[0])] + [np.zeros_like(s, dtype=dhs.dtype) for s in states[1:]]
+        upstream = self._step_in[-count:]
+        up_h = upstream[0]
+        outputs = [deltas[name] for name in self._step_out[count:]]
         for t in range(T - 1, -1, -1):
             local = {name: store[name][t] for name in self.recorded_forward}
-            local[up_h] = dhs[t] + dh_carry
-            local[up_c] = dc
+            local[up_h] = dhs[t] + carry[0]
+            local.update(zip(upstream[1:], carry[1:]))
             out = bstep.function(*[local[a] if a in local else values[a] for a in bstep.names])
-            dh_carry, dc = out[0], out[1]
-            for name, target, arr in zip(self._step_out[2:], outputs, out[2:]):
+            carry = out[:count]
+            for name, target, arr in zip(self._step_out[count:], outputs, out[count:]):
                 target[t] = local[up_h] if name == up_h else arr
         # -- parameter gradients and dx: one product over all steps --------------------
         columns = {"x_t": x_cols}
@@ -142,7 +147,8 @@ class CompiledBackward:
                 grads["xs"] = np.ascontiguousarray(arr.reshape(n, T, B).transpose(1, 0, 2))
             else:
                 grads[tensor] = arr
-        grads["h0"], grads["c0"] = dh_carry, dc
+        for name, arr in zip(self.numeric._state_names(True), carry):
+            grads[name] = arr
         return grads
 
 def materialize_activations(equations, forward_names):

@@ -142,13 +142,14 @@ class NumericCell:
         equations = symbolic_batch.equations
         syms = symbols_of(equations)
         self.parameters = cell.parameters
-        self.inputs = ("x_t", "h_prev", "c_prev")
+        self.inputs = tuple(cell.program.inputs)  # x_t, then the previous states (h_prev[, c_prev])
+        self.states = self.inputs[1:]
         params = [syms[p] for p in self.parameters]
         ins = [syms[i] for i in self.inputs]
-        outs = [syms["h_t"], syms["c_t"]]
+        outs = [syms[new] for new, _ in cell.program.recurrence]
         self._expected_cache = {}
         self._backward = None
-        self._rows = {name: self._shapes[name][0] for name in ("x_t", "h_prev", "c_prev")}
+        self._rows = {name: self._shapes[name][0] for name in self.inputs}
         # plain step: one statement per equation, reads the parameters as given
         self._step = Compiled(ins + params, equations, outs)
         # fused program (numeric sizes only): stacked gate products, x-terms hoisted
@@ -167,15 +168,14 @@ class NumericCell:
             self._recurrent = Compiled([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
 
     # -- shapes and checks --------------------------------------------------------
-    def _sizes_from(self, x, h, c):
-        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays."""
+    def _sizes_from(self, arrays):
+        """The sizes: the cell's own, with the batch (and symbolic sizes) read off ``{input: array}``."""
         if not self.cell.is_symbolic:
-            return {**self.cell.dims, "B": x.shape[1]}
-        dims = dict(self.cell.dims)
-        dims["B"] = x.shape[1]
-        for arr, size in ((x, "n"), (c, "k"), (h, "p")):
+            return {**self.cell.dims, "B": arrays["x_t"].shape[1]}
+        dims = {**self.cell.dims, "B": arrays["x_t"].shape[1]}
+        for size, (tensor, axis) in self.cell.program.size_sources.items():
             if size in dims and not isinstance(dims[size], int):
-                dims[size] = arr.shape[0]
+                dims[size] = arrays[tensor].shape[axis]
         return dims
 
     def expected_shapes(self, dims):
@@ -224,27 +224,36 @@ class NumericCell:
             f"{_tuple_text(expected[name])} ({symbolic})\n  bindings: {_bindings(dims)}"
         )
 
-    def _quick_state_check(self, x, h, c):
+    def _quick_state_check(self, x, states):
         """True when the states certainly fit (numeric cells); False sends them to the
         thorough check, which explains what is wrong (or finds it was fine after all)."""
-        if self.cell.is_symbolic:
+        if self.cell.is_symbolic or len(states) != len(self.states):
             return False
         try:
             batch = x.shape[1]
             return (
-                x.ndim == 2 and h.ndim == 2 and c.ndim == 2 and batch > 0
-                and x.shape[0] == self._rows["x_t"] and h.shape == (self._rows["h_prev"], batch)
-                and c.shape == (self._rows["c_prev"], batch)
-                and x.dtype.kind == "f" and h.dtype.kind == "f" and c.dtype.kind == "f"
+                x.ndim == 2 and batch > 0 and x.shape[0] == self._rows["x_t"] and x.dtype.kind == "f"
+                and all(s.ndim == 2 and s.shape == (self._rows[name], batch) and s.dtype.kind == "f"
+                        for name, s in zip(self.states, states))
                 # NaN and inf survive a dot product; an overflow only costs the slow path
-                and math.isfinite(np.vdot(x, x) + np.vdot(h, h) + np.vdot(c, c))
+                and math.isfinite(np.vdot(x, x) + sum(np.vdot(s, s) for s in states))
             )
         except (AttributeError, IndexError, TypeError):
             return False
 
-    def _states(self, x, h, c, names=("x", "h_prev", "c_prev"), ndim_x=2):
+    def _state_names(self, sequence):
+        """What the caller calls the states: ``h_prev, c_prev`` (one step) or ``h0, c0`` (a sequence)."""
+        return tuple(f"{name[0]}0" if sequence else name for name in self.states)
+
+    def _states(self, x, states, sequence=False):
+        """Check ``x`` and the states; returns ``(x, states, dims, expected)``."""
+        names = ("xs" if sequence else "x",) + self._state_names(sequence)
+        ndim_x = 3 if sequence else 2
+        if len(states) != len(self.states):
+            raise UsageError(f"the {self.cell.family.title} cell takes {len(self.states)} state"
+                             f"{'s' if len(self.states) > 1 else ''} ({', '.join(names[1:])}), got {len(states)}")
         arrays = []
-        for name, arr, ndim in zip(names, (x, h, c), (ndim_x, 2, 2)):
+        for name, arr, ndim in zip(names, (x, *states), (ndim_x,) + (2,) * len(states)):
             arr = np.asarray(arr)
             if arr.ndim != ndim or arr.size == 0:
                 want = "T x n x B" if ndim == 3 else ("n x B" if name == "x" else "rows x B")
@@ -252,18 +261,18 @@ class NumericCell:
             if arr.dtype.kind != "f":
                 raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
             arrays.append(arr)
-        x, h, c = arrays
-        if not np.isfinite(x.sum() + h.sum() + c.sum()):
+        if not np.isfinite(sum(arr.sum() for arr in arrays)):
             for name, arr in zip(names, arrays):
                 if not np.isfinite(arr).all():
                     raise UsageError(f"{name} contains NaN or inf values")
-        x0 = x[0] if ndim_x == 3 else x
-        dims = self._sizes_from(x0, h, c)
+        x, states = arrays[0], tuple(arrays[1:])
+        by_input = dict(zip(self.inputs, (x[0] if sequence else x,) + states))
+        dims = self._sizes_from(by_input)
         expected = self.expected_shapes(dims)
-        for name, arr in (("x_t", x0), ("h_prev", h), ("c_prev", c)):
+        for name, arr in by_input.items():
             if arr.shape != expected[name]:
                 self._shape_error(name, arr, expected, dims)
-        return x, h, c, dims, expected
+        return x, states, dims, expected
 
     # -- numeric API --------------------------------------------------------------
     def prepare(self, params):
@@ -301,41 +310,44 @@ class NumericCell:
             if not np.isfinite(arr).all():
                 raise UsageError(f"parameter {name} contains NaN or inf values")
 
-    def step(self, params, x, h_prev, c_prev):
-        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev``.
+    def step(self, params, x, *states):
+        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev`` (an LSTM), or
+        ``h_t`` from ``x`` and ``h_prev`` (a GRU or a simple RNN: one state).
 
         ``params`` is a dict of arrays, or the result of :meth:`prepare` (faster at
         small sizes: the four gate products become one stacked product).
         """
-        if not self._quick_state_check(x, h_prev, c_prev):
-            x, h_prev, c_prev, dims, expected = self._states(x, h_prev, c_prev)
+        if not self._quick_state_check(x, states):
+            x, states, dims, expected = self._states(x, states)
         elif not isinstance(params, PreparedParams):
             dims = {**self.cell.dims, "B": x.shape[1]}
             expected = self.expected_shapes(dims)
-        state = {"x_t": x, "h_prev": h_prev, "c_prev": c_prev}
+        state = dict(zip(self.inputs, (x,) + tuple(states)))
         run = self._step
         if isinstance(params, PreparedParams):
             run = self._fused_step
         else:
             self._check_params(params, expected, dims)
-        return tuple(run.function(*[state[a] if a in state else params[a] for a in run.names]))
+        out = tuple(run.function(*[state[a] if a in state else params[a] for a in run.names]))
+        return out if len(out) > 1 else out[0]
 
-    def forward(self, params, xs, h0, c0):
-        """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B."""
-        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
+    def forward(self, params, xs, *states):
+        """Run T steps from the initial states (``h0, c0``; ``h0`` for one-state cells): ``(hs, h_T, c_T)``
+        (``(hs, h_T)``) with ``xs`` T x n x B and ``hs`` T x rows(h) x B."""
+        xs, states, dims, expected = self._states(xs, states, sequence=True)
         T, n, B = xs.shape
         params = self._ready(params, expected, dims)
-        dtype = np.result_type(xs, h0, c0, *[params[p] for p in self.parameters])
-        hs = np.empty((T,) + h0.shape, dtype=dtype)
-        h, c = h0, c0
+        dtype = np.result_type(xs, *states, *[params[p] for p in self.parameters])
+        hs = np.empty((T,) + states[0].shape, dtype=dtype)
+        count = len(states)
         if not self._hoisted or self.cell.is_symbolic:
             run = self._step if self.cell.is_symbolic else self._fused_step
-            values = [params[a] for a in run.names[3:]]
-            assert run.names[:3] == ["x_t", "h_prev", "c_prev"]
+            values = [params[a] for a in run.names[1 + count:]]
+            assert run.names[:1 + count] == list(self.inputs)
             for t in range(T):
-                h, c = run.function(xs[t], h, c, *values)
-                hs[t] = h
-            return hs, h, c
+                states = run.function(xs[t], *states, *values)
+                hs[t] = states[0]
+            return (hs, *states)
         # all steps' input terms at once: one product over T*B columns
         x_all = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
         inputs = self._inputs_all
@@ -343,28 +355,34 @@ class NumericCell:
         per_step = [p.reshape(p.shape[0], T, B).transpose(1, 0, 2) for p in pre]
         recurrent = self._recurrent
         hoisted = len(per_step)
-        assert recurrent.names[hoisted:hoisted + 2] == ["h_prev", "c_prev"]
-        values = [params[a] for a in recurrent.names[hoisted + 2:]]
+        assert recurrent.names[hoisted:hoisted + count] == list(self.states)
+        values = [params[a] for a in recurrent.names[hoisted + count:]]
         function = recurrent.function
         for t, xin in enumerate(zip(*per_step)):
-            h, c = function(*xin, h, c, *values)
-            hs[t] = h
-        return hs, h, c
+            states = function(*xin, *states, *values)
+            hs[t] = states[0]
+        return (hs, *states)
 
-    def backward(self, params, xs, h0, c0, dhs):
-        """Gradients of a loss through T steps (BPTT).
+    def backward(self, params, xs, *states_and_dhs):
+        """Gradients of a loss through T steps (BPTT): ``backward(params, xs, h0, c0, dhs)`` for an
+        LSTM, ``backward(params, xs, h0, dhs)`` for a GRU or a simple RNN.
 
         ``dhs`` (T x rows(h) x B) is the upstream gradient dL/dh_t of every output.
-        Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}``.
+        Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"``
+        without a cell state).
         """
         from .bptt import CompiledBackward, check_upstream
 
-        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
+        if not states_and_dhs:
+            raise UsageError("backward needs the initial states and dhs: backward(params, xs, "
+                             + ", ".join(self._state_names(True)) + ", dhs)")
+        *states, dhs = states_and_dhs
+        xs, states, dims, expected = self._states(xs, tuple(states), sequence=True)
         params = self._ready(params, expected, dims)
-        dhs = check_upstream(self, dhs, xs.shape[0], h0.shape[0], xs.shape[2])
+        dhs = check_upstream(self, dhs, xs.shape[0], states[0].shape[0], xs.shape[2])
         if self._backward is None:
             self._backward = CompiledBackward(self)
-        return self._backward.run(params, xs, h0, c0, dhs)
+        return self._backward.run(params, xs, states, dhs)
 
     def init_params(self, seed=0, dtype=np.float64):
         """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""

@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
+from .families import FAMILIES, RNN_VARIANTS
 from .framework_table import FRAMEWORKS
 from .notations import NOTATIONS
 from .variants import LAYOUTS, VARIANTS
@@ -101,6 +102,23 @@ def emit_json(data):
     click.echo(text)
 
 
+def family_options(command):
+    """--cell and the options that choose a GRU's or a simple RNN's variant (the library checks the mix)."""
+    options = [
+        click.option("--cell", "family", type=click.Choice(list(FAMILIES)), default=None,
+                     help="Cell family: lstm, gru (gated recurrent unit) or rnn (simple Elman RNN); default: lstm, "
+                          "or the family whose options are given (--reset-after: gru, --nonlinearity: rnn)."),
+        click.option("--reset-after/--reset-before", "reset_after", default=None,
+                     help="GRU: the reset gate after the recurrent product (PyTorch, Keras' default; a second bias "
+                          "per gate) or before it (Cho et al. 2014; the default unless --framework says otherwise)."),
+        click.option("--nonlinearity", type=click.Choice(list(RNN_VARIANTS)), default=None,
+                     help="Simple RNN: tanh (default) or relu."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def cell_options(command=None, numeric=False):
     """The options every cell-building command shares (``numeric``: sizes must be integers)."""
     if command is None:
@@ -111,8 +129,9 @@ def cell_options(command=None, numeric=False):
                      help=f"Input size n (features of x_t): {kind}."),
         click.option("-k", "--hidden", "hidden_size", type=size, required=True,
                      help=f"Hidden size k (units): {kind}."),
+        family_options,
         click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
-                     help="Cell variant (default: standard; projection when --proj is given)."),
+                     help="LSTM variant (default: standard; projection when --proj is given)."),
         click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
                      help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x]."),
         click.option("--proj", "proj_size", type=size, default=None,
@@ -123,14 +142,13 @@ def cell_options(command=None, numeric=False):
     return command
 
 
-def default_variant(variant, proj_size):
-    return variant or ("projection" if proj_size is not None else "standard")
+def build_cell(input_size, hidden_size, variant, layout, proj_size, family=None, reset_after=None,
+               nonlinearity=None):
+    from .cell import make_cell
+    from .families import choose_cell
 
-
-def build_cell(input_size, hidden_size, variant, layout, proj_size):
-    from .cell import LSTMCell
-
-    return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size)
+    return make_cell(family, input_size, hidden_size, chosen, layout, proj_size)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -173,8 +191,8 @@ def main(ctx):
 @click.option("--dense", type=POSITIVE, default=None, help="A fully connected head with C outputs after the LSTM.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
-def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, show_equations, framework, layers,
-           bidirectional, batch_first, return_sequences, output_mode, dense, as_json):
+def shapes(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, batch, steps,
+           show_equations, framework, layers, bidirectional, batch_first, return_sequences, output_mode, dense, as_json):
     """Every tensor's shape for input size n and hidden size k.
 
     \b
@@ -183,11 +201,14 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
       lstm-symbolic shapes -n n -k k                 # symbolic: W_f is k x n
       lstm-symbolic shapes -n 20 -k 50 --layout concat
       lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
+      lstm-symbolic shapes -n 80 -k 12 --cell gru --reset-after
     """
     from .builtin_shapes import cell_shapes  # the SymPy-free table for integer sizes
+    from .families import choose_cell
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
-    cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size, framework)
+    cell = cell_shapes(input_size, hidden_size, chosen, layout, proj_size, batch, family)
     sequence = None
     if framework is not None:
         from .sequences import sequence_shapes
@@ -196,7 +217,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
             raise UsageError("framework sequence shapes need numeric -n and -k")
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
-                                   batch_first, return_sequences, output_mode, dense)
+                                   batch_first, return_sequences, output_mode, dense,
+                                   cell_state="c" in cell.family.states)
     elif layers != 1 or bidirectional or batch_first or output_mode or dense or return_sequences is not None:
         raise UsageError("--layers, --bidirectional, --batch-first, --last-only, --output-mode and --dense "
                          "describe a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
@@ -212,7 +234,7 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         return
     click.echo(shapes_table(cell, steps))
     if sequence is not None:
-        click.echo("\n" + framework_shapes_text(framework, sequence))
+        click.echo("\n" + framework_shapes_text(framework, sequence, cell.family))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -222,14 +244,15 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
-@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True,
-              help="Cell variant whose equations relate the shapes.")
+@family_options
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+              help="LSTM variant whose equations relate the shapes (default: standard).")
 @click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
               help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
-def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
+def solve(given, input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, as_json):
     """Infer every shape from a few known ones, or explain why they contradict.
 
     Exit code 1 when the shapes contradict each other or leave a size undetermined.
@@ -239,8 +262,10 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
       lstm-symbolic solve --shape W_f=50x20
       lstm-symbolic solve --shape W_f=50x20 --shape h_prev=40x1    # contradiction
       lstm-symbolic solve --layout concat --shape W_i=50x70
+      lstm-symbolic solve --cell gru --shape W_z=50x20
     """
     from .cell import solve as solve_shapes
+    from .families import choose_cell
     from .render import shapes_data, shapes_table
 
     shapes_given = {}
@@ -248,7 +273,8 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
         if name in shapes_given and shapes_given[name] != shape:
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
-    cell = solve_shapes(shapes_given, variant, layout, input_size, hidden_size, proj_size)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size)
+    cell = solve_shapes(shapes_given, chosen, layout, input_size, hidden_size, proj_size, family)
     if as_json:
         emit_json(shapes_data(cell))
     else:
@@ -361,7 +387,8 @@ def quiz(question, options, path, as_json):
 @click.option("--jacobians", is_flag=True, help="Also print the gradient-flow Jacobians and what they mean.")
 @click.option("--json", "as_json", is_flag=True, help="Print the equations (and Jacobians) as JSON.")
 @library_errors
-def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_json):
+def derive(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, jacobians,
+           as_json):
     """Backward (BPTT) equations of one step, with every term's shape.
 
     The gradients are produced by reverse-mode rules over the forward equations and
@@ -372,10 +399,11 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
       lstm-symbolic derive -n 20 -k 50
       lstm-symbolic derive -n n -k k --variant peephole --jacobians
       lstm-symbolic derive -n 20 -k 50 --layout concat --json
+      lstm-symbolic derive -n n -k k --cell rnn --jacobians
     """
     from .render import derivation_data, derivation_text
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
     derivation = cell.backward()
     flow = cell.jacobians() if jacobians else None
     if as_json:
@@ -393,7 +421,8 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
 @click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE (default: standard output).")
 @library_errors
-def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivatives, fragment, output):
+def latex(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, notation, derivatives,
+          fragment, output):
     """A LaTeX derivation of the cell: dimensions, equations, shapes, parameter count.
 
     The document needs only amsmath and amssymb; compile it with pdflatex.  Output is
@@ -404,13 +433,16 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
       lstm-symbolic latex -n 20 -k 50 -o lstm.tex && pdflatex lstm.tex
       lstm-symbolic latex -n n -k k --notation course --derivatives -o lstm.tex
       lstm-symbolic latex -n 80 -k 12 --fragment
+      lstm-symbolic latex -n n -k k --cell gru --derivatives -o gru.tex
     """
     from .document import document
+    from .families import check_notation
     from .notations import get_notation
     from .output import write_atomically
 
     chosen = get_notation(notation)
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
+    check_notation(cell.family.name, chosen.name)
     source = document(cell, chosen, derivatives=derivatives, fragment=fragment)
     if output == "-":
         click.echo(source, nl=False)
@@ -424,7 +456,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
 @click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="FILE.dot, FILE.svg or FILE.png (default: DOT on standard output).")
 @library_errors
-def diagram(input_size, hidden_size, variant, layout, proj_size, output):
+def diagram(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, output):
     """The cell as a Graphviz graph, every edge labelled with its tensor and shape.
 
     Writes DOT; renders SVG or PNG when the output name ends in .svg or .png and
@@ -434,11 +466,12 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
     Examples:
       lstm-symbolic diagram -n 20 -k 50 -o lstm.svg
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
+      lstm-symbolic diagram -n 20 -k 50 --cell gru -o gru.svg
     """
     from .diagram import dot_source, render
     from .output import write_atomically
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
     dot = dot_source(cell)
     if output == "-":
         click.echo(dot, nl=False)
@@ -581,8 +614,9 @@ def inspect(source, framework, as_json):
 @click.option("--all", "every", is_flag=True, help="Verify every variant x layout (ignores --variant/--layout).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @library_errors
-def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
-    """Check the lambdify-compiled cell against an independent NumPy LSTM.
+def verify(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, batch, steps, seed,
+           every, as_json):
+    """Check the lambdify-compiled cell against an independent NumPy LSTM (or GRU, simple RNN).
 
     Runs T steps forward and backward (BPTT) in float64 (tolerance 1e-12, gradients
     1e-10) and float32 (1e-5, gradients 1e-4) on random data and prints the largest
@@ -596,16 +630,18 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
       lstm-symbolic verify -n 20 -k 50
       lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
       lstm-symbolic verify -n 8 -k 6 --proj 3 --all
+      lstm-symbolic verify -n 20 -k 50 --cell gru --reset-after
     """
     from .render import verification_data, verification_text
     from .verification import verify as run_verify
     from .verification import verify_every
 
     if every:
-        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed)
+        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed, family or "lstm")
     else:
         p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
-        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, p), batch, steps, seed)]
+        cell = build_cell(input_size, hidden_size, variant, layout, p, family, reset_after, nonlinearity)
+        reports = [run_verify(cell, batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sympy
 
+from .families import describe_tensor
+from .families import title as cell_title
 from .latex import LatexPrinter, aligned_rows, dims_latex, equations_block, name_latex
-from .variants import describe_tensor
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath}
@@ -61,7 +62,7 @@ def dimension_table(cell, notation):
     lines = [r"\begin{tabular}{lll}", r"tensor & shape & meaning \\ \hline"]
     for name, shape in cell.shapes().items():
         lines.append(f"${name_latex(name, notation)}$ & ${dims_latex(shape)}$ & "
-                     f"{tex_escape(describe_tensor(name))} \\\\")
+                     f"{tex_escape(describe_tensor(name, cell.family.name))} \\\\")
     lines.append(r"\end{tabular}")
     return "\n".join(lines)
 
@@ -89,20 +90,23 @@ def parameter_section(cell, notation):
 
 def LSTM_count_symbolic(cell):  # noqa: N802 - reads as a formula name
     """The parameter count as a formula in n, k (p) for this variant and layout."""
-    from .cell import LSTMCell
+    from .cell import make_cell
 
-    symbolic = LSTMCell("n", "k", cell.variant.name, cell.layout.name,
-                        "p" if cell.variant.projection else None)
+    symbolic = make_cell(cell.family.name, "n", "k", cell.variant.name, cell.layout.name,
+                         "p" if cell.variant.projection else None)
     return symbolic.parameter_count()
 
 
 def backward_section(cell, notation):
     derivation = cell.backward()
     flow = cell.jacobians()
+    upstream = "The upstream gradient is $" + name_latex("dh_t", notation) + r"$ (from the loss and from step $t+1$)"
+    if "c_t" in derivation.upstream:
+        upstream = ("The upstream gradients are $" + name_latex("dh_t", notation) + r"$ (from the loss and from step "
+                    r"$t+1$) and $" + name_latex("dc_next", notation) + r"$ (through the next cell state)")
     parts = [
         r"\section*{Backward equations (one step of BPTT)}",
-        "The upstream gradients are $" + name_latex("dh_t", notation) + r"$ (from the loss and from step $t+1$) and $"
-        + name_latex("dc_next", notation) + r"$ (through the next cell state). $\odot$ is the elementwise product, "
+        upstream + r". $\odot$ is the elementwise product, "
         r"$\mathbf{1}$ a vector of ones (summing over the batch); every gradient has the shape of its tensor.",
         equations_block(derivation.equations, derivation.shapes(), notation),
         r"\section*{Gradient flow}",
@@ -131,7 +135,7 @@ def document(cell, notation, derivatives=False, fragment=False):
     dims = ", ".join(f"${k} = {_dim_value(v)}$" for k, v in cell.dims.items())
     body = [
         PREAMBLE,
-        rf"\section*{{LSTM cell: {tex_escape(cell.variant.name)} variant, {tex_escape(cell.layout.name)} layout}}",
+        rf"\section*{{{tex_escape(cell_title(cell))}}}",
         f"Sizes: {dims}. Notation: {tex_escape(notation.name)} ({tex_escape(notation.summary)}). "
         r"Column convention: $x_t$ is $n \times 1$ and weights act from the left.",
         r"\section*{Dimensions}",

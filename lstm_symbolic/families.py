@@ -6,8 +6,8 @@ nonlinearities), the option that chooses among them and what its tensors mean.  
 equation builder, the solver, the numeric cell and the renderers read these rows;
 nothing else branches on family names.  No SymPy here: the CLI reads this at start-up.
 
->>> choose_variant("gru"), choose_variant("gru", framework="pytorch"), choose_variant("rnn")
-('reset-before', 'reset-after', 'tanh')
+>>> choose_cell("gru"), choose_cell("gru", framework="pytorch"), choose_cell(nonlinearity="relu")
+(('gru', 'reset-before'), ('gru', 'reset-after'), ('rnn', 'relu'))
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class Family:
     notations: tuple | None = None  # notations that name this family's tensors (None: all)
     heading: str = "{title} cell: {variant}"  # shown before ", layout ..."
     cell_words: str = "{variant} cell"  # the cell in messages: "standard cell", "reset-before GRU cell"
+    title_words: str = "{title} cell: {variant}"  # documents and diagrams: "LSTM cell: standard variant"
+    frameworks: tuple = ("pytorch", "keras", "onnx", "matlab", "tf1")  # frameworks that have this layer
+    layer_title: str | None = None  # "GRU layer" in framework headings (None: the framework table's LSTM title)
     variant_word: str = "variant"  # a variant in messages: "variant", "GRU variant"
     option_values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # option -> variant
     framework_defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # framework -> option
@@ -110,6 +113,7 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         variants=VARIANTS, default_variant="standard", choice="variant", chooser="--variant", option="variant",
         inputs=INPUTS, recurrence=RECURRENCE, size_sources=SIZE_SOURCES, gates=("f", "i", "g", "o", "hr"),
         gate_activation=GATE_ACTIVATION, gate_meaning=GATE_MEANING, heading="{title} cell: variant {variant}",
+        title_words="{title} cell: {variant} variant",
     ),
     Family(
         "gru", "GRU", "gated recurrent unit: reset gate r, update gate z, candidate n; "
@@ -118,7 +122,7 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         chooser="--reset-after or --reset-before", option="reset_after", **_ONE_STATE, gates=("r", "z", "n"),
         gate_activation=MappingProxyType({"r": "sigmoid", "z": "sigmoid", "n": "tanh"}),
         gate_meaning=MappingProxyType({"r": "reset gate", "z": "update gate", "n": "candidate hidden state"}),
-        concat=("hx_t", "rhx_t"),
+        concat=("hx_t", "rhx_t"), layer_title="GRU layer",
         meanings=MappingProxyType({"z_t": "update gate (activation)", "hx_t": "concatenated input [h_prev; x_t]",
                                    "rhx_t": "concatenated input of the candidate [r_t * h_prev; x_t]"}),
         notations=("standard",), cell_words="{variant} GRU cell", variant_word="GRU variant",
@@ -130,6 +134,7 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         variants=RNN_VARIANTS, default_variant="tanh", choice="nonlinearity", chooser="--nonlinearity",
         option="nonlinearity", **_ONE_STATE, gates=("h",), gate_activation=MappingProxyType({"h": "tanh"}),
         gate_meaning=MappingProxyType({"h": "hidden state"}), notations=("standard",),
+        frameworks=("pytorch", "keras", "onnx", "tf1"), layer_title="simple RNN layer",  # MATLAB has none
         cell_words="{variant} simple RNN cell", variant_word="simple RNN variant",
     ),
 )})
@@ -163,13 +168,29 @@ def combinations(family):
     return [(v.name, layout) for v in fam.variants.values() for layout in LAYOUTS if layout not in v.refused_layouts]
 
 
-def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=None, proj_size=None, framework=None):
-    """The family's variant from the options that choose it; a UsageError for an option of another family.
+def choose_cell(family=None, variant=None, reset_after=None, nonlinearity=None, proj_size=None, framework=None):
+    """``(family, variant)`` from the options that choose them; a UsageError for a mix that makes no sense.
 
     ``variant`` is the LSTM variant (``--variant``), ``reset_after`` the GRU's placement
-    (``--reset-after`` / ``--reset-before``), ``nonlinearity`` the simple RNN's; when the
-    GRU's is not given it is the framework's default, else Cho et al.'s reset-before.
+    (``--reset-after`` / ``--reset-before``), ``nonlinearity`` the simple RNN's.  Without ``family``
+    the option that is given names it (the LSTM when none is).  When the GRU's placement is not
+    given it is the framework's default, else Cho et al.'s reset-before.
+
+    >>> choose_cell(), choose_cell(reset_after=True), choose_cell("gru", framework="pytorch")
+    (('lstm', 'standard'), ('gru', 'reset-after'), ('gru', 'reset-after'))
     """
+    given = {"variant": variant, "reset_after": reset_after, "nonlinearity": nonlinearity}
+    if family is None:
+        named = [f for f in FAMILIES.values() if given[f.option] is not None]
+        if len(named) > 1:
+            raise UsageError(" and ".join(f"{f.chooser} chooses the {f.title}'s {f.choice}" for f in named)
+                             + ": give the options of one cell (--cell " + "|".join(FAMILIES) + ")")
+        family = named[0].name if named else "lstm"
+    return get_family(family).name, choose_variant(family, variant, reset_after, nonlinearity, proj_size, framework)
+
+
+def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=None, proj_size=None, framework=None):
+    """The family's variant from the options that choose it; a UsageError for an option of another family."""
     fam = get_family(family)
     given = {"variant": variant, "reset_after": reset_after, "nonlinearity": nonlinearity}
     for other in FAMILIES.values():
@@ -183,6 +204,8 @@ def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=N
             continue
         raise UsageError(f"{what} (--cell {other.name}); it does not apply to --cell {fam.name}, whose "
                          f"{fam.choice} is chosen with {fam.chooser}")
+    if framework is not None and framework not in fam.frameworks:
+        raise UsageError(f"{framework} has no {fam.title} layer; frameworks with one: {', '.join(fam.frameworks)}")
     value = given[fam.option]
     if value is None and framework is not None:
         value = fam.framework_defaults.get(framework)
@@ -221,6 +244,17 @@ def heading(cell):
     """``LSTM cell: variant standard, layout separate`` / ``GRU cell: reset-after, layout separate``."""
     fam = cell.family
     return fam.heading.format(title=fam.title, variant=cell.variant.name) + f", layout {cell.layout.name}"
+
+
+def title(cell):
+    """``LSTM cell: standard variant, separate layout`` / ``GRU cell: reset-after, separate layout``."""
+    fam = cell.family
+    return fam.title_words.format(title=fam.title, variant=cell.variant.name) + f", {cell.layout.name} layout"
+
+
+def cell_words(cell):
+    """``standard cell`` / ``reset-after GRU cell`` / ``relu simple RNN cell``."""
+    return cell.family.cell_words.format(variant=cell.variant.name)
 
 
 def check_notation(family, notation):

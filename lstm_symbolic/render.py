@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .families import cell_words, describe_tensor, heading
 from .sizes import shape_text
-from .variants import describe_tensor
 
 
 def json_dim(value):
@@ -46,11 +46,11 @@ def _sequence_tensors(cell, steps):
 def shapes_table(cell, steps=None):
     """An aligned table of every tensor's shape, grouped by role."""
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
-    head = f"LSTM cell: variant {cell.variant.name}, layout {cell.layout.name}; {dims}"
+    head = f"{heading(cell)}; {dims}"
     rows = []
     for role, names in cell.tensor_roles():
         for name in names:
-            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name)))
+            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name, cell.family.name)))
     if steps is not None:
         for name, shape in _sequence_tensors(cell, steps).items():
             what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"
@@ -71,7 +71,7 @@ def equations_text(cell):
 def verification_text(report):
     cell = report.cell
     lines = [
-        f"verify: compiled {cell.variant.name} cell ({cell.layout.name} layout) against the NumPy reference,"
+        f"verify: compiled {cell_words(cell)} ({cell.layout.name} layout) against the NumPy reference,"
         " forward and backward (BPTT)",
         f"  n = {cell.input_size}, k = {cell.hidden_size}"
         + (f", p = {cell.proj_size}" if cell.proj_size is not None else "")
@@ -95,6 +95,7 @@ def verification_text(report):
 def verification_data(report):
     return {
         "ok": report.ok,
+        "cell": report.cell.family.name,
         "variant": report.cell.variant.name,
         "layout": report.cell.layout.name,
         "dims": {k: json_dim(v) for k, v in report.cell.dims.items() if k != "B"},
@@ -129,12 +130,13 @@ def term_shapes(expr):
 def derivation_text(derivation, flow=None):
     cell = derivation.cell
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
-    up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
     shapes = derivation.shapes()
+    meaning = {"h_t": "(dL/dh_t: from the loss and from step t+1)", "c_t": "(dL/dc_t through step t+1's cell state)"}
+    upstream = [f"{grad} : {shape_text(shapes[grad])}  {meaning.get(name, '')}".rstrip()
+                for name, grad in derivation.upstream.items()]
     lines = [
-        f"backward equations of the {cell.variant.name} cell ({cell.layout.name} layout); {dims}",
-        f"upstream: {up_h} : {shape_text(shapes[up_h])}  (dL/dh_t: from the loss and from step t+1)",
-        f"          {up_c} : {shape_text(shapes[up_c])}  (dL/dc_t through step t+1's cell state)",
+        f"backward equations of the {cell_words(cell)} ({cell.layout.name} layout); {dims}",
+        "upstream: " + "\n          ".join(upstream),
         "'*' is the elementwise product, '@ 1' sums over the batch columns",
         "",
     ]
@@ -157,6 +159,7 @@ def derivation_data(derivation, flow=None):
     cell = derivation.cell
     shapes = derivation.shapes()
     data = {
+        "cell": cell.family.name,
         "variant": cell.variant.name,
         "layout": cell.layout.name,
         "dims": {k: json_dim(v) for k, v in cell.dims.items()},
@@ -204,13 +207,17 @@ def _paren(value):
     return f"({text})" if " " in text else text
 
 
-def framework_shapes_text(framework, shapes):
+def framework_shapes_text(framework, shapes, family=None):
+    """The framework's sequence shapes; ``family`` names the layer when it is not an LSTM (a Family row)."""
     from .framework_table import FRAMEWORKS
 
     rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
             for name, shape in shapes.items()]
     width = max(len(r[0]) for r in rows)
-    lines = [f"{FRAMEWORKS[framework].title}: sequence shapes"]
+    title = FRAMEWORKS[framework].title
+    if family is not None and family.layer_title:
+        title = f"{title.split()[0]} {family.layer_title}"
+    lines = [f"{title}: sequence shapes"]
     lines += [f"  {name:<{width}}  {shape}" for name, shape in rows]
     return "\n".join(lines)
 

@@ -127,10 +127,11 @@ def _formula(fw, n, k, layers, D, h, proj, peephole, total):
 
 
 def sequence_shapes(framework, n, k, batch=None, steps=None, layers=1, bidirectional=False, proj=None,
-                    batch_first=False, return_sequences=None, output_mode=None, dense=None):
+                    batch_first=False, return_sequences=None, output_mode=None, dense=None, cell_state=True):
     """Input, output, final state (and dense head) shapes as the framework lays them out.
 
-    ``batch=None`` is shown as None (Keras' "any batch"); ``steps=None`` as T.
+    ``batch=None`` is shown as None (Keras' "any batch"); ``steps=None`` as T.  ``cell_state=False``
+    (a GRU or a simple RNN) leaves out the final cell state (c_n, Y_c).
     """
     fw = get_framework(framework)
     D = 2 if bidirectional else 1
@@ -166,6 +167,9 @@ def sequence_shapes(framework, n, k, batch=None, steps=None, layers=1, bidirecti
         else:
             out["output"] = (D * k, 1) if batch is None else (D * k, B)
         features = D * k
+    if not cell_state:
+        out.pop("c_n", None)
+        out.pop("Y_c", None)
     if dense:
         head = _dense_shapes(fw.name, features, dense, out, sequence, batch_first)
         out.update(head)

@@ -20,6 +20,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS
 from .errors import ShapeError, UsageError
+from .families import cell_words
 from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
 from .resources import check_resources
@@ -204,9 +205,9 @@ class NumericCell:
             if missing:
                 parts.append(f"missing: {', '.join(missing)}")
             if extra:
-                parts.append(f"not parameters of the {self.cell.variant.name} cell: {', '.join(map(str, extra))}")
+                parts.append(f"not parameters of the {cell_words(self.cell)}: {', '.join(map(str, extra))}")
             raise ShapeError(
-                f"the parameters do not match the {self.cell.variant.name} cell ({'; '.join(parts)})\n"
+                f"the parameters do not match the {cell_words(self.cell)} ({'; '.join(parts)})\n"
                 f"  expected: {', '.join(self.parameters)}"
             )
         for name in self.parameters:

@@ -188,6 +188,8 @@ class _Reader:
             if self.layer_type(value.func, anywhere=not any(n and n.startswith("self.") for n in names)):
                 self.add_layer(value, names[0].removeprefix("self.") if names[0] else None)
                 return
+            if self.nested_functional(value):
+                return
         found = self.value(value)
         for name in names:
             if name is not None and not isinstance(found, Unknown):
@@ -200,6 +202,13 @@ class _Reader:
         inner = node.func
         return (isinstance(inner, ast.Call) and self.layer_type(inner.func) is not None) or \
             self.layer_type(inner) in ("Input", "InputLayer")
+
+    def nested_functional(self, node):
+        """Keras layers applied inside another call (``Model(inputs, Dense(3)(x))``); whether any was."""
+        inner = [a for a in list(node.args) + [k.value for k in node.keywords] if self.functional(a)]
+        for argument in inner:
+            self.flow_expr(argument, "_")
+        return bool(inner)
 
     def expression(self, node):
         """A bare expression: ``model.add(LSTM(...))``, ``Sequential([...])`` or a lone layer call."""
@@ -214,6 +223,8 @@ class _Reader:
             self.flow_expr(node, "_")
         elif self.layer_type(node.func, anywhere=True):
             self.add_layer(node)
+        else:
+            self.nested_functional(node)
 
     def defaults(self, arguments):
         """Parameters with defaults (``def __init__(self, hidden=128)``) become known names."""

@@ -53,6 +53,7 @@ class _Reader:
         self.groups = {}  # attribute or variable -> indices of its layers (nn.Sequential)
         self.flow = []
         self.temps = 0
+        self.instances = {}  # class name -> the module-level call creating it (``model = Net(28)``)
 
     # -- values ---------------------------------------------------------------------------
     def value(self, node):
@@ -105,7 +106,7 @@ class _Reader:
         if name is None:
             return None
         last = name.rsplit(".", 1)[-1]
-        if not last[:1].isupper() or last in _CONTAINERS | {"Model", "Module"}:
+        if not last[:1].isupper() or last in _CONTAINERS | {"Model", "Module"} or last.endswith("Loss"):
             return None
         prefix = name[:-len(last)]
         framework = self.code.framework
@@ -235,6 +236,17 @@ class _Reader:
             if default is not None:
                 self.bind_default(arg.arg, default)
 
+    def instance_arguments(self, arguments, call):
+        """``__init__`` parameters given where the module creates the model (``Net(input_dim=28)``)."""
+        if call is None:
+            return
+        names = [a.arg for a in arguments.posonlyargs + arguments.args][1:]
+        for name, value in zip(names, call.args):
+            self.bind_default(name, value)
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.bind_default(keyword.arg, keyword.value)
+
     def bind_default(self, name, default):
         found = self.value(default)
         if not isinstance(found, Unknown):
@@ -247,6 +259,7 @@ class _Reader:
         if init is not None:
             saved = dict(self.env)
             self.defaults(init.args)
+            self.instance_arguments(init.args, self.instances.get(node.name))
             self.statements(init.body)
             for key in [k for k in self.env if not k.startswith("self.")]:
                 if key not in saved:
@@ -360,6 +373,18 @@ def _int(node):
     return False
 
 
+def _instances(tree):
+    """Module-level calls of the classes the module defines: ``{class name: ast.Call}`` (the last one)."""
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    found = {}
+    for node in tree.body:
+        value = getattr(node, "value", None)
+        if isinstance(node, (ast.Assign, ast.Expr)) and isinstance(value, ast.Call) and \
+                isinstance(value.func, ast.Name) and value.func.id in classes:
+            found[value.func.id] = value
+    return found
+
+
 def _structure(target):
     """The name structure of an assignment target: ``out, (h, c)`` -> ``("out", ("h", "c"))``."""
     if isinstance(target, ast.Name):
@@ -383,6 +408,7 @@ def read_python(text, framework):
         raise UsageError("the model definition is nested too deeply to read") from None
     try:
         for body in bodies:
+            reader.instances.update(_instances(ast.Module(body=body, type_ignores=[])))
             reader.statements(body)
     except RecursionError:
         raise UsageError("the model definition is nested too deeply to read") from None

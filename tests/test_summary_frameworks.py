@@ -151,6 +151,26 @@ class Net(nn.Module):
         h, c = self.cell(x)
         return self.fc(h)
 """, (5, 7), FLOAT),
+    "instantiated-with-arguments": ("""
+import torch.nn as nn
+
+class LSTMClassifier(nn.Module):
+    def __init__(self, input_dim, hidden_dim=128, output_dim=2, n_layers=2):
+        super(LSTMClassifier, self).__init__()
+        self.hidden_dim = hidden_dim
+        self.lstm = nn.LSTM(input_dim, hidden_dim, n_layers, batch_first=True, dropout=0.2)
+        self.fc = nn.Linear(hidden_dim, output_dim)
+
+    def forward(self, x):
+        h0 = torch.zeros(2, x.size(0), self.hidden_dim)
+        c0 = torch.zeros(2, x.size(0), self.hidden_dim)
+        out, _ = self.lstm(x, (h0, c0))
+        out = self.fc(out[:, -1, :])
+        return out
+
+model = LSTMClassifier(input_dim=28)
+criterion = nn.CrossEntropyLoss()
+""", (6, 28, 28), FLOAT),
     "example-tagger": (None, (4, 25), LONG),
 }
 

@@ -35,9 +35,6 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \begin{document}
 """
 
-tex_escape = escape  # the name other modules know
-
-
 def _value(value):
     return str(value) if isinstance(value, int) else sympy.latex(value)
 
@@ -162,9 +159,6 @@ def symbolic_twin(cell):
     from .cell import LSTMCell
 
     return LSTMCell("n", "k", cell.variant.name, cell.layout.name, "p" if cell.variant.projection else None)
-
-
-LSTM_count_symbolic = lambda cell: symbolic_twin(cell).parameter_count()  # noqa: E731 - kept for callers
 
 
 def backward_section(cell, notation):

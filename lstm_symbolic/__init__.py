@@ -28,6 +28,7 @@ __all__ = [
     "make_cell",
     "solve",
     "verify",
+    "summarize",
     "VARIANTS",
     "LAYOUTS",
     "FAMILIES",
@@ -39,7 +40,8 @@ __all__ = [
     "ResourceError",
 ]
 
-_LAZY = {"LSTMCell": "cell", "GRUCell": "cell", "RNNCell": "cell", "make_cell": "cell", "solve": "cell", "verify": "verification"}
+_LAZY = {"LSTMCell": "cell", "GRUCell": "cell", "RNNCell": "cell", "make_cell": "cell", "solve": "cell",
+         "verify": "verification", "summarize": "summary"}
 
 
 def __getattr__(name):

@@ -697,7 +697,10 @@ def verify(input_size, hidden_size, family, reset_after, nonlinearity, variant, 
     from .verification import verify_every
 
     if every:
-        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed, family or "lstm")
+        from .families import choose_cell
+
+        family = choose_cell(family, variant, reset_after, nonlinearity, proj_size)[0]
+        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed, family)
     else:
         p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
         cell = build_cell(input_size, hidden_size, variant, layout, p, family, reset_after, nonlinearity)

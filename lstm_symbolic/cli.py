@@ -323,18 +323,18 @@ def quiz(question, options, path, as_json):
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
     """
-    from .output import read_text
+    from .inputs import read_text
     from .quiz import answer_question, parse_block
     from .quiz_reading import MAX_QUESTION_CHARS
 
     if path is not None and question:
         raise UsageError("give the question either as an argument or with --file, not both")
     if path is not None:
-        text = read_text(path, MAX_QUESTION_CHARS)
+        text = read_text(path, MAX_QUESTION_CHARS, "a question")
     elif question is not None:
         text = question
     elif not sys.stdin.isatty():
-        text = read_text("-", MAX_QUESTION_CHARS)
+        text = read_text("-", MAX_QUESTION_CHARS, "a question")
     else:
         raise UsageError('no question: lstm-symbolic quiz "QUESTION" [--option TEXT ...], or pipe the question block')
     q = parse_block(text, options)
@@ -407,7 +407,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     """
     from .document import document
     from .notations import get_notation
-    from .output import write_atomically
+    from .output import write_output
 
     chosen = get_notation(notation)
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
@@ -415,7 +415,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     if output == "-":
         click.echo(source, nl=False)
     else:
-        write_atomically(output, source)
+        write_output(output, source)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -436,7 +436,7 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
     """
     from .diagram import dot_source, render
-    from .output import write_atomically
+    from .output import write_output
 
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
     dot = dot_source(cell)
@@ -448,15 +448,15 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
         image = render(dot, fmt)
         if image is None:
             dot_path = output.rsplit(".", 1)[0] + ".dot"
-            write_atomically(dot_path, dot)
+            write_output(dot_path, dot)
             raise UsageError(
                 f"cannot render {output}: Graphviz's 'dot' program is not installed. The DOT source was written "
                 f"to {dot_path}; install Graphviz (apt-get install graphviz, brew install graphviz, or "
                 f"conda install graphviz) and run: dot -T{fmt} {dot_path} -o {output}"
             )
-        write_atomically(output, image)
+        write_output(output, image)
     elif fmt == "dot" or fmt == "gv":
-        write_atomically(output, dot)
+        write_output(output, dot)
     else:
         raise UsageError(f"unknown diagram format .{fmt}: name the output FILE.dot, FILE.svg or FILE.png")
     click.echo(f"wrote {output}", err=True)

@@ -178,6 +178,8 @@ def check_data(result):
     data = {"ok": result.ok,
             "tensors": {name: [None if d is None else json_dim(d) for d in shape]
                         for name, shape in result.shapes.items()}}
+    if result.conflicting:
+        data["conflicting"] = list(result.conflicting)  # declared shapes the equations contradict
     if result.errors:
         data["errors"] = list(result.errors)
     if result.warnings:
@@ -191,12 +193,16 @@ def check_text_report(result):
     rows = [(name, " x ".join("?" if d is None else _paren(json_dim(d)) for d in shape))
             for name, shape in result.shapes.items()]
     width = max(len(r[0]) for r in rows)
-    lines = [f"{result.filename}: {len(result.equations)} equations, {len(rows)} tensors, "
+    lines = [f"{result.filename}: {_count(len(result.equations), 'equation')}, {_count(len(rows), 'tensor')}, "
              + ("every shape is consistent" if result.ok else f"{len(result.errors)} problem(s)"), ""]
     lines += [f"{name:<{width}}  {shape}" for name, shape in rows]
     if result.unresolved:
         lines += ["", "undetermined (declare a shape to fix them): " + ", ".join(result.unresolved)]
     return "\n".join(lines)
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _paren(value):

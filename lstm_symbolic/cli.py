@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .framework_table import FRAMEWORKS
@@ -92,6 +92,31 @@ def library_errors(command):
     return wrapper
 
 
+def warn(message):
+    click.echo(click.style("warning:", fg="yellow") + " " + message, err=True)
+
+
+class CheckedCommand(click.Command):
+    """A command whose options are checked as a whole (``option_rules``) before it runs: a conflict
+    is a usage error, an option given but not needed a warning."""
+
+    def invoke(self, ctx):
+        given = {name for name in ctx.params
+                 if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
+                                                           click.core.ParameterSource.DEFAULT_MAP)}
+        try:
+            found = option_rules.check_options(self.name, ctx.params, given)
+        except LstmSymbolicError as err:
+            fail(err)
+        for message in found.warnings:
+            warn(message)
+        return super().invoke(ctx)
+
+
+class CheckedGroup(click.Group):
+    command_class = CheckedCommand
+
+
 def emit_json(data):
     """Indented JSON with short lists kept on one line (``"W_f": [12, 80]``)."""
     import json  # (not at the top: --help and shape queries start faster without it)
@@ -133,7 +158,7 @@ def build_cell(input_size, hidden_size, variant, layout, proj_size):
     return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+@click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              invoke_without_command=True)
 @click.version_option(__version__, prog_name="lstm-symbolic")
 @click.pass_context
@@ -188,8 +213,9 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
     cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
-    sequence = None
+    sequence = whole = None
     if framework is not None:
+        from .render import framework_parameters
         from .sequences import sequence_shapes
 
         if not all(isinstance(v, int) for v in (input_size, hidden_size)):
@@ -197,9 +223,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
                                    batch_first, return_sequences, output_mode, dense)
-    elif layers != 1 or bidirectional or batch_first or output_mode or dense or return_sequences is not None:
-        raise UsageError("--layers, --bidirectional, --batch-first, --last-only, --output-mode and --dense "
-                         "describe a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
+        whole = framework_parameters(framework, input_size, hidden_size, layers, bidirectional, proj_size,
+                                     default_variant(variant, proj_size))
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
@@ -207,12 +232,13 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         if sequence is not None:
             data["framework"] = {"name": framework,
                                  "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]
-                                            for k, v in sequence.items()}}
+                                            for k, v in sequence.items()},
+                                 "parameters": whole}
         emit_json(data)
         return
-    click.echo(shapes_table(cell, steps))
+    click.echo(shapes_table(cell, steps, one_cell=sequence is not None))
     if sequence is not None:
-        click.echo("\n" + framework_shapes_text(framework, sequence))
+        click.echo("\n" + framework_shapes_text(framework, sequence, whole))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -222,8 +248,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
-@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True,
-              help="Cell variant whose equations relate the shapes.")
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+              help="Cell variant whose equations relate the shapes (default: standard; projection with --proj).")
 @click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
               help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
@@ -248,7 +274,7 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
         if name in shapes_given and shapes_given[name] != shape:
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
-    cell = solve_shapes(shapes_given, variant, layout, input_size, hidden_size, proj_size)
+    cell = solve_shapes(shapes_given, default_variant(variant, proj_size), layout, input_size, hidden_size, proj_size)
     if as_json:
         emit_json(shapes_data(cell))
     else:
@@ -283,7 +309,7 @@ def check(file, as_json, as_latex):
 
     result = check_file(file)
     for warning in result.warnings:
-        click.echo(click.style("warning:", fg="yellow") + " " + warning, err=True)
+        warn(warning)
     if as_json:
         emit_json(check_data(result))
     elif as_latex:
@@ -578,7 +604,8 @@ def inspect(source, framework, as_json):
 @click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
 @click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")
-@click.option("--all", "every", is_flag=True, help="Verify every variant x layout (ignores --variant/--layout).")
+@click.option("--all", "every", is_flag=True,
+              help="Verify every variant x layout (the projection variant with --proj, by default k // 2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @library_errors
 def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
@@ -595,22 +622,24 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
     Examples:
       lstm-symbolic verify -n 20 -k 50
       lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
-      lstm-symbolic verify -n 8 -k 6 --proj 3 --all
+      lstm-symbolic verify -n 8 -k 6 --all
     """
-    from .render import verification_data, verification_text
+    from .render import verification_data, verification_summary, verification_text
+    from .verification import default_projection, verify_every
     from .verification import verify as run_verify
-    from .verification import verify_every
 
     if every:
-        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed)
+        p = proj_size if proj_size is not None else default_projection(hidden_size)
+        reports = verify_every(input_size, hidden_size, p, batch, steps, seed)
     else:
-        p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
-        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, p), batch, steps, seed)]
+        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, proj_size), batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])
     else:
         click.echo("\n\n".join(verification_text(r) for r in reports))
+        if every:
+            click.echo("\n" + verification_summary(reports, p, proj_size is None))
     if not all(r.ok for r in reports):
         sys.exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 import sys
 
 import click
@@ -267,7 +268,7 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
       lstm-symbolic solve --layout concat --shape W_i=50x70
     """
     from .cell import solve as solve_shapes
-    from .render import shapes_data, shapes_table
+    from .render import shapes_data, shapes_table, swapped_size_hint
 
     shapes_given = {}
     for name, shape in given:
@@ -275,6 +276,9 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
     cell = solve_shapes(shapes_given, default_variant(variant, proj_size), layout, input_size, hidden_size, proj_size)
+    hint = swapped_size_hint(cell, shapes_given)
+    if hint:
+        warn(hint)
     if as_json:
         emit_json(shapes_data(cell))
     else:
@@ -343,8 +347,8 @@ def quiz(question, options, path, as_json):
 
     \b
     Examples:
-      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of
-          dimension (50x1), what will be the dimensions of the previous hidden state?"
+      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of \\
+          dimension (50x1), what will be the dimensions of the previous hidden state?" \\
           --option 50x50 --option 50x1 --option 1x50 --option 1x1
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
@@ -478,7 +482,7 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
             raise UsageError(
                 f"cannot render {output}: Graphviz's 'dot' program is not installed. The DOT source was written "
                 f"to {dot_path}; install Graphviz (apt-get install graphviz, brew install graphviz, or "
-                f"conda install graphviz) and run: dot -T{fmt} {dot_path} -o {output}"
+                f"conda install graphviz) and run: dot -T{fmt} {shlex.quote(dot_path)} -o {shlex.quote(output)}"
             )
         write_output(output, image)
     elif fmt == "dot" or fmt == "gv":
@@ -560,7 +564,7 @@ def convert(source, from_fw, to_fw, output, forget_bias, as_json):
     click.echo(f"wrote {output}: {_plural(len(arrays), 'array')} in {FRAMEWORKS[to_fw].title}'s layout "
                f"({_plural(model.num_layers, 'layer')}, {_plural(model.num_directions, 'direction')}, "
                + ", ".join(f"{k} = {v}" for k, v in sizes.items() if k not in ("layers", "directions"))
-               + f"); list them with: lstm-symbolic inspect {output}", err=True)
+               + f"); list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
 
 
 def _plural(count, noun):

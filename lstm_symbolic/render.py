@@ -66,6 +66,34 @@ def shapes_table(cell, steps=None, one_cell=False):
     return "\n".join(lines)
 
 
+def swapped_size_hint(cell, given):
+    """A hint when the size names the user wrote (n, k, p) landed in each other's places, as when
+    ``W_f=n x k`` is written in the row convention: ``None`` when every name kept its meaning."""
+    swapped = {str(value): name for name, value in cell.dims.items()
+               if str(value) in cell.dims and str(value) != name}
+    if not swapped:
+        return None
+    from sympy import Symbol
+
+    back = {value: Symbol(name) for name, value in cell.dims.items() if str(value) in swapped}
+    for name, shape in given.items():
+        if any(str(d) in swapped for d in shape):
+            canonical = tuple(d.xreplace(back) if hasattr(d, "xreplace") else d for d in cell.shapes()[name])
+            reading = " and ".join(f"your {written} as {SIZE_WORDS.get(meant, meant)} {meant}"
+                                   for written, meant in sorted(swapped.items()))
+            return (f"{name} was given as {shape_text(shape)}, but in the column convention {name} is "
+                    f"{shape_text(canonical)} ({describe_sizes(canonical)}), so the answer reads {reading}; "
+                    f"to keep your names, give {name}={shape_text(canonical).replace(' ', '')}")
+    return None
+
+
+SIZE_WORDS = {"n": "the input size", "k": "the hidden size", "p": "the projection size", "B": "the batch"}
+
+
+def describe_sizes(shape):
+    return " x ".join(SIZE_WORDS.get(str(d), str(d)).replace("the ", "") for d in shape)
+
+
 def equations_text(cell):
     return "\n".join(cell.equation_texts())
 

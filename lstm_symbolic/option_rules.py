@@ -46,6 +46,7 @@ READS = {
     "quiz": {"question", "options", "path", "as_json"},
     "convert": {"source", "from_fw", "to_fw", "output", "forget_bias", "as_json"},
     "inspect": {"source", "framework", "as_json"},
+    "summary": {"file", "framework", "input_shape", "as_json"},
 }
 
 

@@ -35,6 +35,11 @@ def shapes_data(cell, steps=None):
     return {"dims": dims, "tensors": tensors}
 
 
+def _parameters(cell):
+    """The parameter names of a cell or a shape sheet (``tensor_roles``)."""
+    return {name for role, names in cell.tensor_roles() if role == "parameter" for name in names}
+
+
 def _sequence_tensors(cell, steps):
     shapes = cell.shapes()
     return {
@@ -61,7 +66,8 @@ def shapes_table(cell, steps=None, one_cell=False):
     lines.append(f"{'tensor':<{widths[0]}}  {'shape':<{widths[1]}}  {'role':<{widths[2]}}  meaning")
     for r in rows:
         lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip())
-    label = "parameters of one cell (one layer, one direction, one bias per gate)" if one_cell else "parameters"
+    biases = "two biases" if any(p.startswith("c_") for p in _parameters(cell)) else "one bias"  # c_*: GRU
+    label = f"parameters of one cell (one layer, one direction, {biases} per gate)" if one_cell else "parameters"
     lines += ["", f"{label}: {count_text(cell.parameter_count())}"]
     return "\n".join(lines)
 
@@ -136,10 +142,12 @@ def verification_summary(reports, proj_size, proj_chosen):
     weak = sum(1 for r in reports if r.ok and r.weak_dtypes)
     head = (f"summary: all {len(reports)} cells passed" if not failed else
             f"summary: {len(failed)} of {len(reports)} cells FAILED ({', '.join(failed)})")
-    notes = [f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else "")]
+    notes = []
+    if any(r.cell.variant.projection for r in reports):  # (a GRU or a simple RNN has no projection)
+        notes.append(f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else ""))
     if weak:
         notes.append(f"{weak} with checks too loose to mean much")
-    return f"{head}; {'; '.join(notes)}"
+    return head + "".join(f"; {note}" for note in notes)
 
 
 def verification_data(report):

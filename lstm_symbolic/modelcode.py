@@ -42,7 +42,8 @@ class LayerCall:
     """One layer as the code creates it: ``type`` is the class name without its module
     (``nn.GRU`` -> ``"GRU"``), ``args``/``kwargs`` literal values (nested layers, as in
     ``Bidirectional(LSTM(8))``, are LayerCalls; unreadable values are :class:`Unknown`),
-    ``name`` the attribute or variable it is bound to, if any."""
+    ``name`` the attribute or variable it is bound to, if any; ``group`` the name of the
+    ``nn.Sequential`` / ``Sequential`` call it is listed in ("" for an unnamed one), else None."""
 
     type: str
     args: tuple
@@ -50,6 +51,7 @@ class LayerCall:
     line: int
     framework: str
     name: str | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)

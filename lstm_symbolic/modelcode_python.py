@@ -10,6 +10,7 @@ literal values (``hidden = 128``, ``__init__`` defaults, ``self.hidden = hidden`
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from .errors import UsageError
 from .modelcode import Apply, Concat, LayerCall, ModelCode, Opaque, Select, Unknown
@@ -130,12 +131,13 @@ class _Reader:
         return LayerCall(self.layer_type(node.func) or _dotted(node.func) or "?", tuple(args), kwargs,
                          node.lineno, self.code.framework, name)
 
-    def add_layer(self, node, name=None):
+    def add_layer(self, node, name=None, group=None):
         """Record the layer constructed by call ``node``; its index in ``code.layers``."""
         if not isinstance(node, ast.Call) or self.layer_type(node.func) is None:
             self.code.problem(getattr(node, "lineno", 0), f"{ast.unparse(node)}: not a layer this tool reads")
             return None
-        self.code.layers.append(self.layer_call(node, name))
+        call = self.layer_call(node, name)
+        self.code.layers.append(call if group is None else replace(call, group=group))
         if name:
             self.groups[name] = [len(self.code.layers) - 1]
         return len(self.code.layers) - 1
@@ -148,7 +150,8 @@ class _Reader:
             items = items[0].elts if items and isinstance(items[0], (ast.List, ast.Tuple)) else items
         indices = []
         for i, item in enumerate(items):
-            index = self.add_layer(item, f"{name}.{i}" if name and self.code.framework == "pytorch" else None)
+            index = self.add_layer(item, f"{name}.{i}" if name and self.code.framework == "pytorch" else None,
+                                   group=name or "")
             if index is not None:
                 indices.append(index)
         if name:

@@ -58,7 +58,7 @@ def answer_shape(u):
     for target in u.targets:
         if target.startswith(("fw:", "act:")):
             shape, line = (_framework_tensor if target.startswith("fw:") else _activation)(u, target[target.index(":") + 1:])
-            text = shape_text(shape, target.startswith("act:"))
+            text = shape_text(shape, _tuple_style(u, target))
         else:
             cell = cell or _cell(u)
             shape, line = _cell_tensor(cell, u, target)
@@ -68,8 +68,13 @@ def answer_shape(u):
     if any(t[:2] in ("W_", "U_") for t in u.targets):
         lines.append("convention: column vectors; W_* (feed-forward) is k x n so that W x_t is k x 1, U_* "
                      "(recurrent) is k x k (k x p with a projection)")
-    texts = [shape_text(s, t.startswith("act:")) for s, t in zip(shapes, u.targets)]
+    texts = [shape_text(s, _tuple_style(u, t)) for s, t in zip(shapes, u.targets)]
     return shapes, ", ".join(texts), lines
+
+
+def _tuple_style(u, target):
+    """Activations as the framework prints them: ``(None, 10, 32)``; MATLAB writes ``75x400``."""
+    return target.startswith("act:") and u.framework != "matlab"
 
 
 def _cell(u):

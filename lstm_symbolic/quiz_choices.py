@@ -46,7 +46,7 @@ def _judge(kind, value, option, alternatives):
         want = [tuple("None" if d is None else str(d).replace(" ", "") for d in s) for s in value]
         if got == want:
             return True, "matches"
-        named = alternatives.get(tuple(got)) if got else None
+        named = alternatives.get(got[0]) if len(got) == 1 else None
         return False, (f"that is {named}" if named else "does not match" if got else "no shape in this option")
     if kind in ("count", "diff"):
         nums = option_numbers(option)

@@ -74,7 +74,7 @@ def parse_block(block, options=()):
         m = _OPTION.match(line)
         if m and len(_INLINE.findall(line)) >= 2 and not found:
             m = None  # "(a) -0.5 (b) 1.5 (c) -2" on one line: options written inline, split below
-        if m and (lines or found):
+        if m:
             found.append(m.group("text").strip())
         elif line.strip():
             if found and lines:  # text after the options: a continuation of the last option

@@ -88,7 +88,8 @@ def _cell(u):
     if u.variant == "projection" and proj is None:
         raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
     try:
-        return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj)
+        batch = u.sizes.get("B") if isinstance(u.sizes.get("B"), int) else 1
+        return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj, batch)
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
 

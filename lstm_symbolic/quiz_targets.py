@@ -54,7 +54,7 @@ def _cut(focus):
     focus = [t for t in focus if not (t.kind == "sym" and t.value in "-'")]
     for i, t in enumerate(focus):
         if i > 1 and ((t.kind == "word" and t.value in CUT_WORDS and not _gate_follows(focus, i))
-                      or (t.kind == "sym" and t.value in "=;") or _model_description(focus, i)):
+                      or (t.kind == "sym" and t.value in "=;:") or _model_description(focus, i)):
             return focus[:i]
     return focus
 
@@ -138,6 +138,9 @@ def _weight_phrase(tokens, words, i, u, used):
     if words[i] not in WEIGHT_NOUNS | {"bias", "biases"}:
         return None
     kind = "b" if words[i].startswith("bias") else _kind_before(words, i)
+    if words[i] == "kernel" and u.framework in ("keras", "tf1"):
+        used.add(i)
+        return ["fw:recurrent_kernel" if kind == "U" else "fw:kernel"]
     gates, end = _gates_after(words, i + 1)
     if kind is None:
         kind, gates2, end2 = _operand(tokens, words, i + 1)

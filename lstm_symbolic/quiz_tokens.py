@@ -10,6 +10,7 @@ text), so a 20,000-character paste is tokenized in linear time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: The longest bracketed group (vector, tuple, code call) looked at; longer ones are plain symbols.
 MAX_GROUP = 4000
@@ -100,17 +101,23 @@ def _shape_at(s, i):
     return (tuple(dims), end) if len(dims) >= 2 else None
 
 
+@lru_cache(maxsize=8)
+def _pairs(s):
+    """``{opening index: closing index}`` for (), [] and {} (each kind nested on its own), in one pass."""
+    pairs, stacks = {}, {"(": [], "[": [], "{": []}
+    closing = {")": "(", "]": "[", "}": "{"}
+    for j, c in enumerate(s):
+        if c in stacks:
+            stacks[c].append(j)
+        elif c in closing and stacks[closing[c]]:
+            pairs[stacks[closing[c]].pop()] = j
+    return pairs
+
+
 def _close(s, i, open_, close):
-    """Index of the bracket closing the one at ``i`` (nesting counted), or -1 within MAX_GROUP."""
-    depth = 0
-    for j in range(i, min(len(s), i + MAX_GROUP)):
-        if s[j] == open_:
-            depth += 1
-        elif s[j] == close:
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
+    """Index of the bracket closing the one at ``i`` (nesting counted), or -1 beyond MAX_GROUP."""
+    j = _pairs(s).get(i, -1)
+    return j if 0 <= j - i <= MAX_GROUP else -1
 
 
 def _numbers(parts):

@@ -187,7 +187,8 @@ def read_question(text):
     if sizes.conflicts:
         raise CannotDecide("the question gives two values for one size, I read both " + "; ".join(sizes.conflicts))
     if sizes.unread:
-        raise CannotDecide("I could not tell what " + ", ".join(sizes.unread) + " stands for (input size, hidden "
+        shown = ", ".join(sizes.unread[:4]) + (f" and {len(sizes.unread) - 4} more" if len(sizes.unread) > 4 else "")
+        raise CannotDecide("I could not tell what " + shown + " stands for (input size, hidden "
                            "size, time steps, batch, layers?): say e.g. '20 input features' or '50 hidden units'")
     if code.recurrent > 1 and "L" not in sizes.values and len(set(code.families)) == 1:
         sizes.set("L", code.recurrent, "the recurrent layers in the code")

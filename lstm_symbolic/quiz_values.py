@@ -145,7 +145,7 @@ def answer_value(u):
 
     if u.family != "lstm":
         raise CannotDecide(f"I read '{u.family.upper()}' but compute values only with the LSTM cells' equations")
-    target = next((t for t in reversed(u.targets) if t in _STATE_ORDER), None) or "h_t"
+    target = next((t for t in u.targets if t in _STATE_ORDER), None) or "h_t"
     if not u.given:
         raise CannotDecide("found no vectors to compute with: write them like o_t = [0.7, 0.3]")
     lengths = {len(v) for v in u.given.values()}

@@ -98,19 +98,20 @@ def _plus(*terms):
     return " + ".join(str(t) for t in terms)
 
 
-def canonical_shape(name, n, k, p=None, layout="separate"):
+def canonical_shape(name, n, k, p=None, layout="separate", batch=1):
+    """Column convention: states are (rows, B), B = 1 unless the question gives a batch."""
     h = p or k
     kind, _, gate = name.partition("_")
     if name in ("h_t", "h_prev"):
-        return (h, 1)
+        return (h, batch)
     if name == "x_t":
-        return (n, 1)
+        return (n, batch)
     if name == "z_t":
         return (_plus(h, n), 1)
     if name == "W_hr":
         return (p, k)
     if name in ("c_t", "c_prev") or name.endswith("_t"):
-        return (k, 1)
+        return (k, batch)
     if kind == "W":
         return {"separate": (k, n), "concat": (k, _plus(h, n)), "augmented": (k, _plus(1, h, n))}[layout]
     if kind == "U":
@@ -148,7 +149,7 @@ def expected(entry):
                 shapes.append(framework_shape(fw, name, o.get("fam", "lstm"), s, o.get("seq") == "1",
                                               o.get("bf") == "1"))
             else:
-                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate")))
+                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate"), s.get("B", 1)))
         return shapes
     if entry.kind == "count":
         if o.get("gate") == "1":

@@ -70,8 +70,12 @@ def before_role(tokens, i):
 
 
 def _snippet(tokens, i):
+    """The question's own words around token ``i`` (about four tokens either side)."""
     lo, hi = max(0, i - 4), min(len(tokens), i + 3)
-    return " ".join(t.text for t in tokens[lo:hi])
+    source = getattr(tokens, "source", None)
+    if source is None:
+        return " ".join(t.text for t in tokens[lo:hi])
+    return " ".join(source[tokens[lo].start:tokens[hi - 1].start + len(tokens[hi - 1].text)].split())
 
 
 def _vector_dim(value):

@@ -147,9 +147,16 @@ def _input_embedding(words, i):
 _SHAPE_CALLS = ("rand", "randn", "zeros", "ones", "empty", "reshape", "size")
 
 
-def _shape_vectors(tokens):
+class Tokens(list):
+    """A token list that remembers the question's text (for quoting where a size was read)."""
+
+    source = None
+
+
+def _shape_vectors(tokens, source):
     """``torch.rand([60, 8, 256])``: a list of whole numbers passed to a tensor constructor is a shape."""
-    out = list(tokens)
+    out = Tokens(tokens)
+    out.source = source
     for i, t in enumerate(tokens):
         if t.kind == "vector" and i >= 2 and tokens[i - 1].value == "(" and tokens[i - 2].kind == "word" \
                 and tokens[i - 2].value.rpartition(".")[2] in _SHAPE_CALLS and all(v.is_integer() for v in t.value):
@@ -168,7 +175,7 @@ def _has_values(tokens):
 
 
 def read_question(text):
-    tokens = _shape_vectors(tokenize(text))
+    tokens = _shape_vectors(tokenize(text), text)
     setup, focus = split_focus(tokens)
     code = read_code([t.value for t in tokens if t.kind == "code"], _framework_hint(tokens))
     has_vectors = _has_values(tokens)

@@ -137,7 +137,7 @@ def _output_variant(u):
     if "g^output" in low or "g^\\text{output}" in low:
         return "no-output-tanh", ("in the gate notation (g^output, memory cell c(n)) the block output is "
                                   "g^output(n) · c(n), with no tanh")
-    return u.variant, f"a {u.variant} LSTM: h_t = o_t * tanh(c_t)"
+    return u.variant, f"a {u.variant} LSTM (the question does not define the output otherwise)"
 
 
 def answer_value(u):

@@ -10,7 +10,7 @@ from math import prod
 
 from .layer_rules import (LayerContradiction, LayerOut, LayerProblem, Row, choice, flag, need_features, need_rank,
                           shape_text, size, table)
-from .recurrent import GATES, recurrent_tensors
+from .recurrent import GATES, MAX_LAYERS, recurrent_tensors
 
 _RNN_DEFAULTS = {"num_layers": 1, "bias": True, "batch_first": False, "dropout": 0.0, "bidirectional": False,
                  "proj_size": 0, "nonlinearity": "tanh"}
@@ -51,6 +51,8 @@ def _sequence_shapes(x, batch_first, width, layers_directions, r, k, cell):
 def _recurrent(cell):
     def apply(args, x, call):
         n, k, layers = size(args, "input_size"), size(args, "hidden_size"), size(args, "num_layers")
+        if layers > MAX_LAYERS:
+            raise LayerProblem(f"num_layers = {layers} is more than this tool lists (at most {MAX_LAYERS:,})")
         directions = 2 if flag(args, "bidirectional") else 1
         p = _projection(args, cell, k)
         if cell == "rnn":

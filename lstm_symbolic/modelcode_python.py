@@ -53,6 +53,7 @@ class _Reader:
         self.groups = {}  # attribute or variable -> indices of its layers (nn.Sequential)
         self.flow = []
         self.temps = 0
+        self.instances = {}  # class name -> the module-level call creating it (``model = Net(28)``)
 
     # -- values ---------------------------------------------------------------------------
     def value(self, node):
@@ -105,7 +106,7 @@ class _Reader:
         if name is None:
             return None
         last = name.rsplit(".", 1)[-1]
-        if not last[:1].isupper() or last in _CONTAINERS | {"Model", "Module"}:
+        if not last[:1].isupper() or last in _CONTAINERS | {"Model", "Module"} or last.endswith("Loss"):
             return None
         prefix = name[:-len(last)]
         framework = self.code.framework
@@ -188,6 +189,8 @@ class _Reader:
             if self.layer_type(value.func, anywhere=not any(n and n.startswith("self.") for n in names)):
                 self.add_layer(value, names[0].removeprefix("self.") if names[0] else None)
                 return
+            if self.nested_functional(value):
+                return
         found = self.value(value)
         for name in names:
             if name is not None and not isinstance(found, Unknown):
@@ -200,6 +203,13 @@ class _Reader:
         inner = node.func
         return (isinstance(inner, ast.Call) and self.layer_type(inner.func) is not None) or \
             self.layer_type(inner) in ("Input", "InputLayer")
+
+    def nested_functional(self, node):
+        """Keras layers applied inside another call (``Model(inputs, Dense(3)(x))``); whether any was."""
+        inner = [a for a in list(node.args) + [k.value for k in node.keywords] if self.functional(a)]
+        for argument in inner:
+            self.flow_expr(argument, "_")
+        return bool(inner)
 
     def expression(self, node):
         """A bare expression: ``model.add(LSTM(...))``, ``Sequential([...])`` or a lone layer call."""
@@ -214,6 +224,8 @@ class _Reader:
             self.flow_expr(node, "_")
         elif self.layer_type(node.func, anywhere=True):
             self.add_layer(node)
+        else:
+            self.nested_functional(node)
 
     def defaults(self, arguments):
         """Parameters with defaults (``def __init__(self, hidden=128)``) become known names."""
@@ -223,6 +235,17 @@ class _Reader:
         for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
             if default is not None:
                 self.bind_default(arg.arg, default)
+
+    def instance_arguments(self, arguments, call):
+        """``__init__`` parameters given where the module creates the model (``Net(input_dim=28)``)."""
+        if call is None:
+            return
+        names = [a.arg for a in arguments.posonlyargs + arguments.args][1:]
+        for name, value in zip(names, call.args):
+            self.bind_default(name, value)
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.bind_default(keyword.arg, keyword.value)
 
     def bind_default(self, name, default):
         found = self.value(default)
@@ -236,6 +259,7 @@ class _Reader:
         if init is not None:
             saved = dict(self.env)
             self.defaults(init.args)
+            self.instance_arguments(init.args, self.instances.get(node.name))
             self.statements(init.body)
             for key in [k for k in self.env if not k.startswith("self.")]:
                 if key not in saved:
@@ -349,6 +373,18 @@ def _int(node):
     return False
 
 
+def _instances(tree):
+    """Module-level calls of the classes the module defines: ``{class name: ast.Call}`` (the last one)."""
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    found = {}
+    for node in tree.body:
+        value = getattr(node, "value", None)
+        if isinstance(node, (ast.Assign, ast.Expr)) and isinstance(value, ast.Call) and \
+                isinstance(value.func, ast.Name) and value.func.id in classes:
+            found[value.func.id] = value
+    return found
+
+
 def _structure(target):
     """The name structure of an assignment target: ``out, (h, c)`` -> ``("out", ("h", "c"))``."""
     if isinstance(target, ast.Name):
@@ -372,6 +408,7 @@ def read_python(text, framework):
         raise UsageError("the model definition is nested too deeply to read") from None
     try:
         for body in bodies:
+            reader.instances.update(_instances(ast.Module(body=body, type_ignores=[])))
             reader.statements(body)
     except RecursionError:
         raise UsageError("the model definition is nested too deeply to read") from None

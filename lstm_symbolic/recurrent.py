@@ -27,6 +27,8 @@ from .errors import UsageError
 
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 RECURRENT_FRAMEWORKS = ("pytorch", "keras", "matlab", "onnx")
+#: Every layer's tensors are listed; deeper stacks are refused.
+MAX_LAYERS = 1000
 
 
 def _pytorch(cell, n, k, layers, directions, proj, biases):
@@ -89,6 +91,8 @@ def recurrent_tensors(cell, framework, input_size, hidden_size, num_layers=1, bi
         raise UsageError(f"unknown cell {cell!r}: choose one of {', '.join(GATES)}")
     if framework not in _LAYOUTS:
         raise UsageError(f"unknown framework {framework!r}: choose one of {', '.join(_LAYOUTS)}")
+    if num_layers > MAX_LAYERS:
+        raise UsageError(f"{num_layers} layers is more than this tool lists (at most {MAX_LAYERS:,})")
     layout, bias_sets, stacks = _LAYOUTS[framework]
     if (num_layers != 1 or proj_size) and not stacks:
         raise UsageError(f"{framework} has one layer per recurrent layer object and no projection")

@@ -141,6 +141,7 @@ class _Tensor:
 
     dims: tuple | None
     origin: int | None
+    failed: bool = False  # unknown because of a contradiction (already reported)
 
 
 _UNKNOWN = _Tensor(None, None)
@@ -154,8 +155,10 @@ def _main(value):
 
 
 def _call_text(call):
+    """The call as the code writes it, shortened: ``nn.Linear(64, 3)``, ``lstmLayer(100, 'OutputMode', 'last')``."""
     prefix = "nn." if call.framework == "pytorch" else ""
-    args = [repr(a) for a in call.args] + [f"{k}={v!r}" for k, v in call.kwargs.items()]
+    named = (f"{k!r}, {v!r}" if call.framework == "matlab" else f"{k}={v!r}" for k, v in call.kwargs.items())
+    args = [repr(a) for a in call.args] + list(named)
     text = f"{prefix}{call.type}({', '.join(args)})"
     return text if len(text) <= 70 else text[:67] + "...)"
 
@@ -224,11 +227,11 @@ class _Walk:
             return _Tensor(None, index)
         except LayerContradiction as err:
             self.contradiction(call.line, self.contradiction_text(call, err, value))
-            return _Tensor(None, index)
+            return _Tensor(None, index, failed=True)
         if first:
             summary.dims, summary.params, summary.states = out.output, out.params, out.states
             summary.tensors, summary.inner = out.tensors or {}, out.inner
-            if out.missing:
+            if out.missing and not (isinstance(value, _Tensor) and value.failed):
                 self.problems.append(Problem(call.line, f"{_call_text(call)}: {out.missing}; its parameters are "
                                                         "not counted"))
         named = {"output": out.output} | out.states

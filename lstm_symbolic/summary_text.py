@@ -83,5 +83,5 @@ def summary_data(summary):
 
 def problem_text(problem):
     """One problem as a paragraph for stderr (the line first, when known)."""
-    where = f"line {problem.line}: " if problem.line and not problem.message.startswith("line ") else ""
+    where = f"line {problem.line}: " if problem.line and problem.kind != "contradiction" else ""
     return where + problem.message

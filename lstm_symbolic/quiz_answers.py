@@ -56,6 +56,12 @@ def answer_shape(u):
             _cell(u)  # a missing size is the first thing to say
         raise CannotDecide(unclear[0])
     for target in u.targets:
+        if target.endswith("_*"):
+            cell = cell or _cell(u)
+            shape, line = _all_gates(cell, target[0])
+            shapes.append(shape)
+            lines.append(line)
+            continue
         if target.startswith(("fw:", "act:")):
             shape, line = (_framework_tensor if target.startswith("fw:") else _activation)(u, target[target.index(":") + 1:])
             text = shape_text(shape, _tuple_style(u, target))
@@ -94,6 +100,17 @@ def _cell(u):
         raise CannotDecide(str(exc)) from None
 
 
+def _all_gates(cell, kind):
+    """The one shape every gate's W (U, b) shares."""
+    shapes = cell.shapes()
+    names = [name for name in shapes if name.startswith(kind + "_") and len(name) == 3]
+    common = {shapes[name] for name in names}
+    if len(common) != 1:
+        raise CannotDecide(f"the gates' {kind} weights differ in shape here: name the gate")
+    shape = common.pop()
+    return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
+
+
 def _cell_tensor(cell, u, target):
     shapes = cell.shapes()
     if target not in shapes:
@@ -129,6 +146,9 @@ def _layout_note(framework):
 
 
 def _tensors(u, recurrent_tensors):
+    need(u, "n", "k", numeric=True)
+    if u.framework is None:
+        raise CannotDecide("framework tensors need the framework (PyTorch, Keras, ONNX, MATLAB): name it")
     try:
         return recurrent_tensors(u.family, u.framework, u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1),
                                  u.sizes.get("D", 1) == 2, u.sizes.get("p"), u.flags.get("reset_after"))
@@ -193,7 +213,8 @@ def _biases(family, framework, reset_after):
 
 
 def answer_count(u):
-    if u.targets and all(t in ("f_t", "i_t", "g_t", "o_t", "per-gate") for t in u.targets) and u.family == "lstm":
+    if u.family == "lstm" and ("per-gate" in u.targets or u.targets and all(t in ("f_t", "i_t", "g_t", "o_t")
+                                                                            for t in u.targets)):
         return _gate_count(u)
     if u.targets and any(t.startswith("fw:") for t in u.targets):
         from .recurrent import recurrent_tensors

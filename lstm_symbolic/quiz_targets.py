@@ -151,6 +151,9 @@ def _weight_phrase(tokens, words, i, u, used):
             used.update(range(i, end))
             return ["?which weights of the " + " and ".join(_GATE_NAME[g] for g in gates) + " gate: the input "
                     "(feed-forward) weights W or the recurrent weights U?"]
+        if kind is not None and u.framework is None and words[i] in ("weights", "biases", "matrices"):
+            used.update(range(max(0, i - 4), i + 1))
+            return [f"{kind}_*"]  # "the recurrent weights": every gate's, which share one shape
         return None
     used.update(range(max(0, i - 4), end))
     return [f"{kind}_{g}" for g in gates]

@@ -92,8 +92,9 @@ def _model(tokens, code):
             flags["bidirectional"] = True
     fw_names = framework_tensors()
     for t in tokens:
-        if t.kind == "ident" and t.value[0] in fw_names and framework is None:
-            owners = fw_names[t.value[0]]
+        plain = t.value[0].rstrip("0123456789").removesuffix("_l") if t.kind == "ident" else ""
+        if plain in fw_names and framework is None:
+            owners = fw_names[plain]
             framework = "keras" if "keras" in owners else next(iter(owners)) if len(owners) == 1 else None
         if t.kind == "ident" and t.value[0] in ("batch_first", "return_sequences", "reset_after", "bidirectional"):
             flags[t.value[0]] = _flag_value(tokens, t)

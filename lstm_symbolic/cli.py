@@ -310,7 +310,7 @@ def check(file, as_json, as_latex):
 def quiz(question, options, path, as_json):
     """Answer a quiz question about LSTM shapes, parameter counts, value ranges or values.
 
-    Paste the question as the seed course writes it (options as '- 50x1' lines, or
+    Paste the question as a course quiz writes it (options as '- 50x1' lines, or
     'A. ...', 'a) ...', '1. ...'), or give QUESTION and --option.  An answer key in
     the paste ('Ans: ...') is ignored.  The answer is derived from the model built
     with the sizes the question gives; a conceptual question, or one missing a size,

@@ -226,7 +226,7 @@ def params_data(total, tensors, formula):
 def params_text(framework, total, tensors, formula):
     from math import prod
 
-    from .framework_table import FRAMEWORKS
+    from .framework_table import FRAMEWORKS, get_layout
 
     title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
@@ -234,7 +234,7 @@ def params_text(framework, total, tensors, formula):
     lines = [f"{title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
     lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
     lines += ["", f"total: {total}", f"formula: {formula}"]
-    if framework is None or FRAMEWORKS[framework].biases == 1:
+    if framework is None or not get_layout(framework).two_biases:
         lines.append("PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); "
                      "Keras, MATLAB and TF1 keep one.")
     else:

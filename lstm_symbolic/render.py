@@ -244,8 +244,8 @@ def params_text(framework, total, tensors, formula):
 
 
 def _reading_summary(model):
-    return {"n": model.input_size, "k": model.hidden_size, "p": model.proj_size, "layers": model.num_layers,
-            "directions": model.num_directions, "variant": model.variant}
+    return {"cell": model.cell, "n": model.input_size, "k": model.hidden_size, "p": model.proj_size,
+            "layers": model.num_layers, "directions": model.num_directions, "variant": model.variant}
 
 
 def inspection_data(found):
@@ -254,7 +254,8 @@ def inspection_data(found):
     return {"arrays": {k: list(v) for k, v in found["arrays"].items()},
             "framework": next(iter(ok)) if len(ok) == 1 else None,
             "readings": ok,
-            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)}}
+            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)},
+            "notes": found.get("notes", [])}
 
 
 def inspection_text(found):
@@ -262,7 +263,7 @@ def inspection_text(found):
     lines = ["arrays:"] + [f"  {k}: {tuple(v)}" for k, v in data["arrays"].items()]
     if data["framework"]:
         r = data["readings"][data["framework"]]
-        lines.append(f"\nframework: {data['framework']}")
+        lines.append(f"\nframework: {data['framework']} ({r['cell'].upper()})")
         lines.append(f"  n = {r['n']}, k = {r['k']}" + (f", p = {r['p']}" if r["p"] else "")
                      + f", layers = {r['layers']}, directions = {r['directions']}, variant = {r['variant']}")
     elif data["readings"]:
@@ -270,4 +271,5 @@ def inspection_text(found):
     if found["requested"] or not data["readings"]:
         for name, problem in data["problems"].items():
             lines.append(f"\nas {name}: {problem}")
+    lines += [f"note: {note}" for note in data["notes"]]
     return "\n".join(lines)

@@ -261,7 +261,7 @@ def test_cli_convert_and_inspect(cli, tmp_path):
     inspected = cli("inspect", target, "--json")
     data = json.loads(inspected.output)
     assert data["framework"] == "keras"
-    assert data["readings"]["keras"] == {"n": 5, "k": 4, "p": None, "layers": 2, "directions": 2,
+    assert data["readings"]["keras"] == {"cell": "lstm", "n": 5, "k": 4, "p": None, "layers": 2, "directions": 2,
                                          "variant": "standard"}
 
 
@@ -283,7 +283,7 @@ def test_inspect_reports_every_inconsistency(cli, tmp_path):
 
 @pytest.mark.parametrize("make,fragment", [
     (lambda p: None, "cannot read"),
-    (lambda p: p.write_bytes(b"not a zip"), "not a readable .npz"),
+    (lambda p: p.write_bytes(b"not a zip"), "is not an .npz file"),
     (lambda p: np.savez(p, weight_ih_l0=np.zeros((10, 3)), weight_hh_l0=np.zeros((10, 3)),
                         bias_ih_l0=np.zeros(10), bias_hh_l0=np.zeros(10)), "not a multiple of 4"),
     (lambda p: np.savez(p, weight_ih_l0=np.zeros((8, 3, 1)), weight_hh_l0=np.zeros((8, 2)),

@@ -116,25 +116,25 @@ def _layer(nodes, inits, model, layer, x, finals, initial_states, peephole):
 
     op, _, states = OPS[model.cell]
     L, D = model.num_layers, model.num_directions
-    sfx = f"_l{layer}" if L > 1 else ""
+    sfx, tag = (f"_l{layer}" if L > 1 else ""), f"_l{layer}"  # weight names; names inside the graph
     initial = []
     for s in states:
         if initial_states:
-            bounds = [numpy_helper.from_array(np.array([v], np.int64), f"slice_{s}_{layer}_{i}")
+            bounds = [numpy_helper.from_array(np.array([v], np.int64), f"slice_{s}{tag}_{i}")
                       for i, v in enumerate((layer * D, (layer + 1) * D, 0))]
             inits.extend(bounds)
-            nodes.append(helper.make_node("Slice", [f"initial_{s}"] + [b.name for b in bounds], [f"h0_{s}{sfx}"]))
-        initial.append(f"h0_{s}{sfx}" if initial_states else "")
+            nodes.append(helper.make_node("Slice", [f"initial_{s}"] + [b.name for b in bounds], [f"h0_{s}{tag}"]))
+        initial.append(f"h0_{s}{tag}" if initial_states else "")
     inputs = [x, "W" + sfx, "R" + sfx, "B" + sfx, ""] + initial + (["P" + sfx] if peephole else [])
     attrs = dict(hidden_size=model.hidden_size, direction="bidirectional" if D == 2 else "forward")
     attrs.update({"linear_before_reset": 1} if model.cell == "gru" else {})
-    outputs = [f"Y{sfx}_all"] + [f"Y_{s}{sfx}" for s in states]
+    outputs = [f"Y{tag}"] + [f"Y_{s}{tag}" for s in states]
     nodes.append(helper.make_node(op, inputs, outputs, **attrs))
     for s in states:
-        finals[s].append(f"Y_{s}{sfx}")
+        finals[s].append(f"Y_{s}{tag}")
     if layer == L - 1:
         return outputs[0]
-    inits.append(numpy_helper.from_array(np.array([0, 0, -1], np.int64), f"shape{sfx}"))
-    nodes.append(helper.make_node("Transpose", [outputs[0]], [f"Y{sfx}_tbdk"], perm=[0, 2, 1, 3]))
-    nodes.append(helper.make_node("Reshape", [f"Y{sfx}_tbdk", f"shape{sfx}"], [f"X_l{layer + 1}"]))
+    inits.append(numpy_helper.from_array(np.array([0, 0, -1], np.int64), f"shape{tag}"))
+    nodes.append(helper.make_node("Transpose", [outputs[0]], [f"Y{tag}_tbdk"], perm=[0, 2, 1, 3]))
+    nodes.append(helper.make_node("Reshape", [f"Y{tag}_tbdk", f"shape{tag}"], [f"X_l{layer + 1}"]))
     return f"X_l{layer + 1}"

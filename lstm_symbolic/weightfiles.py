@@ -70,6 +70,9 @@ def _module(fmt):
 
 def load_file(path, fmt=None, prefix=None):
     """``(arrays, framework or None, notes, prefix still to apply)`` from a weight file."""
+    from .npz import check_regular_file
+
+    check_regular_file(path)
     fmt = format_of(path, fmt)
     load = getattr(_module(fmt), _LOAD)
     loaded = load(str(path), prefix) if fmt.names_layers else load(str(path))
@@ -164,9 +167,12 @@ def _is_positional(arrays):
 def read_model(framework, arrays, forget_bias=None, cell=None, prefix=None):
     """``(model, notes)``: the arrays read as a framework's layout (prefix chosen, lists numbered)."""
     if _is_positional(arrays) and prefix is None:
-        return read_positional(framework, arrays, cell)
-    chosen, notes = select(framework, arrays, prefix)
-    return from_framework(framework, chosen, forget_bias=forget_bias, cell=cell), notes
+        model, notes = read_positional(framework, arrays, cell)
+    else:
+        chosen, notes = select(framework, arrays, prefix)
+        model = from_framework(framework, chosen, forget_bias=forget_bias, cell=cell)
+    model.notes.extend(notes)
+    return model, notes
 
 
 def _reading(framework, arrays, **options):
@@ -211,8 +217,9 @@ def inspect_arrays(arrays, framework=None, cell=None, prefix=None):
     alternatives = []
     if framework and isinstance(readings[framework], Exception):
         alternatives = readers(arrays, besides=framework, **options)
+    notes = [note for m in readings.values() if not isinstance(m, Exception) for note in m.notes]
     return {"arrays": {k: tuple(v.shape) for k, v in arrays.items()}, "readings": readings,
-            "requested": framework, "alternatives": alternatives}
+            "requested": framework, "alternatives": alternatives, "notes": notes}
 
 
 def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_format=None, prefix=None,
@@ -247,5 +254,5 @@ def inspect_file(source, framework=None, fmt=None, cell=None, prefix=None):
     """:func:`inspect_arrays` of a weight file (its format's framework unless ``framework`` is given)."""
     arrays, file_fw, notes, prefix = load_file(source, fmt, prefix)
     found = inspect_arrays(arrays, framework or file_fw, cell=cell, prefix=prefix)
-    found["notes"] = notes
+    found["notes"] = notes + found["notes"]
     return found

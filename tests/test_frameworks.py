@@ -341,3 +341,49 @@ def test_reading_with_the_wrong_framework_names_the_right_one(cli, tmp_path):
         in result.stderr
     result = cli("inspect", tmp_path / "t.npz", "--framework", "matlab")
     assert result.exit_code == 1 and "they do read as pytorch weights (leave out --framework)" in result.stderr
+
+
+# -- TF1 and MATLAB: arrays written out by hand from their documentation -------------------------------
+def two_unit_model():
+    """n = 1, k = 2, every gate's numbers distinct: W_i = [1; 2], W_f = [3; 4], W_g = [5; 6], W_o = [7; 8];
+    U_i = [11 12; 13 14], U_f = [21 ...], U_g = [31 ...], U_o = [41 ...]; b_i = [.1; .2], ... b_o = [.7; .8]."""
+    params = {}
+    for j, g in enumerate("ifgo"):
+        params[f"W_{g}"] = np.array([[2 * j + 1.0], [2 * j + 2.0]])
+        params[f"U_{g}"] = np.array([[10 * (j + 1) + 1.0, 10 * (j + 1) + 2], [10 * (j + 1) + 3, 10 * (j + 1) + 4]])
+        params[f"b_{g}"] = np.array([[0.2 * j + 0.1], [0.2 * j + 0.2]])
+    from lstm_symbolic.frameworks import Model
+    return Model(1, 2, [[params]])
+
+
+def test_tf1_arrays_as_its_documentation_lays_them_out():
+    # rnn_cell_impl.LSTMCell: lstm_matrix = concat([inputs, m_prev], 1) @ kernel + bias;
+    # i, j, f, o = split(lstm_matrix, 4, axis=1); c = sigmoid(f + forget_bias) * c_prev + sigmoid(i) * tanh(j)
+    expected = {
+        "kernel": np.array([[1, 2, 5, 6, 3, 4, 7, 8],            # x: i, j (= g), f, o
+                            [11, 13, 31, 33, 21, 23, 41, 43],    # h_1 (U's first column)
+                            [12, 14, 32, 34, 22, 24, 42, 44]]),  # h_2
+        "bias": np.array([0.1, 0.2, 0.5, 0.6, 0.3 - 1, 0.4 - 1, 0.7, 0.8]),  # forget_bias 1.0 added at run time
+    }
+    arrays = to_framework("tf1", two_unit_model())
+    assert list(arrays) == list(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)
+    back = from_framework("tf1", expected)
+    np.testing.assert_allclose(back.layers[0][0]["b_f"], [[0.3], [0.4]], rtol=0, atol=1e-15)
+    shifted = to_framework("tf1", two_unit_model(), forget_bias=0.0)  # LSTMCell(forget_bias=0.0)
+    np.testing.assert_allclose(shifted["bias"][4:6], [0.3, 0.4], rtol=0, atol=1e-15)
+
+
+def test_matlab_arrays_as_its_documentation_lays_them_out():
+    # lstmLayer: InputWeights = [W_i; W_f; W_g; W_o] (4k x n), RecurrentWeights likewise (4k x k),
+    # Bias = [b_i; b_f; b_g; b_o] (4k x 1)
+    expected = {
+        "InputWeights": np.array([[1], [2], [3], [4], [5], [6], [7], [8]]),
+        "RecurrentWeights": np.array([[11, 12], [13, 14], [21, 22], [23, 24], [31, 32], [33, 34], [41, 42], [43, 44]]),
+        "Bias": np.array([[0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8]]),
+    }
+    arrays = to_framework("matlab", two_unit_model())
+    assert list(arrays) == list(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)

@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
-from .framework_table import FRAMEWORKS
+from .framework_table import CELL_GATES, FRAMEWORKS
 from .notations import NOTATIONS
 from .variants import LAYOUTS, VARIANTS
 
@@ -69,6 +69,8 @@ class FilePath(click.Path):
 
 
 SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
+FORMAT_NAMES = ["npz", "pt", "onnx", "keras-h5", "mat"]  # lstm_symbolic.weightfiles.FORMATS (not imported at start-up)
+CELLS = list(CELL_GATES)
 
 
 def fail(err):
@@ -471,10 +473,16 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
 @click.option("--bidirectional", is_flag=True, help="Two directions.")
 @click.option("--proj", "proj_size", type=POSITIVE, default=None, help="Projection size p.")
 @click.option("--variant", type=click.Choice(["standard", "peephole", "projection"]), default=None,
-              help="standard, peephole (ONNX, TF1) or projection (PyTorch, TF1; implied by --proj).")
+              help="standard, peephole (ONNX, TF1; with --proj both, TF1) or projection (PyTorch, TF1; implied by "
+                   "--proj).")
+@click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True,
+              help="The recurrent cell family: LSTM, GRU or simple RNN.")
+@click.option("--reset-after/--reset-before", default=None,
+              help="A GRU's reset gate after the recurrent product (PyTorch, Keras' default) or before it.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"total": N, "tensors": {...}, "formula": "..."}.')
 @library_errors
-def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, as_json):
+def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, cell, reset_after,
+           as_json):
     """Parameter count, tensor by tensor, with the formula and the numbers put in.
 
     One-bias frameworks (Keras, MATLAB, TF1) count 4k(n + k + 1) per layer and direction;
@@ -485,15 +493,19 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
       lstm-symbolic params -n 20 -k 50
       lstm-symbolic params -n 20 -k 50 --framework pytorch --layers 2 --bidirectional
       lstm-symbolic params -n 10 -k 6 --framework pytorch --proj 3 --json
+      lstm-symbolic params -n 20 -k 50 --framework keras --cell gru
     """
     from .render import params_data, params_text
     from .sequences import parameter_table
 
-    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant)
+    if reset_after is not None and cell != "gru":
+        raise UsageError(f"--reset-after/--reset-before describe a GRU, not an {cell.upper()} (add --cell gru)")
+    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant,
+                            cell=cell, reset_after=reset_after)
     if as_json:
         emit_json(params_data(*table))
     else:
-        click.echo(params_text(framework, *table))
+        click.echo(params_text(framework, *table, cell=cell))
 
 
 class FiniteFloat(click.ParamType):
@@ -511,8 +523,6 @@ class FiniteFloat(click.ParamType):
         return number
 
 
-FORMAT_NAMES = ["npz", "pt", "onnx", "keras-h5", "mat"]  # lstm_symbolic.weightfiles.FORMATS (not imported at start-up)
-CELLS = ["lstm", "gru", "rnn"]
 
 
 def weight_file_options(command):

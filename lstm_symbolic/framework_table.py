@@ -207,7 +207,8 @@ def _canonical(cell):
     tensors += tuple(Tensor(f"{{layer}}{{direction}}p_{g}", ("p",), gates=(g,), column=True, feature="peephole")
                      for g in PEEPHOLE_GATES if cell == "lstm")
     tensors += (Tensor("{layer}{direction}W_hr", ("W_hr",), feature="projection"),) if cell == "lstm" else ()
-    return Layout("canonical", cell, f"canonical {CELL_TITLES[cell]} cell (separate layout, one bias per gate)",
+    biases = "" if cell == "gru" else ", one bias per gate"
+    return Layout("canonical", cell, f"canonical {CELL_TITLES[cell]} cell (separate layout{biases})",
                   gates, gates, tensors, _BOTH | {"peephole", "projection", "reset_after", "reset_before"})
 
 

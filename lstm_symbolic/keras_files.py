@@ -55,7 +55,7 @@ def load(path, prefix=None):
     check_regular_file(path)
     try:
         handle = h5py.File(path, "r")
-    except OSError as err:
+    except Exception as err:  # h5py raises OSError, and others on damaged files
         raise UsageError(f"{path} is not a readable HDF5 file ({str(err)[:120]})") from None
     with handle:
         top = handle.get("layers")
@@ -63,7 +63,10 @@ def load(path, prefix=None):
             raise UsageError(f"{path} has no 'layers' group: it is not a Keras 3 .weights.h5 file "
                              "(model.save_weights)")
         names = sorted((n for n in top if prefix is None or n.startswith(prefix)), key=_natural)
-        found = [(n, _recurrent(top[n])) for n in names]
+        try:
+            found = [(n, _recurrent(top[n])) for n in names]
+        except (KeyError, TypeError, AttributeError) as err:
+            raise UsageError(f"{path}: a layer group is not laid out as Keras 3 writes it ({err})") from None
     layers = [(n, dirs) for n, dirs in found if dirs and all(len(d) >= 2 for d in dirs)]
     skipped = [n for n, dirs in found if not dirs]
     if not layers:

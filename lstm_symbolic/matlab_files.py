@@ -26,8 +26,8 @@ def load(path):
         data = scipy.io.loadmat(path, squeeze_me=False, struct_as_record=False, mat_dtype=False)
     except NotImplementedError:
         raise UsageError(f"{path} is a MATLAB v7.3 (HDF5) file, which scipy cannot read: save it with -v7") from None
-    except (ValueError, TypeError, OSError) as err:
-        raise UsageError(f"{path} is not a readable .mat file ({str(err)[:120]})") from None
+    except Exception as err:  # scipy's parser raises many kinds on a file that is not a .mat file
+        raise UsageError(f"{path} is not a readable .mat file ({type(err).__name__}: {str(err)[:120]})") from None
     arrays, notes = {}, []
     for name, value in data.items():
         if not name.startswith("__"):

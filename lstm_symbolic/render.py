@@ -223,23 +223,21 @@ def params_data(total, tensors, formula):
             "formula": formula}
 
 
-def params_text(framework, total, tensors, formula):
+def params_text(framework, total, tensors, formula, cell="lstm"):
     from math import prod
 
-    from .framework_table import FRAMEWORKS, get_layout
+    from .framework_table import CANONICAL, get_layout
 
-    title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
+    row = get_layout(framework, cell) if framework else CANONICAL[cell]
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
     w = [max(len(r[i]) for r in rows + [("tensor", "shape", "count")]) for i in range(3)]
-    lines = [f"{title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
+    lines = [f"{row.title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
     lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
     lines += ["", f"total: {total}", f"formula: {formula}"]
-    if framework is None or not get_layout(framework).two_biases:
-        lines.append("PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); "
-                     "Keras, MATLAB and TF1 keep one.")
-    else:
-        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); "
-                     "the two biases are only ever used as their sum.")
+    if cell == "lstm":
+        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); the two "
+                     "biases are only ever used as their sum." if row.two_biases else "PyTorch, cuDNN and ONNX keep "
+                     "two biases per gate (4k more per layer and direction); Keras, MATLAB and TF1 keep one.")
     return "\n".join(lines)
 
 

@@ -28,13 +28,13 @@ def check_layers(layers):
 
 
 def _features(variant, proj, peephole, cell, reset_after):
-    """The model features a params request asks for (``variant``, when given, checked against ``proj``)."""
-    if variant is not None:
-        if variant == "projection" and proj is None:
-            raise UsageError("the projection variant needs --proj")
-        if proj is not None and variant not in ("projection", "peephole+projection"):
-            raise UsageError(f"--proj only applies to the projection variant, not {variant!r}")
-        peephole = "peephole" in variant
+    """The model features a params request asks for (``variant``, when given, checked against ``proj``;
+    ``peephole`` with ``proj`` is an LSTM with both, as TF1's LSTMCell(use_peepholes=True, num_proj=p))."""
+    if variant == "projection" and proj is None:
+        raise UsageError("the projection variant needs --proj")
+    if proj is not None and variant not in (None, "projection", "peephole"):
+        raise UsageError(f"--proj only applies to the projection and peephole variants, not {variant!r}")
+    peephole = peephole or variant == "peephole"
     if cell != "lstm" and (peephole or proj):
         raise UsageError(f"peepholes and projections are LSTM features; a {cell} has neither")
     modes = CELL_MODES.get(cell, ())
@@ -55,7 +55,11 @@ def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, p
     total = sum(prod(shape) for shape in tensors.values())
     biases = sum(part in ("b", "c") for t in tensors_of(row, features) for part in t.parts
                  if t.gates is None or t.gates == row.gate_order[:1])
-    return total, tensors, _formula(row.blocks, biases, n, k, layers, D, proj, "peephole" in features, total)
+    formula = _formula(row.blocks, biases, n, k, layers, D, proj, "peephole" in features, total)
+    if biases == 2 and "reset_after" in features:
+        formula = formula.replace("summed at run time", "the candidate's recurrent bias is multiplied by the reset "
+                                  "gate, so they are not one sum")
+    return total, tensors, formula
 
 
 def tensors_of(row, features):

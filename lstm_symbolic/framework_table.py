@@ -29,6 +29,9 @@ from .variants import lookup
 #: Canonical gate letters of each cell family, and which canonical kinds the family has.
 CELL_GATES = MappingProxyType({"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ("h",)})
 CELL_TITLES = MappingProxyType({"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"})
+#: The features a cell family can have (the canonical row holds them all).
+CELL_FEATURES = MappingProxyType({"lstm": frozenset({"peephole", "projection"}),
+                                  "gru": frozenset({"reset_after", "reset_before"}), "rnn": frozenset()})
 #: Cell families with a cell state c (an LSTM's c_n / Y_c).
 CELL_STATE = frozenset({"lstm"})
 #: Modes of a cell family: a model of the family has exactly one (the last is assumed when no array shows one).
@@ -200,16 +203,17 @@ LAYOUTS = (
 
 def _canonical(cell):
     """The canonical separate layout as a row (one array per tensor name, column biases)."""
-    gates = CELL_GATES[cell]
-    kinds = ("W", "U", "b") + (("c",) if cell == "gru" else ())
+    gates, features = CELL_GATES[cell], CELL_FEATURES[cell]
+    kinds = ("W", "U", "b") + (("c",) if "reset_after" in features else ())
     tensors = tuple(Tensor(f"{{layer}}{{direction}}{kind}_{g}", (kind,), gates=(g,), column=kind in "bc",
                            feature="reset_after" if kind == "c" else None) for g in gates for kind in kinds)
     tensors += tuple(Tensor(f"{{layer}}{{direction}}p_{g}", ("p",), gates=(g,), column=True, feature="peephole")
-                     for g in PEEPHOLE_GATES if cell == "lstm")
-    tensors += (Tensor("{layer}{direction}W_hr", ("W_hr",), feature="projection"),) if cell == "lstm" else ()
-    biases = "" if cell == "gru" else ", one bias per gate"
+                     for g in PEEPHOLE_GATES if "peephole" in features)
+    tensors += tuple(Tensor("{layer}{direction}W_hr", ("W_hr",), feature="projection") for _ in [0]
+                     if "projection" in features)
+    biases = "" if "reset_after" in features else ", one bias per gate"
     return Layout("canonical", cell, f"canonical {CELL_TITLES[cell]} cell (separate layout{biases})",
-                  gates, gates, tensors, _BOTH | {"peephole", "projection", "reset_after", "reset_before"})
+                  gates, gates, tensors, _BOTH | features)
 
 
 CANONICAL = MappingProxyType({cell: _canonical(cell) for cell in CELL_GATES})

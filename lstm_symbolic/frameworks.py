@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import UsageError
 from .framework_reader import _forget_bias, from_framework, read_layout  # noqa: F401
-from .framework_table import FRAMEWORKS, GATES, LAYOUTS, TF1_FORGET_BIAS, get_framework, get_layout, layouts_of  # noqa: F401
+from .framework_table import CELL_MODES, FRAMEWORKS, GATES, LAYOUTS, get_framework, get_layout, layouts_of  # noqa: F401
 from .weight_layout import (VECTOR_KINDS, Model, array_key, block_gates, check_supported, present,  # noqa: F401
                             tensor_shapes)
 
@@ -32,7 +32,8 @@ def random_model(input_size, hidden_size, layers=1, bidirectional=False, proj_si
     rng = np.random.default_rng(seed)
     features = {"peephole"} if peephole else set()
     features |= {"projection"} if proj_size else set()
-    features |= {"reset_after" if reset_after else "reset_before"} if cell == "gru" else set()
+    modes = CELL_MODES.get(cell, ())
+    features |= {modes[0] if reset_after else modes[-1]} if modes else set()
     model = Model(input_size, hidden_size, [], proj_size, frozenset(features), cell)
     row = layouts_of(None, cell)[0]
     for layer in range(layers):
@@ -71,7 +72,7 @@ def to_framework(name, model, forget_bias=None):
     """Canonical model -> ``{key: array}`` in a framework's layout.
 
     ``forget_bias``: the constant the framework's cell adds to the forget gate at run time
-    (TF1's ``forget_bias``; default the framework's own), subtracted from the stored bias."""
+    (the row's ``forget_bias``; default the row's own value), subtracted from the stored bias."""
     row = get_layout(name, model.cell)
     check_supported(row, model.required, model.cell, model.proj_size, model.hidden_size)
     fb = _forget_bias(row, forget_bias)
@@ -96,7 +97,7 @@ __all__ = ["Model", "random_model", "tensor_shapes", "to_framework", "from_frame
            "run_model", "check_supported"]
 
 
-# -- thin named wrappers: from_pytorch(state_dict), to_keras(model), ... --------------------------
+# -- thin named wrappers, from_<framework>(arrays) and to_<framework>(model), one pair per table row -------
 def _make_wrappers():
     namespace = {}
     for fw in FRAMEWORKS:
@@ -114,8 +115,8 @@ def run_model(model, xs, h0=None, c0=None):
     """Run a canonical LSTM model with the compiled cell (column convention).
 
     ``xs``: T x n x B.  Returns ``(ys, h_n, c_n)``: ys is T x (D h) x B (the last layer's
-    outputs, directions concatenated), h_n and c_n are (L D) x rows x B, ordered like
-    PyTorch's (layer major, forward before reverse).
+    outputs, directions concatenated), h_n and c_n are (L D) x rows x B, layer major,
+    forward before reverse.
     """
     from .cell import LSTMCell
 

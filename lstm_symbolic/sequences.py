@@ -14,7 +14,7 @@ from __future__ import annotations
 from math import prod
 
 from .errors import UsageError
-from .framework_table import CANONICAL, CELL_MODES, CELL_STATE, get_framework, get_layout
+from .framework_table import CANONICAL, CELL_FEATURES, CELL_MODES, CELL_STATE, CELL_TITLES, get_framework, get_layout
 from .weight_layout import check_supported, tensor_shapes
 
 #: The parameter table lists every layer's tensors; deeper stacks are refused, not listed.
@@ -35,11 +35,12 @@ def _features(variant, proj, peephole, cell, reset_after):
     if proj is not None and variant not in (None, "projection", "peephole"):
         raise UsageError(f"--proj only applies to the projection and peephole variants, not {variant!r}")
     peephole = peephole or variant == "peephole"
-    if cell != "lstm" and (peephole or proj):
-        raise UsageError(f"peepholes and projections are LSTM features; a {cell} has neither")
+    asked = {f for f, on in (("peephole", peephole), ("projection", proj)) if on}
+    if asked - CELL_FEATURES[cell]:
+        raise UsageError(f"peepholes and projections are LSTM features; a {CELL_TITLES[cell]} has neither")
     modes = CELL_MODES.get(cell, ())
     mode = {modes[0]} if modes and reset_after is not False else ({modes[-1]} if modes else set())
-    return {f for f, on in (("peephole", peephole), ("projection", proj)) if on} | mode
+    return asked | mode
 
 
 def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None,

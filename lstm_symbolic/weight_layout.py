@@ -47,10 +47,8 @@ class Model:
 
     @property
     def variant(self):
-        """``standard``, ``peephole``, ``projection`` or ``peephole+projection`` (an LSTM), else the cell family."""
-        if self.cell != "lstm":
-            return self.cell + "".join(f" ({f})" for f in sorted(self.features))
-        return "+".join(f for f in ("peephole", "projection") if f in self.features) or "standard"
+        """The cell's features joined (``peephole+projection``, a GRU's ``reset_after``), else ``standard``."""
+        return "+".join(sorted(self.features)) or "standard"
 
     @property
     def required(self):

@@ -152,3 +152,26 @@ def test_torch_runs_weights_brought_back_from_every_format(cli, tmp_path, cell, 
     x = inputs(np.float64)
     for ours, theirs in zip(torch_outputs(torch, fresh, x), torch_outputs(torch, layer, x)):
         close(ours, theirs, np.float64)
+
+
+# -- the README's conversion examples ---------------------------------------------------------------
+def test_the_readme_conversion_examples_run(cli, tmp_path, monkeypatch):
+    """The README converts examples/lstm.pt to .onnx and to Keras arrays, and its Python blocks run
+    them in onnxruntime and Keras and compare with torch (their asserts are the check)."""
+    import re
+    import shlex
+    import shutil
+    from pathlib import Path
+
+    require("torch"), require("onnxruntime"), require("keras")
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    text = (root / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^\$ lstm-symbolic (convert examples/lstm\.pt .*)$", text, re.M)
+    blocks = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M) if "examples/lstm.pt" in b]
+    assert len(commands) == 2 and len(blocks) == 2
+    for command in commands:
+        assert cli(*shlex.split(command)).exit_code == 0
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})

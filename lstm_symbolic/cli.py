@@ -554,9 +554,11 @@ def weight_file_options(command):
 @click.option("--forget-bias", type=FiniteFloat(), default=None,
               help="TF1 LSTMCell's forget_bias, added to the f block at run time (default 1.0; only with TF1).")
 @click.option("--initial-states", is_flag=True, help="An .onnx output takes initial_h (and initial_c) inputs.")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
+              help="Write the weights in this precision (default: as read).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written (arrays and their shapes, sizes) as JSON.")
 @library_errors
-def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format, forget_bias, initial_states,
+def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format, forget_bias, initial_states, dtype,
             as_json):
     """Convert recurrent-layer weights between frameworks and file formats.
 
@@ -575,7 +577,7 @@ def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format,
     from .weightfiles import convert_file
 
     done = convert_file(source, output, from_fw, to_fw, in_format, out_format, prefix, cell, forget_bias,
-                        initial_states)
+                        initial_states, dtype)
     if as_json:
         emit_json({key: value for key, value in done.items() if key != "title"})
         return

@@ -108,6 +108,10 @@ def save(path, arrays, model, initial_states=False, **_):
     onnx_model.ir_version = 8
     onnx.checker.check_model(onnx_model)
     write_atomically(path, onnx_model.SerializeToString())
+    if first.dtype != np.float32:
+        return [f"the model computes in {first.dtype}, which onnxruntime's {OPS[model.cell][0]} operator does not "
+                "run (ONNX's reference evaluator does): convert with --dtype float32 for onnxruntime"]
+    return []
 
 
 def _layer(nodes, inits, model, layer, x, finals, initial_states, peephole):

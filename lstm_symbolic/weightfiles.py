@@ -85,7 +85,7 @@ def save_file(path, arrays, model, fmt=None, **options):
     if not fmt.writes:
         writable = ", ".join(s for f in FORMATS.values() if f.writes for s in f.suffixes)
         raise UsageError(f"this tool reads {fmt.suffixes[0]} files but does not write them; write one of: {writable}")
-    getattr(_module(fmt), _SAVE)(str(path), arrays, model, **options)
+    return getattr(_module(fmt), _SAVE)(str(path), arrays, model, **options) or []
 
 
 # -- from keys to a layout: prefixes and positional lists ---------------------------------------------
@@ -223,8 +223,9 @@ def inspect_arrays(arrays, framework=None, cell=None, prefix=None):
 
 
 def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_format=None, prefix=None,
-                 cell=None, forget_bias=None, initial_states=False):
-    """Read ``source``, write ``output`` in another framework's layout; returns what was written."""
+                 cell=None, forget_bias=None, initial_states=False, dtype=None):
+    """Read ``source``, write ``output`` in another framework's layout (``dtype``: cast to float32 or
+    float64); returns what was written."""
     from .frameworks import to_framework
     from .framework_table import get_layout
 
@@ -242,11 +243,12 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
         raise UsageError(f"--forget-bias is the constant TF1's LSTMCell adds to the forget gate at run time; "
                          f"neither {from_fw} nor {to_fw} has one, so it would change nothing")
     written = to_framework(to_fw, model, forget_bias=forget_bias)
-    save_file(output, written, model, out_format, initial_states=initial_states)
+    written = {key: a.astype(dtype) for key, a in written.items()} if dtype else written
+    notes += more + save_file(output, written, model, out_format, initial_states=initial_states)
     sizes = {"layers": model.num_layers, "directions": model.num_directions, "n": model.input_size,
              "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
     return {"output": str(output), "from": from_fw, "framework": to_fw, "cell": model.cell, "variant": model.variant,
-            **sizes, "arrays": {name: list(a.shape) for name, a in written.items()}, "notes": notes + more,
+            **sizes, "arrays": {name: list(a.shape) for name, a in written.items()}, "notes": notes,
             "title": rows[1].title}
 
 

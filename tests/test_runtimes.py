@@ -129,20 +129,29 @@ def test_keras_set_weights_gives_torchs_outputs(cli, tmp_path, cell, config, dty
 
 
 # -- torch itself, after a trip through every format ---------------------------------------------------
-TRIPS = [("pytorch", "t.npz"), ("onnx", "m.onnx"), ("onnx", "o.npz"), ("keras", "k.npz"), ("matlab", "w.mat"),
-         ("matlab", "m.npz"), ("tf1", "tf.npz"), ("pytorch", "again.pt")]
-SUPPORTS = {"pytorch": {"lstm", "gru", "rnn", "projection"}, "onnx": {"lstm", "gru", "rnn"},
-            "keras": {"lstm", "gru", "rnn"}, "matlab": {"lstm", "gru"}, "tf1": {"lstm", "projection"}}
-TRIP_CASES = [pytest.param(cell, config, fw, name, id=f"{cell}-{config}-{fw}-{name}")
-              for cell in ("lstm", "gru", "rnn") for config in ("stacked-bidirectional", "projection")
-              for fw, name in TRIPS if cell in SUPPORTS[fw]
-              and (config != "projection" or (cell == "lstm" and "projection" in SUPPORTS[fw]))]
+def _trip_cases():
+    """Every layout row x every format that holds its framework (generated from the two tables)."""
+    from lstm_symbolic.framework_table import LAYOUTS
+    from lstm_symbolic.weightfiles import FORMATS
+
+    for row in LAYOUTS:
+        for config in ("stacked-bidirectional", "projection"):
+            if config == "projection" and "projection" not in row.features:
+                continue
+            for fmt in FORMATS.values():
+                if fmt.writes and fmt.framework in (None, row.framework):
+                    name = f"{row.framework}{fmt.suffixes[0]}"
+                    yield pytest.param(row.cell, config, row.framework, name, fmt.library,
+                                       id=f"{row.cell}-{config}-{name}")
 
 
-@pytest.mark.parametrize("cell,config,framework,name", TRIP_CASES)
-def test_torch_runs_weights_brought_back_from_every_format(cli, tmp_path, cell, config, framework, name):
+TRIP_CASES = list(_trip_cases())
+
+
+@pytest.mark.parametrize("cell,config,framework,name,library", TRIP_CASES)
+def test_torch_runs_weights_brought_back_from_every_format(cli, tmp_path, cell, config, framework, name, library):
     torch = require("torch")
-    require({"onnx": "onnx", "mat": "scipy"}.get(name.rsplit(".", 1)[1], "numpy"))
+    require(library or "numpy")
     options = dict(num_layers=2, proj_size=3) if config == "projection" else CONFIGS[config]
     layer = torch_layer(torch, cell, np.float64, **options)
     there = converted(cli, saved(torch, layer, tmp_path / "model.pt"), tmp_path / name, "--to", framework)

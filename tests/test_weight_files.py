@@ -189,3 +189,12 @@ def test_the_format_comes_from_the_extension_or_format(cli, tmp_path):
     assert cli("inspect", tmp_path / "weights.bin", "--format", "npz").exit_code == 0
     result = cli("convert", tmp_path / "weights.bin", "--format", "npz", "-o", tmp_path / "out.npz")
     assert result.exit_code == 2 and "--to" in result.stderr
+
+
+def test_a_float64_onnx_model_says_onnxruntime_cannot_run_it(cli, tmp_path):
+    require("onnx")
+    np.savez(tmp_path / "w.npz", **to_framework("pytorch", random_model(3, 2)))
+    result = cli("convert", tmp_path / "w.npz", "-o", tmp_path / "m.onnx")
+    assert result.exit_code == 0 and "convert with --dtype float32 for onnxruntime" in result.stderr
+    result = cli("convert", tmp_path / "w.npz", "-o", tmp_path / "m.onnx", "--dtype", "float32", "--json")
+    assert result.exit_code == 0 and "--dtype" not in result.stderr

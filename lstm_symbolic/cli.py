@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 import sys
 
 import click
 
-from . import __version__
+from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .framework_table import CELL_GATES, FRAMEWORKS
@@ -94,6 +95,31 @@ def library_errors(command):
     return wrapper
 
 
+def warn(message):
+    click.echo(click.style("warning:", fg="yellow") + " " + message, err=True)
+
+
+class CheckedCommand(click.Command):
+    """A command whose options are checked as a whole (``option_rules``) before it runs: a conflict
+    is a usage error, an option given but not needed a warning."""
+
+    def invoke(self, ctx):
+        given = {name for name in ctx.params
+                 if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
+                                                           click.core.ParameterSource.DEFAULT_MAP)}
+        try:
+            found = option_rules.check_options(self.name, ctx.params, given)
+        except LstmSymbolicError as err:
+            fail(err)
+        for message in found.warnings:
+            warn(message)
+        return super().invoke(ctx)
+
+
+class CheckedGroup(click.Group):
+    command_class = CheckedCommand
+
+
 def emit_json(data):
     """Indented JSON with short lists kept on one line (``"W_f": [12, 80]``)."""
     import json  # (not at the top: --help and shape queries start faster without it)
@@ -135,7 +161,7 @@ def build_cell(input_size, hidden_size, variant, layout, proj_size):
     return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+@click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              invoke_without_command=True)
 @click.version_option(__version__, prog_name="lstm-symbolic")
 @click.pass_context
@@ -153,6 +179,7 @@ def main(ctx):
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic latex -n 20 -k 50 -o lstm.tex
       lstm-symbolic verify -n 20 -k 50 --all --proj 3
+      lstm-symbolic summary examples/keras_model.py
     """
     if ctx.invoked_subcommand is None:  # a bare `lstm-symbolic`: the overview, not a usage error
         click.echo(ctx.get_help())
@@ -190,8 +217,9 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
     cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
-    sequence = None
+    sequence = whole = None
     if framework is not None:
+        from .render import framework_parameters
         from .sequences import sequence_shapes
 
         if not all(isinstance(v, int) for v in (input_size, hidden_size)):
@@ -199,9 +227,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
                                    batch_first, return_sequences, output_mode, dense)
-    elif layers != 1 or bidirectional or batch_first or output_mode or dense or return_sequences is not None:
-        raise UsageError("--layers, --bidirectional, --batch-first, --last-only, --output-mode and --dense "
-                         "describe a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
+        whole = framework_parameters(framework, input_size, hidden_size, layers, bidirectional, proj_size,
+                                     default_variant(variant, proj_size))
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
@@ -209,12 +236,13 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         if sequence is not None:
             data["framework"] = {"name": framework,
                                  "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]
-                                            for k, v in sequence.items()}}
+                                            for k, v in sequence.items()},
+                                 "parameters": whole}
         emit_json(data)
         return
-    click.echo(shapes_table(cell, steps))
+    click.echo(shapes_table(cell, steps, one_cell=sequence is not None))
     if sequence is not None:
-        click.echo("\n" + framework_shapes_text(framework, sequence))
+        click.echo("\n" + framework_shapes_text(framework, sequence, whole))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -224,8 +252,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
-@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True,
-              help="Cell variant whose equations relate the shapes.")
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+              help="Cell variant whose equations relate the shapes (default: standard; projection with --proj).")
 @click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
               help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
@@ -243,14 +271,17 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
       lstm-symbolic solve --layout concat --shape W_i=50x70
     """
     from .cell import solve as solve_shapes
-    from .render import shapes_data, shapes_table
+    from .render import shapes_data, shapes_table, swapped_size_hint
 
     shapes_given = {}
     for name, shape in given:
         if name in shapes_given and shapes_given[name] != shape:
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
-    cell = solve_shapes(shapes_given, variant, layout, input_size, hidden_size, proj_size)
+    cell = solve_shapes(shapes_given, default_variant(variant, proj_size), layout, input_size, hidden_size, proj_size)
+    hint = swapped_size_hint(cell, shapes_given)
+    if hint:
+        warn(hint)
     if as_json:
         emit_json(shapes_data(cell))
     else:
@@ -285,7 +316,7 @@ def check(file, as_json, as_latex):
 
     result = check_file(file)
     for warning in result.warnings:
-        click.echo(click.style("warning:", fg="yellow") + " " + warning, err=True)
+        warn(warning)
     if as_json:
         emit_json(check_data(result))
     elif as_latex:
@@ -311,7 +342,7 @@ def check(file, as_json, as_latex):
 def quiz(question, options, path, as_json):
     """Answer a quiz question about LSTM shapes, parameter counts, value ranges or values.
 
-    Paste the question as the seed course writes it (options as '- 50x1' lines, or
+    Paste the question as a course quiz writes it (options as '- 50x1' lines, or
     'A. ...', 'a) ...', '1. ...'), or give QUESTION and --option.  An answer key in
     the paste ('Ans: ...') is ignored.  The answer is derived from the model built
     with the sizes the question gives; a conceptual question, or one missing a size,
@@ -319,24 +350,24 @@ def quiz(question, options, path, as_json):
 
     \b
     Examples:
-      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of
-          dimension (50x1), what will be the dimensions of the previous hidden state?"
+      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of \\
+          dimension (50x1), what will be the dimensions of the previous hidden state?" \\
           --option 50x50 --option 50x1 --option 1x50 --option 1x1
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
     """
-    from .output import read_text
+    from .inputs import read_text
     from .quiz import answer_question, parse_block
     from .quiz_reading import MAX_QUESTION_CHARS
 
     if path is not None and question:
         raise UsageError("give the question either as an argument or with --file, not both")
     if path is not None:
-        text = read_text(path, MAX_QUESTION_CHARS)
+        text = read_text(path, MAX_QUESTION_CHARS, "a question")
     elif question is not None:
         text = question
     elif not sys.stdin.isatty():
-        text = read_text("-", MAX_QUESTION_CHARS)
+        text = read_text("-", MAX_QUESTION_CHARS, "a question")
     else:
         raise UsageError('no question: lstm-symbolic quiz "QUESTION" [--option TEXT ...], or pipe the question block')
     q = parse_block(text, options)
@@ -356,6 +387,65 @@ def quiz(question, options, path, as_json):
         click.echo(f"choice: {chosen}")
     click.echo("")
     click.echo(result.explanation)
+
+
+class ShapeList(click.ParamType):
+    """A shape written as comma-separated positive integers: 5,7,10."""
+
+    name = "D1,D2,..."
+
+    def convert(self, value, param, ctx):
+        parts = [p.strip() for p in str(value).replace("x", ",").split(",")]
+        if not parts or not all(p.isdigit() and int(p) > 0 for p in parts) or len(parts) > 16:
+            self.fail(f"expected positive integers separated by commas, such as 5,7,10; got {value!r}", param, ctx)
+        return tuple(int(p) for p in parts)
+
+
+@main.command()
+@click.argument("file", type=FilePath(dir_okay=False, allow_dash=True))
+@click.option("--framework", type=click.Choice(["keras", "pytorch", "matlab"]), default=None,
+              help="Read FILE as this framework's code (default: recognised from the names it uses).")
+@click.option("--input-shape", type=ShapeList(), default=None,
+              help="The input's full shape, batch included (5,7,10), where the code gives none (PyTorch).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"framework", "layers": [{"name", "type", "output_shape", "params", ...}], '
+                   '"total_params", "complete", "problems"}.')
+@library_errors
+def summary(file, framework, input_shape, as_json):
+    """Per layer output shape and parameter count of a Keras, PyTorch or MATLAB model definition.
+
+    FILE ('-' for standard input) holds model code: a Keras Sequential model, model.add
+    calls or functional code; a PyTorch module (its __init__ and forward) or nn.Sequential;
+    a MATLAB layer array.  The code is read, never run.  Open dimensions are None (Keras),
+    B / T (PyTorch, MATLAB), null in JSON.
+
+    Exit codes: 0 when the summary is complete, and also when some code was not understood
+    (the summary is then marked incomplete and each unread part is a warning on stderr);
+    1 when the model contradicts itself (a layer that cannot take its input's shape);
+    2 for input that is no model code.
+
+    \b
+    Examples:
+      lstm-symbolic summary examples/keras_model.py
+      lstm-symbolic summary examples/torch_model.py --input-shape 4,25
+      lstm-symbolic summary examples/matlab_layers.m --json
+      echo "nn.LSTM(10, 20, num_layers=2, batch_first=True)" | lstm-symbolic summary - --input-shape 5,7,10
+    """
+    from .modelcode import MAX_MODEL_CHARS
+    from .output import read_text
+    from .summary import summarize
+    from .summary_text import problem_text, summary_data, summary_text
+
+    result = summarize(read_text(file, MAX_MODEL_CHARS), framework, input_shape)
+    if as_json:
+        emit_json(summary_data(result))
+    else:
+        click.echo(summary_text(result))
+    for problem in result.problems:
+        if problem.kind != "contradiction":
+            click.echo(click.style("Warning:", fg="yellow", bold=True) + " " + problem_text(problem), err=True)
+    if result.contradictions:
+        fail(ShapeError("\n".join(problem_text(p) for p in result.contradictions)))
 
 
 @main.command()
@@ -409,7 +499,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     """
     from .document import document
     from .notations import get_notation
-    from .output import write_atomically
+    from .output import write_output
 
     chosen = get_notation(notation)
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
@@ -417,7 +507,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     if output == "-":
         click.echo(source, nl=False)
     else:
-        write_atomically(output, source)
+        write_output(output, source)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -438,7 +528,7 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
     """
     from .diagram import dot_source, render
-    from .output import write_atomically
+    from .output import write_output
 
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
     dot = dot_source(cell)
@@ -450,15 +540,15 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
         image = render(dot, fmt)
         if image is None:
             dot_path = output.rsplit(".", 1)[0] + ".dot"
-            write_atomically(dot_path, dot)
+            write_output(dot_path, dot)
             raise UsageError(
                 f"cannot render {output}: Graphviz's 'dot' program is not installed. The DOT source was written "
                 f"to {dot_path}; install Graphviz (apt-get install graphviz, brew install graphviz, or "
-                f"conda install graphviz) and run: dot -T{fmt} {dot_path} -o {output}"
+                f"conda install graphviz) and run: dot -T{fmt} {shlex.quote(dot_path)} -o {shlex.quote(output)}"
             )
-        write_atomically(output, image)
+        write_output(output, image)
     elif fmt == "dot" or fmt == "gv":
-        write_atomically(output, dot)
+        write_output(output, dot)
     else:
         raise UsageError(f"unknown diagram format .{fmt}: name the output FILE.dot, FILE.svg or FILE.png")
     click.echo(f"wrote {output}", err=True)
@@ -498,8 +588,6 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
     from .render import params_data, params_text
     from .sequences import parameter_table
 
-    if reset_after is not None and cell != "gru":
-        raise UsageError(f"--reset-after/--reset-before describe a GRU, not an {cell.upper()} (add --cell gru)")
     table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant,
                             cell=cell, reset_after=reset_after)
     if as_json:
@@ -578,15 +666,17 @@ def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format,
 
     done = convert_file(source, output, from_fw, to_fw, in_format, out_format, prefix, cell, forget_bias,
                         initial_states, dtype)
+    for message in done["warnings"]:
+        warn(message)
     if as_json:
-        emit_json({key: value for key, value in done.items() if key != "title"})
+        emit_json({key: value for key, value in done.items() if key not in ("title", "warnings")})
         return
     sizes = ", ".join(f"{key} = {done[key]}" for key in ("n", "k", "p") if key in done)
     for note in done["notes"]:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {output}: {_plural(len(done['arrays']), 'array')} in {done['title']}'s layout "
                f"({_plural(done['layers'], 'layer')}, {_plural(done['directions'], 'direction')}, {sizes}); "
-               f"list them with: lstm-symbolic inspect {output}", err=True)
+               f"list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
 
 
 def _plural(count, noun):
@@ -633,7 +723,8 @@ def inspect(source, framework, in_format, prefix, cell, as_json):
 @click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
 @click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")
-@click.option("--all", "every", is_flag=True, help="Verify every variant x layout (ignores --variant/--layout).")
+@click.option("--all", "every", is_flag=True,
+              help="Verify every variant x layout (the projection variant with --proj, by default k // 2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @library_errors
 def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
@@ -650,22 +741,24 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
     Examples:
       lstm-symbolic verify -n 20 -k 50
       lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
-      lstm-symbolic verify -n 8 -k 6 --proj 3 --all
+      lstm-symbolic verify -n 8 -k 6 --all
     """
-    from .render import verification_data, verification_text
+    from .render import verification_data, verification_summary, verification_text
+    from .verification import default_projection, verify_every
     from .verification import verify as run_verify
-    from .verification import verify_every
 
     if every:
-        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed)
+        p = proj_size if proj_size is not None else default_projection(hidden_size)
+        reports = verify_every(input_size, hidden_size, p, batch, steps, seed)
     else:
-        p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
-        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, p), batch, steps, seed)]
+        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, proj_size), batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])
     else:
         click.echo("\n\n".join(verification_text(r) for r in reports))
+        if every:
+            click.echo("\n" + verification_summary(reports, p, proj_size is None))
     if not all(r.ok for r in reports):
         sys.exit(1)
 

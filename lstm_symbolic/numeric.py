@@ -209,6 +209,9 @@ class NumericCell:
                 f"the parameters do not match the {self.cell.variant.name} cell ({'; '.join(parts)})\n"
                 f"  expected: {', '.join(self.parameters)}"
             )
+        if expected is None:  # a symbolic cell whose sizes the parameters do not determine
+            raise ShapeError(f"the parameters' shapes do not determine the sizes of the {self.cell.variant.name} "
+                             f"cell: expected {', '.join(f'{p} : {_symbolic(self.cell, p)}' for p in self.parameters)}")
         for name in self.parameters:
             if getattr(params[name], "shape", None) != expected[name]:
                 self._shape_error(name, params[name], expected, dims)
@@ -270,18 +273,43 @@ class NumericCell:
         """Check ``params`` once and add the stacked gate weights the fused code reads."""
         if isinstance(params, PreparedParams):
             return params
-        if not self.cell.is_symbolic:
-            dims = dict(self.cell.dims)
-            self._check_params(params, self.expected_shapes(dims), dims)
+        dims = dict(self.cell.dims) if not self.cell.is_symbolic else self._dims_from_params(params)
+        self._check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
         self._check_finite_params(params)
         prepared = PreparedParams((name, params[name]) for name in self.parameters)
+        prepared.dims = dims
         for name, members in self.stacks.items():
             prepared[name] = np.concatenate([params[m] for m in members], axis=0)
         return prepared
 
+    def _dims_from_params(self, params):
+        """A symbolic cell's sizes read off its parameters' shapes (``None`` when they are not all
+        there: the parameter check then says what is missing)."""
+        if not isinstance(params, dict) or any(getattr(params.get(p), "ndim", None) != 2 for p in self.parameters):
+            return None
+        import sympy
+
+        dims, bound = {**self.cell.dims, "B": 1}, {}
+        for _ in range(2):  # sizes alone on an axis first, then sums of them (concat: k + n)
+            for name in self.parameters:
+                for d, got in zip(self._shapes[name], params[name].shape):
+                    unknown = [s for s in getattr(d, "free_symbols", ()) if s not in bound and s != self._batch_symbol]
+                    if len(unknown) == 1:
+                        found = sympy.solve(sympy.Eq(d.xreplace(bound), got), unknown[0])
+                        bound[unknown[0]] = sympy.Integer(found[0]) if found else sympy.Integer(0)
+        for size, value in self.cell.dims.items():
+            if not isinstance(value, int) and size != "B":
+                if value not in bound or not 1 <= int(bound[value]):
+                    return None
+                dims[size] = int(bound[value])
+        return dims
+
     def _ready(self, params, expected, dims):
         """Checked parameters with their stacks (``prepare``); a symbolic cell's shapes need ``dims``."""
         if isinstance(params, PreparedParams):
+            if self.cell.is_symbolic and any(params.dims.get(k) != v for k, v in dims.items() if k != "B"):
+                raise ShapeError(f"the prepared parameters are for {_bindings(params.dims)}, "
+                                 f"the inputs for {_bindings(dims)}: prepare them again")
             return params
         if self.cell.is_symbolic:
             self._check_params(params, expected, dims)
@@ -331,7 +359,8 @@ class NumericCell:
         if not self._hoisted or self.cell.is_symbolic:
             run = self._step if self.cell.is_symbolic else self._fused_step
             values = [params[a] for a in run.names[3:]]
-            assert run.names[:3] == ["x_t", "h_prev", "c_prev"]
+            if run.names[:3] != ["x_t", "h_prev", "c_prev"]:  # (not assert: python -O would drop it)
+                raise RuntimeError(f"internal error: the compiled step reads {run.names[:3]} first")
             for t in range(T):
                 h, c = run.function(xs[t], h, c, *values)
                 hs[t] = h
@@ -343,7 +372,8 @@ class NumericCell:
         per_step = [p.reshape(p.shape[0], T, B).transpose(1, 0, 2) for p in pre]
         recurrent = self._recurrent
         hoisted = len(per_step)
-        assert recurrent.names[hoisted:hoisted + 2] == ["h_prev", "c_prev"]
+        if recurrent.names[hoisted:hoisted + 2] != ["h_prev", "c_prev"]:
+            raise RuntimeError(f"internal error: the recurrent step reads {recurrent.names[hoisted:hoisted + 2]}")
         values = [params[a] for a in recurrent.names[hoisted + 2:]]
         function = recurrent.function
         for t, xin in enumerate(zip(*per_step)):
@@ -370,6 +400,8 @@ class NumericCell:
         """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""
         if self.cell.is_symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise UsageError(f"seed must be a non-negative integer (or None), got {seed!r}")
         check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)
         bound = 1.0 / math.sqrt(self.cell.hidden_size)
@@ -383,6 +415,12 @@ def _tuple_text(shape):
     if shape is None:
         return "(not an array)"
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _symbolic(cell, name):
+    from .sizes import shape_text
+
+    return shape_text(cell.shapes()[name])
 
 
 def _bindings(dims):

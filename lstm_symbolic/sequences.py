@@ -103,10 +103,8 @@ def sequence_shapes(framework, n, k, batch=None, steps=None, layers=1, bidirecti
     if proj:
         check_supported(row, {"projection"}, cell, proj, k)
     sequence = _sequence_wanted(fw, return_sequences, output_mode)
-    if batch_first and fw.batch_first is None:
-        raise UsageError(f"--batch-first is a PyTorch option; {fw.title} fixes its axis order")
     templates = dict(fw.shapes_sequence if sequence else fw.shapes_last)
-    if batch_first:
+    if batch_first and fw.batch_first:  # (the command line says when --batch-first does not apply)
         templates = dict(zip(("input", "output"), fw.batch_first))
     templates.update({name: t for name, t, needs_c in fw.states if cell in CELL_STATE or not needs_c})
     h = proj or k

@@ -239,9 +239,10 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
     arrays, file_fw, notes, prefix = load_file(source, in_format, prefix)
     model, from_fw, more = read_weights(from_fw or file_fw, arrays, forget_bias, cell, prefix)
     rows = (get_layout(from_fw, model.cell), get_layout(to_fw, model.cell))
+    warnings = []
     if forget_bias is not None and all(row.forget_bias is None for row in rows):
-        raise UsageError(f"--forget-bias is the constant TF1's LSTMCell adds to the forget gate at run time; "
-                         f"neither {from_fw} nor {to_fw} has one, so it would change nothing")
+        warnings.append(f"--forget-bias is TF1 LSTMCell's forget_bias; converting --from {from_fw} --to {to_fw} "
+                        "does not use it")
     written = to_framework(to_fw, model, forget_bias=forget_bias)
     written = {key: a.astype(dtype) for key, a in written.items()} if dtype else written
     notes += more + save_file(output, written, model, out_format, initial_states=initial_states)
@@ -249,6 +250,7 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
              "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
     return {"output": str(output), "from": from_fw, "framework": to_fw, "cell": model.cell, "variant": model.variant,
             **sizes, "arrays": {name: list(a.shape) for name, a in written.items()}, "notes": notes,
+            "warnings": warnings,
             "title": rows[1].title}
 
 

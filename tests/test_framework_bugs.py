@@ -80,11 +80,21 @@ def test_forget_bias_must_be_finite(cli, tmp_path, value):
     assert result.exit_code == 2 and "finite" in result.stderr and not out.exists()
 
 
-def test_forget_bias_without_tf1_is_an_error(cli, tmp_path):
+def test_forget_bias_without_tf1_is_not_silently_ignored(cli, tmp_path):
     path = npz(tmp_path, "torch.npz", **torch_arrays())
     out = tmp_path / "keras.npz"
     result = cli("convert", path, "--from", "pytorch", "--to", "keras", "-o", out, "--forget-bias", "5")
-    assert result.exit_code == 2 and "--forget-bias" in result.stderr and not out.exists()
+    assert result.exit_code == 0 and "warning: --forget-bias" in result.stderr and "does not use it" in result.stderr
+
+
+def test_forget_bias_with_a_recognised_tf1_source_is_used(cli, tmp_path):
+    rng = np.random.default_rng(3)
+    path = npz(tmp_path, "tf1.npz", kernel=rng.standard_normal((7, 16)), bias=np.zeros(16))
+    out = tmp_path / "torch.npz"
+    result = cli("convert", path, "--to", "pytorch", "-o", out, "--forget-bias", "0.5")  # --from recognised
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    with np.load(out) as arrays:
+        np.testing.assert_array_equal(arrays["bias_ih_l0"][4:8], 0.5)  # PyTorch's f block: rows k..2k
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf], ids=["nan", "inf"])

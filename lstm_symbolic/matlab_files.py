@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import UsageError
 from .npz import check_regular_file
-from .output import write_atomically
+from .output import write_output
 
 
 def load(path):
@@ -60,4 +60,4 @@ def save(path, arrays, model=None, **_):
         target[field] = array
     buffer = io.BytesIO()
     scipy.io.savemat(buffer, variables, long_field_names=True, oned_as="column")
-    write_atomically(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())

@@ -17,7 +17,7 @@ from math import prod
 import numpy as np
 
 from .errors import LstmSymbolicError, UsageError
-from .output import write_atomically
+from .output import write_output
 
 #: Largest .npz accepted: on disk and unpacked (a small compressed file can unpack to gigabytes).
 MAX_BYTES = 2 * 1024**3
@@ -87,7 +87,7 @@ def save_npz(path, arrays, model=None, **_):
     """Write ``arrays`` in their order (the order Keras' ``set_weights`` takes them)."""
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    write_atomically(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())
 
 
 load, save = load_npz, save_npz  # the names every weight-file format module provides

@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import UsageError
 from .npz import check_regular_file
-from .output import write_atomically
+from .output import write_output
 
 #: ONNX operator of each cell family, its default activations per direction, and its state outputs.
 OPS = {"lstm": ("LSTM", ["Sigmoid", "Tanh", "Tanh"], ("h", "c")),
@@ -107,7 +107,7 @@ def save(path, arrays, model, initial_states=False, **_):
                                    producer_name="lstm-symbolic")
     onnx_model.ir_version = 8
     onnx.checker.check_model(onnx_model)
-    write_atomically(path, onnx_model.SerializeToString())
+    write_output(path, onnx_model.SerializeToString())
     if first.dtype != np.float32:
         return [f"the model computes in {first.dtype}, which onnxruntime's {OPS[model.cell][0]} operator does not "
                 "run (ONNX's reference evaluator does): convert with --dtype float32 for onnxruntime"]

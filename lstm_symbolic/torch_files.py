@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import UsageError
 from .npz import check_regular_file
-from .output import write_atomically
+from .output import write_output
 
 
 def load(path):
@@ -55,4 +55,4 @@ def save(path, arrays, model=None, **_):
 
     buffer = io.BytesIO()
     torch.save({key: torch.from_numpy(np.ascontiguousarray(a)) for key, a in arrays.items()}, buffer)
-    write_atomically(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())

@@ -140,6 +140,12 @@ def _positional(framework, values, cell):
     return readings
 
 
+def _distinct(readings):
+    """One reading per structure (several feature guesses can find the same one)."""
+    found = {(m.cell, m.features, m.num_layers, m.num_directions, m.input_size, m.hidden_size): m for m in readings}
+    return list(found.values())
+
+
 def _feature_guesses(row):
     return [set(row.always)] + [set(row.always) | {f} for f in sorted({t.feature for t in row.tensors if t.feature})]
 
@@ -149,9 +155,9 @@ def read_positional(framework, arrays, cell=None):
     trailing Dense layer's kernel and bias are left out."""
     values = [arrays[f"arr_{i}"] for i in range(len(arrays))]
     notes = [f"read {len(values)} unnamed arrays in get_weights() order (layer, direction, array)"]
-    readings = _positional(framework, values, cell)
+    readings = _distinct(_positional(framework, values, cell))
     if not readings and len(values) > 2 and (values[-2].ndim, values[-1].ndim) == (2, 1):
-        readings = _positional(framework, values[:-2], cell)
+        readings = _distinct(_positional(framework, values[:-2], cell))
         notes.append(f"left out arr_{len(values) - 2} and arr_{len(values) - 1} (a Dense layer's kernel and bias)")
     if len(readings) != 1:
         raise ShapeError(f"{len(values)} unnamed arrays (arr_0, ...) " + (

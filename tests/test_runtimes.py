@@ -184,3 +184,21 @@ def test_the_readme_conversion_examples_run(cli, tmp_path, monkeypatch):
         assert cli(*shlex.split(command)).exit_code == 0
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_a_keras_weights_h5_file_runs_in_torch_with_keras_outputs(cli, tmp_path, cell):
+    torch, keras = require("torch"), require("keras")
+    require("h5py")
+    keras.utils.set_random_seed(7)
+    model = keras_model(keras, cell, np.float32, num_layers=2, bidirectional=True)
+    model.add(keras.layers.Dense(2))  # left out by the reader, with a note
+    model.save_weights(tmp_path / "model.weights.h5")
+    result = cli("convert", tmp_path / "model.weights.h5", "-o", tmp_path / "model.pt", "--to", "pytorch")
+    assert result.exit_code == 0, result.output
+    layer = torch_layer(torch, cell, np.float32, seed=99, num_layers=2, bidirectional=True)
+    layer.load_state_dict(torch.load(tmp_path / "model.pt", weights_only=True))
+    x = inputs(np.float32)
+    recurrent = keras.Sequential(model.layers[:-1])
+    expected = keras.ops.convert_to_numpy(recurrent(x.transpose(1, 0, 2))).transpose(1, 0, 2)
+    close(torch_outputs(torch, layer, x)[0], expected, np.float32)

@@ -378,6 +378,8 @@ def quiz(question, options, path, as_json):
             data["choices"] = result.choices
         data["explanation"] = result.explanation
         data["understood"] = result.understood
+        if result.key is not None:
+            data["key"] = result.key
         emit_json(data)
         return
     click.echo(f"answer: {result.answer}")

@@ -32,6 +32,9 @@ CELL_TITLES = MappingProxyType({"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN
 #: The features a cell family can have (the canonical row holds them all).
 CELL_FEATURES = MappingProxyType({"lstm": frozenset({"peephole", "projection"}),
                                   "gru": frozenset({"reset_after", "reset_before"}), "rnn": frozenset()})
+#: What a cell family's weights do not say, told whenever they are converted.
+CELL_NOTES = MappingProxyType({"rnn": "a simple RNN's nonlinearity (tanh or relu) is not stored with its weights: "
+                                      "build the target layer with the one the source used (the default is tanh)"})
 #: Cell families with a cell state c (an LSTM's c_n / Y_c).
 CELL_STATE = frozenset({"lstm"})
 #: Modes of a cell family: a model of the family has exactly one (the last is assumed when no array shows one).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .framework_reader import from_framework, read_layout
-from .framework_table import FRAMEWORKS, layouts_of
+from .framework_table import CELL_NOTES, FRAMEWORKS, layouts_of
 from .weight_layout import array_key, tensor_shapes
 
 
@@ -252,6 +252,7 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
     written = to_framework(to_fw, model, forget_bias=forget_bias)
     written = {key: a.astype(dtype) for key, a in written.items()} if dtype else written
     notes += more + save_file(output, written, model, out_format, initial_states=initial_states)
+    notes += [CELL_NOTES[model.cell]] if model.cell in CELL_NOTES else []
     sizes = {"layers": model.num_layers, "directions": model.num_directions, "n": model.input_size,
              "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
     return {"output": str(output), "from": from_fw, "framework": to_fw, "cell": model.cell, "variant": model.variant,

@@ -198,3 +198,9 @@ def test_a_float64_onnx_model_says_onnxruntime_cannot_run_it(cli, tmp_path):
     assert result.exit_code == 0 and "convert with --dtype float32 for onnxruntime" in result.stderr
     result = cli("convert", tmp_path / "w.npz", "-o", tmp_path / "m.onnx", "--dtype", "float32", "--json")
     assert result.exit_code == 0 and "--dtype" not in result.stderr
+
+
+def test_a_simple_rnn_conversion_says_the_nonlinearity_is_not_in_the_weights(cli, tmp_path):
+    np.savez(tmp_path / "rnn.npz", **to_framework("pytorch", random_model(3, 2, cell="rnn")))
+    result = cli("convert", tmp_path / "rnn.npz", "--to", "keras", "-o", tmp_path / "k.npz")
+    assert result.exit_code == 0 and "nonlinearity (tanh or relu) is not stored" in result.stderr

@@ -9,7 +9,7 @@ from math import prod
 
 from .errors import UsageError
 from .quiz_reading import CannotDecide
-from .sizes import MAX_SIZE, SIZE_MEANINGS
+from .sizes import SIZE_MEANINGS
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
 FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
@@ -23,8 +23,6 @@ def need(u, *names, numeric=False):
         raise CannotDecide(f"the question does not give {what}: say e.g. 'input of dimension (20x1)', "
                            "'80 features', '50 hidden units' or 'output of dimension (50x1)'")
     for name, value in u.sizes.items():
-        if isinstance(value, int) and not 1 <= value <= MAX_SIZE:
-            raise CannotDecide(f"{name} = {value} is not a size: sizes are between 1 and 10**18")
         if numeric and name in names and isinstance(value, str):
             raise CannotDecide(f"parameter counts and framework layouts need numbers, but {name} is the symbol "
                                f"{value!r}")
@@ -199,11 +197,22 @@ def param_count(u, family=None):
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
     biases = _biases(family, u.framework, reset_after)
-    G = GATE_COUNT[family]
-    formula = (f"{G}k(n + k + {biases})" + (f" per layer, {L} layers" if L > 1 else "") + (" x 2 directions" if D == 2
-               else "") + f" = {total}   ({'one bias' if biases == 1 else 'two biases'} per gate, "
-               f"{u.framework or 'textbook'} convention)")
-    return total, formula
+    return total, _formula(GATE_COUNT[family], n, k, p, biases, L, D) + f" = {total}   (" + (
+        ("one bias per gate", "two biases per gate") if GATE_COUNT[family] > 1 else
+        ("one bias vector", "two bias vectors"))[biases - 1] + f", {u.framework or 'textbook'} convention)"
+
+
+def _formula(G, n, k, p, biases, L, D):
+    """``3k(n + k + 1) = 3·20·(10 + 20 + 1)`` (one layer), or the first layer and the others, directions."""
+    g = str(G) if G > 1 else ""
+    if p:
+        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + (" x 2 directions" if D > 1 else "")
+    first = f"{g}k(n + k + {biases})"
+    if L == 1 and D == 1:
+        return f"{first} = {g + '·' if g else ''}{k}·({n} + {k} + {biases})"
+    wide = f"{D}k" if D > 1 else "k"
+    rest = f" + {f'{L - 1} x ' if L > 2 else ''}{g}k({wide} + k + {biases})" if L > 1 else ""
+    return (f"({first}{rest}) x 2 directions" if D > 1 else first + rest)
 
 
 def _biases(family, framework, reset_after):

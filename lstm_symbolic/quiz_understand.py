@@ -201,6 +201,7 @@ def read_question(text):
     if code.recurrent > 1 and "L" not in sizes.values and len(set(code.families)) == 1:
         sizes.set("L", code.recurrent, "the recurrent layers in the code")
     values = dict(sizes.values)
+    check_sizes(values, sizes.sources)
     if flags.get("bidirectional"):
         values["D"] = 2
     if values.get("p") and variant == "standard":
@@ -218,6 +219,21 @@ def read_question(text):
     if kind == "value":
         u.given = given_vectors(tokens, u)
     return u
+
+
+#: What each size role is called in a refusal ("the input size n (read from '...') is too large").
+ROLE_WORDS = {"n": "the input size", "k": "the hidden size", "p": "the projection size", "B": "the batch size",
+              "T": "the number of time steps", "L": "the number of layers", "C": "the number of classes"}
+
+
+def check_sizes(values, sources):
+    """Every whole-number size within the limit every command shares (:func:`sizes.check_size`, a UsageError)."""
+    from .sizes import check_size
+
+    for role, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            where = f" (read from '{sources[role]}')" if role in sources else ""
+            check_size(value, f"{ROLE_WORDS.get(role, 'the size ' + role)} {role}{where}")
 
 
 def _framework_hint(tokens):

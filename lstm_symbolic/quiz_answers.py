@@ -82,18 +82,19 @@ def _tuple_style(u, target):
 
 
 def _cell(u):
+    """The shape sheet of the question's cell (a GRU asked about c_* is the reset-after one, which has them)."""
     from .builtin_shapes import cell_shapes
 
-    if u.family != "lstm":
-        raise CannotDecide(f"I read '{FAMILY_TITLE[u.family]}' but answer cell-tensor shapes only for LSTM cells; "
-                           "ask about the framework's tensors (weight_ih_l0, kernel, ...) or the parameter count")
     need(u, "n", "k")
     proj = u.sizes.get("p") if u.variant == "projection" else None
     if u.variant == "projection" and proj is None:
         raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
+    variant = u.variant
+    if u.family == "gru" and not u.variant_stated and any(t.startswith("c_") for t in u.targets):
+        variant = "reset-after"
     try:
         batch = u.sizes.get("B") if isinstance(u.sizes.get("B"), int) else 1
-        return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj, batch)
+        return cell_shapes(u.sizes["n"], u.sizes["k"], variant, u.layout, proj, batch, family=u.family)
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
 
@@ -106,21 +107,39 @@ def _all_gates(cell, kind):
     if len(common) != 1:
         raise CannotDecide(f"the gates' {kind} weights differ in shape here: name the gate")
     shape = common.pop()
+    if len(names) == 1:
+        return shape, f"{names[0]} is {shape_text(shape)}"
     return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
 
 
 def _cell_tensor(cell, u, target):
+    from .families import cell_words, describe_tensor
+
     shapes = cell.shapes()
     if target not in shapes:
-        raise CannotDecide(f"the {u.variant} LSTM cell ({u.layout} layout) has no {target}")
+        fam = cell.family
+        raise CannotDecide(f"the {cell_words(cell)} ({cell.layout.name} layout) has no {target} ("
+                           f"{describe_tensor(target, fam.name)})" + (
+                               "; only the reset-after GRU (PyTorch, Keras' default) has a second, recurrent bias "
+                               "per gate" if target.startswith("c_") and fam.name == "gru" else ""))
     equation = next((t for t in cell.equation_texts() if t.startswith(target + " = ")), None)
     using = next((t for t in cell.equation_texts() if f" {target} " in f" {t.split(' = ', 1)[1]} "), None)
     line = f"{target} is {shape_text(shapes[target])}"
+    if cell.family.name != "lstm":
+        line += f" ({describe_tensor(target, cell.family.name)}" + _placement_note(cell, target) + ")"
     if equation:
         line += f": {equation}"
     elif using:
         line += f", so that {using} is defined"
     return shapes[target], line
+
+
+def _placement_note(cell, target):
+    if cell.family.name != "gru":
+        return ""
+    if target.startswith("c_"):
+        return "; only the reset-after GRU (PyTorch, Keras' default) has this second, recurrent bias"
+    return "; the same whichever side of the recurrent product the reset gate is applied"
 
 
 def _framework_tensor(u, name):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .quiz_lexicon import AFTER_CUES, FILLER, NUMBER_WORDS, STOP, SUBJECTS
+from .quiz_tokens import names_a_value
 
 SIZE_KINDS = ("num", "shape", "tuple", "real")
 SYMBOL_LETTERS = set("nkmdhpq")
@@ -121,8 +122,7 @@ def _in_formula(tokens, i):
         return True
     if t.kind == "num" and isinstance(t.value, float):
         return True  # sizes are whole numbers; 0.5 is a value
-    if t.kind == "num" and prev is not None and prev.value == "=" and i >= 2 and tokens[i - 2].kind == "ident" \
-            and tokens[i - 2].value[1] is not None:
+    if t.kind == "num" and prev is not None and prev.value == "=" and i >= 2 and names_a_value(tokens[i - 2]):
         return True
     return False
 

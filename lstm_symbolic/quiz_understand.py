@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from .quiz_cells import cell_variant
 from .quiz_code import read_code
 from .quiz_lexicon import (CONCEPTUAL, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
                            framework_tensors)
 from .quiz_reading import CannotDecide, Understanding
 from .quiz_sizes import read_sizes
 from .quiz_targets import focus_targets, given_vectors
-from .quiz_tokens import Token, tokenize
+from .quiz_tokens import Token, names_a_value, tokenize
 
 INTERROGATIVES = {"what", "which", "how", "compute", "calculate", "find", "give", "state", "write", "determine",
                   "whats", "what's"}
@@ -92,7 +93,7 @@ def _model(tokens, code):
             flags["bidirectional"] = True
     fw_names = framework_tensors()
     for t in tokens:
-        plain = t.value[0].rstrip("0123456789").removesuffix("_l") if t.kind == "ident" else ""
+        plain = t.value[0].rstrip("0123456789").removesuffix("_l") if t.kind == "ident" and t.value[1] is None else ""
         if plain in fw_names and framework is None:
             owners = fw_names[plain]
             framework = "keras" if "keras" in owners else next(iter(owners)) if len(owners) == 1 else None
@@ -169,8 +170,7 @@ def _has_values(tokens):
     for i, t in enumerate(tokens):
         if t.kind == "vector":
             return True
-        if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and tokens[i - 2].kind == "ident" \
-                and tokens[i - 2].value[1] is not None:
+        if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and names_a_value(tokens[i - 2]):
             return True
     return False
 
@@ -206,16 +206,13 @@ def read_question(text):
         values["D"] = 2
     if values.get("p") and variant == "standard":
         variant = "projection"
-    layout = "concat" if _concatenates(tokens) else "separate"
-    u = Understanding(values, dict(sizes.sources), framework, family, variant, layout, kind, [], flags,
-                      families=plain, text=text)
+    variant, stated = (variant, True) if family == "lstm" else cell_variant(family, _words(tokens), flags, framework, kind)
+    u = Understanding(values, dict(sizes.sources), framework, family, variant, "concat" if _concatenates(tokens) else
+                      "separate", kind, [], flags, families=plain, text=text, variant_stated=stated)
     u.targets = focus_targets(focus, u)
     joined = " ".join(_words(focus))
     if kind == "count" and any(p in joined for p in ("each gate", "every gate", "single gate", "does one gate")):
         u.targets.append("per-gate")
-    if kind == "value" and family != "lstm":
-        raise CannotDecide(f"I read '{family.upper()}' but compute values only with the LSTM cells' equations (the "
-                           "GRU and simple RNN cells are not in the symbolic core yet)")
     if kind == "value":
         u.given = given_vectors(tokens, u)
     return u

@@ -50,3 +50,43 @@ def cell_variant(family, words, flags, framework, kind):
         return choose_variant(family, **{get_family(family).option: option}, framework=framework), stated
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
+
+
+#: The GRU's update as some texts write it (Wikipedia's "fully gated unit", Olah's blog): z_t weighs the candidate.
+SWAPPED_UPDATE = "h_t = (1 - z_t) * h_prev + z_t * n_t"
+_TERM_END = {"+", "-", "=", ",", ";", ".", "?"}
+
+
+def own_update(text):
+    """The question's own GRU update equation: None (not written, or the cell's own), or SWAPPED_UPDATE.
+
+    The update is read from ``h_t = ...``: the name that z_t alone multiplies (h_prev: the cell's
+    convention, n_t: the swapped one).  An update written some other way is declined.
+    """
+    from .quiz_targets import canonical
+    from .quiz_tokens import tokenize
+
+    tokens = tokenize(text)
+    names = [canonical(t, tokens, "gru") if t.kind == "ident" else None for t in tokens]
+    for start in range(len(tokens) - 2):
+        if names[start] == "h_t" and tokens[start + 1].value == "=" and tokens[start + 2].kind != "vector" \
+                and "z_t" in names[start + 2:start + 30]:
+            partner = _plain_z_partner(tokens[start + 2:start + 30], names[start + 2:start + 30])
+            if partner == "h_prev":
+                return None
+            if partner == "n_t":
+                return SWAPPED_UPDATE
+            raise CannotDecide("the question writes its own equation for h_t, which I could not read: write it as "
+                               "h_t = (1 - z_t) * n_t + z_t * h_{t-1} (or with z_t and 1 - z_t swapped)")
+    return None
+
+
+def _plain_z_partner(tokens, names):
+    """The name multiplied by a z_t that is not inside ``(1 - z_t)``, within its term."""
+    for j, name in enumerate(names):
+        if name != "z_t" or (j >= 2 and tokens[j - 1].value == "-" and tokens[j - 2].value in (1, "1")):
+            continue
+        after = next((names[m] for m in range(j + 1, len(names)) if names[m] or tokens[m].value in _TERM_END), None)
+        before = next((names[m] for m in range(j - 1, -1, -1) if names[m] or tokens[m].value in _TERM_END), None)
+        return after or before
+    return None

@@ -128,6 +128,9 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 FAMILY_WORDS = {"lstm": "lstm", "lstms": "lstm", "lstmlayer": "lstm", "bilstmlayer": "lstm", "lstmp": "lstm",
                 "bilstm": "lstm", "lstmcell": "lstm", "gru": "gru", "grus": "gru", "grulayer": "gru",
                 "grucell": "gru", "simplernn": "rnn", "elman": "rnn", "rnn": "rnn?", "rnns": "rnn?"}
+#: Several-word names of a family.
+FAMILY_PHRASES = [(("simple", "rnn"), "rnn"), (("simple", "rnns"), "rnn"), (("gated", "recurrent", "unit"), "gru"),
+                  (("gated", "recurrent", "units"), "gru"), (("elman", "network"), "rnn")]
 FRAMEWORK_WORDS = {"pytorch": "pytorch", "torch": "pytorch", "nn.lstm": "pytorch", "nn.gru": "pytorch",
                    "nn.rnn": "pytorch", "torch.nn.lstm": "pytorch", "keras": "keras", "tensorflow": "keras",
                    "tf.keras": "keras", "onnx": "onnx", "matlab": "matlab", "lstmlayer": "matlab",

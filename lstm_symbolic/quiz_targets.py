@@ -181,6 +181,8 @@ def _weight_phrase(tokens, words, i, u, used):
         kind, gates2, end2 = _operand(tokens, words, i + 1, u.family)
         gates, end = (gates or gates2), max(end, end2)
     gates = gates or _gates_before(words, i, u.family) or _shared_gates(words, i + 1, u.family)
+    if not gates and kind is not None and len(gate_names(u.family)) == 1:
+        gates = list(gate_names(u.family))  # a simple RNN's only weights: "the input-to-hidden weight matrix"
     if kind is None or not gates:
         if kind is None and gates:
             used.update(range(i, end))
@@ -297,9 +299,19 @@ def _owner(tokens, i, family):
             name = canonical(t, tokens, family)
             if name:
                 return name
+        found = _phrase_covering(words, j, family)
+        if found:
+            start, phrase, name = found
+            if name.startswith("!absent:"):
+                raise CannotDecide(absent(family, name[8:], " ".join(phrase)))
+            return "c_prev" if name == "c_t" and words[start - 1:start] == ["previous"] else name
+    return None
+
+
+def _phrase_covering(words, j, family):
+    """The state phrase that covers word ``j`` and starts earliest ("the candidate hidden state": n_t, not h_t)."""
+    for start in range(max(0, j - 3), j + 1):
         for phrase, name in state_phrases(family):
-            if _match(words, j, phrase):
-                if name.startswith("!absent:"):
-                    raise CannotDecide(absent(family, name[8:], " ".join(phrase)))
-                return "c_prev" if name == "c_t" and words[j - 1:j] == ["previous"] else name
+            if start + len(phrase) > j and _match(words, start, phrase):
+                return start, phrase, name
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .quiz_cells import cell_variant
 from .quiz_code import read_code
-from .quiz_lexicon import (CONCEPTUAL, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
+from .quiz_lexicon import (CONCEPTUAL, FAMILY_PHRASES, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
                            framework_tensors)
 from .quiz_reading import CannotDecide, Understanding
 from .quiz_sizes import read_sizes
@@ -26,16 +26,23 @@ def split_focus(tokens):
         sentences.append((start, len(tokens), False))
     chosen = None
     for lo, hi, asks in sentences:
-        if asks or any(t.kind == "word" and t.value in INTERROGATIVES for t in tokens[lo:hi]):
+        if asks or any(tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES and not _noun_state(tokens, i)
+                       for i in range(lo, hi)):
             chosen = (lo, hi)
     if chosen is None:
         return [], tokens
     lo, hi = chosen
-    head = next((i for i in range(lo, hi) if tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES), None)
+    head = next((i for i in range(lo, hi) if tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES
+                 and not _noun_state(tokens, i)), None)
     if head is None:
         colon = [i for i in range(lo, hi) if tokens[i].kind == "sym" and tokens[i].value == ":"]
         head = colon[-1] + 1 if colon else lo
     return tokens[:head] + tokens[hi:], tokens[head:hi]
+
+
+def _noun_state(tokens, i):
+    """'state' asks ("State the shapes") only where a sentence or clause starts; 'hidden state' is a noun."""
+    return tokens[i].value == "state" and i > 0 and tokens[i - 1].kind != "sym"
 
 
 def _inside_number(tokens, i):
@@ -83,8 +90,7 @@ def _model(tokens, code):
     for i, w in enumerate(words):
         if w in FAMILY_WORDS:
             families.append(FAMILY_WORDS[w])
-        if w == "simple" and i + 1 < len(words) and words[i + 1] in ("rnn", "rnns"):
-            families.append("rnn")
+        families.extend(f for phrase, f in FAMILY_PHRASES if tuple(words[i:i + len(phrase)]) == phrase)
         if w in FRAMEWORK_WORDS and framework is None:
             framework = FRAMEWORK_WORDS[w]
         if w in VARIANT_WORDS:

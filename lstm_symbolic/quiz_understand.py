@@ -71,7 +71,8 @@ def question_kind(focus, has_vectors):
         return "count"
     if "how many" in joined and any(w in ("weights", "numbers", "biases") for w in words):
         return "count"
-    if has_vectors and any(w in words for w in ("compute", "calculate", "what", "obtain", "value", "result")):
+    if has_vectors and any(w in words for w in ("compute", "calculate", "what", "obtain", "value", "result", "find",
+                                                "determine", "evaluate")):
         return "value"
     if "range" in words or "values" in words or "can be the output" in joined or "can take" in joined:
         return "range"
@@ -190,6 +191,9 @@ def read_question(text):
     _refuse_out_of_scope(tokens, focus, kind)
     if code.problems:
         raise CannotDecide("I could not read all of the code: " + "; ".join(code.problems))
+    asked = _words(focus)
+    if any(a == "and" and b in ("what", "how", "which") for a, b in zip(asked, asked[1:])):
+        raise CannotDecide("the question asks two things at once: ask them one at a time")
     if kind is None:
         raise CannotDecide("cannot tell what is asked: ask for a shape/dimension, a number of parameters, a range "
                            "of values, or a computed value")

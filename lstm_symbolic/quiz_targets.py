@@ -42,8 +42,9 @@ def absent(family, name, written):
     gates = [f"the {meaning} {g}" for g, meaning in fam.gate_meaning.items() if g not in fam.states]
     gates = ", ".join(gates[:-1]) + " and " + gates[-1] if len(gates) > 1 else "".join(gates)
     if name in ("c_t", "c_prev"):
-        return (f"I read '{written}' (the cell state), but a {fam.title} has no cell state: its only state is the "
-                "hidden state h_t (k x 1)")
+        what = "" if "cell" in written.lower() else " (the cell state)"
+        return (f"I read '{written}'{what}, but a {fam.title} has no cell state: its only state is the hidden state "
+                "h_t (k x 1)")
     return (f"I read '{written}' ({name}: the LSTM's {describe_tensor(name)}), but a {fam.title} has none"
             + (f"; its gates are {gates}" if gates else f"; its tensors are {', '.join(family_tensors(family))}"))
 

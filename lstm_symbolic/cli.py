@@ -18,7 +18,7 @@ from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .families import FAMILIES, RNN_VARIANTS
-from .framework_table import FRAMEWORKS
+from .framework_table import CELL_GATES, FRAMEWORKS
 from .notations import NOTATIONS
 from .variants import LAYOUTS, VARIANTS
 
@@ -71,6 +71,8 @@ class FilePath(click.Path):
 
 
 SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
+FORMAT_NAMES = ["npz", "pt", "onnx", "keras-h5", "mat"]  # lstm_symbolic.weightfiles.FORMATS (not imported at start-up)
+CELLS = list(CELL_GATES)
 
 
 def fail(err):
@@ -245,10 +247,9 @@ def shapes(input_size, hidden_size, family, reset_after, nonlinearity, variant, 
             raise UsageError("framework sequence shapes need numeric -n and -k")
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
-                                   batch_first, return_sequences, output_mode, dense,
-                                   cell_state="c" in cell.family.states)
+                                   batch_first, return_sequences, output_mode, dense, cell=family)
         whole = framework_parameters(framework, input_size, hidden_size, layers, bidirectional, proj_size,
-                                     chosen)  # (None for a GRU or simple RNN: no whole-layer table here yet)
+                                     chosen, family)
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
@@ -596,10 +597,17 @@ def diagram(input_size, hidden_size, family, reset_after, nonlinearity, variant,
 @click.option("--bidirectional", is_flag=True, help="Two directions.")
 @click.option("--proj", "proj_size", type=POSITIVE, default=None, help="Projection size p.")
 @click.option("--variant", type=click.Choice(["standard", "peephole", "projection"]), default=None,
-              help="standard, peephole (ONNX, TF1) or projection (PyTorch, TF1; implied by --proj).")
+              help="standard, peephole (ONNX, TF1; with --proj both, TF1) or projection (PyTorch, TF1; implied by "
+                   "--proj).")
+@click.option("--cell", type=click.Choice(CELLS), default=None,
+              help="The recurrent cell family: LSTM (default), GRU or simple RNN.")
+@click.option("--reset-after/--reset-before", default=None,
+              help="A GRU's reset gate after the recurrent product (PyTorch, Keras' default) or before it "
+                   "(implies --cell gru).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"total": N, "tensors": {...}, "formula": "..."}.')
 @library_errors
-def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, as_json):
+def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, cell, reset_after,
+           as_json):
     """Parameter count, tensor by tensor, with the formula and the numbers put in.
 
     One-bias frameworks (Keras, MATLAB, TF1) count 4k(n + k + 1) per layer and direction;
@@ -610,56 +618,101 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
       lstm-symbolic params -n 20 -k 50
       lstm-symbolic params -n 20 -k 50 --framework pytorch --layers 2 --bidirectional
       lstm-symbolic params -n 10 -k 6 --framework pytorch --proj 3 --json
+      lstm-symbolic params -n 20 -k 50 --framework keras --cell gru
     """
     from .render import params_data, params_text
     from .sequences import parameter_table
 
-    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant)
+    cell = cell or ("gru" if reset_after is not None else "lstm")
+    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant,
+                            cell=cell, reset_after=reset_after)
     if as_json:
         emit_json(params_data(*table))
     else:
-        click.echo(params_text(framework, *table))
+        click.echo(params_text(framework, *table, cell=cell))
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number (``nan`` and ``inf`` are refused)."""
+
+    name = "NUMBER"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"must be a finite number, got {value!r}", param, ctx)
+        return number
+
+
+
+
+def weight_file_options(command):
+    """Options of the commands that read a weight file."""
+    for option in reversed([
+        click.option("--format", "in_format", type=click.Choice(FORMAT_NAMES), default=None,
+                     help="Format of SOURCE (default: from its extension: .npz, .pt/.pth, .onnx, .weights.h5, .mat)."),
+        click.option("--prefix", default=None,
+                     help="Read the layer whose array names start with this (encoder.lstm. of a whole module's "
+                          "state dict; a layer name of a .weights.h5 file)."),
+        click.option("--cell", type=click.Choice(CELLS), default=None,
+                     help="The recurrent cell family (default: recognised from the shapes)."),
+    ]):
+        command = option(command)
+    return command
 
 
 @main.command()
 @click.argument("source", type=FilePath(dir_okay=False))
-@click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework of SOURCE.")
-@click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework to write.")
-@click.option("-o", "--output", type=FilePath(dir_okay=False), required=True, help="The .npz file to write.")
-@click.option("--forget-bias", type=float, default=1.0, show_default=True,
-              help="TF1 LSTMCell's forget_bias (added to the f block at run time).")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), required=True,
+              help="The file to write: .npz, .pt, .onnx (a runnable model) or .mat.")
+@click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Framework of SOURCE (default: the format's own; for .npz recognised from the names).")
+@click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Framework to write (default: the output format's own; needed for .npz).")
+@weight_file_options
+@click.option("--output-format", "out_format", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Format of the output (default: from its extension).")
+@click.option("--forget-bias", type=FiniteFloat(), default=None,
+              help="TF1 LSTMCell's forget_bias, added to the f block at run time (default 1.0; only with TF1).")
+@click.option("--initial-states", is_flag=True, help="An .onnx output takes initial_h (and initial_c) inputs.")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
+              help="Write the weights in this precision (default: as read).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written (arrays and their shapes, sizes) as JSON.")
 @library_errors
-def convert(source, from_fw, to_fw, output, forget_bias, as_json):
-    """Convert LSTM weights between frameworks (.npz keyed by each framework's names).
+def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format, forget_bias, initial_states, dtype,
+            as_json):
+    """Convert recurrent-layer weights between frameworks and file formats.
 
     Gates are reordered, matrices transposed, biases merged or split: a canonical bias
     b = b_ih + b_hh; into PyTorch it goes to bias_ih and bias_hh is zero (ONNX: Wb and
-    Rb likewise); TF1's forget_bias is folded in and out.
+    Rb likewise); TF1's forget_bias is folded in and out.  Reading .pt, .onnx,
+    .weights.h5 and .mat files needs the framework's library (pip install
+    'lstm_symbolic[torch]', [onnx], [keras], [matlab]).
 
     \b
     Examples:
+      lstm-symbolic convert model.pt -o model.onnx
+      lstm-symbolic convert model.pt --to keras -o keras.npz
       lstm-symbolic convert torch.npz --from pytorch --to keras -o keras.npz
-      lstm-symbolic convert lstm.npz --from matlab --to onnx -o onnx.npz
     """
-    from .frameworks import to_framework
-    from .npz import load_npz, read_weights, save_npz
+    from .weightfiles import convert_file
 
-    model = read_weights(from_fw, load_npz(source), forget_bias=forget_bias)
-    arrays = to_framework(to_fw, model)
-    if to_fw == "tf1" and forget_bias != 1.0:
-        raise UsageError("writing TF1 assumes LSTMCell(forget_bias=1.0); convert with the default")
-    save_npz(output, arrays)
-    sizes = {"layers": model.num_layers, "directions": model.num_directions, "n": model.input_size,
-             "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
+    done = convert_file(source, output, from_fw, to_fw, in_format, out_format, prefix, cell, forget_bias,
+                        initial_states, dtype)
+    for message in done["warnings"]:
+        warn(message)
     if as_json:
-        emit_json({"output": output, "framework": to_fw, **sizes,
-                   "arrays": {name: list(arrays[name].shape) for name in sorted(arrays)}})
+        emit_json({key: value for key, value in done.items() if key not in ("title", "warnings")})
         return
-    click.echo(f"wrote {output}: {_plural(len(arrays), 'array')} in {FRAMEWORKS[to_fw].title}'s layout "
-               f"({_plural(model.num_layers, 'layer')}, {_plural(model.num_directions, 'direction')}, "
-               + ", ".join(f"{k} = {v}" for k, v in sizes.items() if k not in ("layers", "directions"))
-               + f"); list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
+    sizes = ", ".join(f"{key} = {done[key]}" for key in ("n", "k", "p") if key in done)
+    for note in done["notes"]:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output}: {_plural(len(done['arrays']), 'array')} in {done['title']}'s layout "
+               f"({_plural(done['layers'], 'layer')}, {_plural(done['directions'], 'direction')}, {sizes}); "
+               f"list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
 
 
 def _plural(count, noun):
@@ -669,10 +722,11 @@ def _plural(count, noun):
 @main.command()
 @click.argument("source", type=FilePath(dir_okay=False))
 @click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
-              help="Read SOURCE as this framework (default: recognise it from the names).")
+              help="Read SOURCE as this framework (default: the format's own; .npz: recognised from the names).")
+@weight_file_options
 @click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")
 @library_errors
-def inspect(source, framework, as_json):
+def inspect(source, framework, in_format, prefix, cell, as_json):
     """Infer n, k, layers, directions and projection from a weights file; report inconsistencies.
 
     Exit code 1 when no framework reads the arrays consistently.
@@ -681,21 +735,23 @@ def inspect(source, framework, as_json):
     Examples:
       lstm-symbolic inspect torch.npz
       lstm-symbolic inspect weights.npz --framework keras
+      lstm-symbolic inspect model.pt --prefix encoder.lstm.
     """
-    from .npz import inspect_arrays, load_npz
     from .render import inspection_data, inspection_text
+    from .weightfiles import inspect_file
 
-    found = inspect_arrays(load_npz(source), framework)
+    found = inspect_file(source, framework, in_format, cell, prefix)
     data = inspection_data(found)
     if as_json:
         emit_json(data)
     else:
         click.echo(inspection_text(found))
     if not data["readings"]:
-        which = framework or "any framework"
+        which = found["requested"] or "any framework"
         hint = (f"; they do read as {' and '.join(found['alternatives'])} weights (leave out --framework)"
                 if found["alternatives"] else "")
-        fail(ShapeError(f"{source} is not consistent LSTM weights for {which} (the problems are listed above){hint}"))
+        fail(ShapeError(f"{source} is not consistent recurrent-layer weights for {which} (the problems are listed "
+                        f"above){hint}"))
 
 
 @main.command()

@@ -292,10 +292,10 @@ def framework_shapes_text(framework, shapes, parameters=None, family=None):
 
 
 #: The cell variants a framework's parameter table knows (the others have no framework layer).
-_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection")
+_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection", "reset-before", "reset-after", "tanh", "relu")
 
 
-def framework_parameters(framework, n, k, layers, bidirectional, proj, variant):
+def framework_parameters(framework, n, k, layers, bidirectional, proj, variant, family="lstm"):
     """The framework's whole-layer parameter count (as ``params`` gives it), or ``None`` when the
     framework has no such layer (a variant it lacks, symbolic sizes)."""
     from .errors import UsageError
@@ -303,8 +303,11 @@ def framework_parameters(framework, n, k, layers, bidirectional, proj, variant):
 
     if variant not in _FRAMEWORK_VARIANTS or not all(isinstance(v, int) for v in (n, k)):
         return None
+    lstm_variant = variant if variant in _FRAMEWORK_VARIANTS[:3] else None
+    reset_after = {"reset-after": True, "reset-before": False}.get(variant)
     try:
-        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=variant)[0]
+        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=lstm_variant, cell=family,
+                               reset_after=reset_after)[0]
     except UsageError:
         return None
 
@@ -317,29 +320,27 @@ def params_data(total, tensors, formula):
             "formula": formula}
 
 
-def params_text(framework, total, tensors, formula):
+def params_text(framework, total, tensors, formula, cell="lstm"):
     from math import prod
 
-    from .framework_table import FRAMEWORKS
+    from .framework_table import CANONICAL, get_layout
 
-    title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
+    row = get_layout(framework, cell) if framework else CANONICAL[cell]
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
     w = [max(len(r[i]) for r in rows + [("tensor", "shape", "count")]) for i in range(3)]
-    lines = [f"{title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
+    lines = [f"{row.title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
     lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
     lines += ["", f"total: {total}", f"formula: {formula}"]
-    if framework is None or FRAMEWORKS[framework].biases == 1:
-        lines.append("PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); "
-                     "Keras, MATLAB and TF1 keep one.")
-    else:
-        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); "
-                     "the two biases are only ever used as their sum.")
+    if cell == "lstm":
+        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); the two "
+                     "biases are only ever used as their sum." if row.two_biases else "PyTorch, cuDNN and ONNX keep "
+                     "two biases per gate (4k more per layer and direction); Keras, MATLAB and TF1 keep one.")
     return "\n".join(lines)
 
 
 def _reading_summary(model):
-    return {"n": model.input_size, "k": model.hidden_size, "p": model.proj_size, "layers": model.num_layers,
-            "directions": model.num_directions, "variant": model.variant}
+    return {"cell": model.cell, "n": model.input_size, "k": model.hidden_size, "p": model.proj_size,
+            "layers": model.num_layers, "directions": model.num_directions, "variant": model.variant}
 
 
 def inspection_data(found):
@@ -348,7 +349,8 @@ def inspection_data(found):
     return {"arrays": {k: list(v) for k, v in found["arrays"].items()},
             "framework": next(iter(ok)) if len(ok) == 1 else None,
             "readings": ok,
-            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)}}
+            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)},
+            "notes": found.get("notes", [])}
 
 
 def inspection_text(found):
@@ -356,7 +358,7 @@ def inspection_text(found):
     lines = ["arrays:"] + [f"  {k}: {tuple(v)}" for k, v in data["arrays"].items()]
     if data["framework"]:
         r = data["readings"][data["framework"]]
-        lines.append(f"\nframework: {data['framework']}")
+        lines.append(f"\nframework: {data['framework']} ({r['cell'].upper()})")
         lines.append(f"  n = {r['n']}, k = {r['k']}" + (f", p = {r['p']}" if r["p"] else "")
                      + f", layers = {r['layers']}, directions = {r['directions']}, variant = {r['variant']}")
     elif data["readings"]:
@@ -364,4 +366,5 @@ def inspection_text(found):
     if found["requested"] or not data["readings"]:
         for name, problem in data["problems"].items():
             lines.append(f"\nas {name}: {problem}")
+    lines += [f"note: {note}" for note in data["notes"]]
     return "\n".join(lines)

@@ -28,7 +28,7 @@ checks like the forward one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from sympy import (
     HadamardPower,
@@ -170,7 +170,7 @@ class BackwardProgram:
     program: Program  # forward + backward, for the solver
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_backward(variant, layout, family="lstm"):
     """Reverse-mode backward program of a variant in a layout (placeholder shapes)."""
     forward_program = build_program(variant, layout, family)

@@ -61,12 +61,11 @@ def answer_shape(u):
             lines.append(line)
             continue
         if target.startswith(("fw:", "act:")):
-            shape, line = (_framework_tensor if target.startswith("fw:") else _activation)(u, target[target.index(":") + 1:])
-            text = shape_text(shape, _tuple_style(u, target))
+            reader = _framework_tensor if target.startswith("fw:") else _activation
+            shape, line = reader(u, target[target.index(":") + 1:])
         else:
             cell = cell or _cell(u)
             shape, line = _cell_tensor(cell, u, target)
-            text = shape_text(shape)
         shapes.append(shape)
         lines.append(line)
     if any(t[:2] in ("W_", "U_") for t in u.targets):

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from .quiz_cells import cell_variant
 from .quiz_code import read_code
-from .quiz_lexicon import (CONCEPTUAL, FAMILY_PHRASES, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
-                           framework_tensors)
+from .quiz_lexicon import (
+    CONCEPTUAL,
+    FAMILY_PHRASES,
+    FAMILY_WORDS,
+    FRAMEWORK_WORDS,
+    OUT_OF_SCOPE,
+    STATE_PHRASES,
+    VARIANT_WORDS,
+    framework_tensors,
+)
 from .quiz_reading import CannotDecide, Understanding
 from .quiz_sizes import read_sizes
 from .quiz_targets import focus_targets, given_vectors

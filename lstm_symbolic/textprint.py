@@ -10,11 +10,11 @@ import sympy
 from sympy import (
     HadamardPower,
     HadamardProduct,
+    Identity,
     MatAdd,
     MatMul,
     MatrixSymbol,
     OneMatrix,
-    Identity,
     Transpose,
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction

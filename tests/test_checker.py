@@ -1,8 +1,8 @@
 """The equation checker: parsing, inference, every error reported with its location."""
 
 import json
-import re
 import pathlib
+import re
 import textwrap
 
 import pytest

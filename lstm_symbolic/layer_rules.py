@@ -11,17 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import prod
 
-from .modelcode import Unknown
+from .errors import LayerContradiction, LayerProblem
+from .modelcode_nodes import Unknown
 from .sizes import with_article
-
-
-class LayerProblem(Exception):
-    """The layer cannot be summarized (an argument that is not a literal, an unknown layer type)."""
-
-
-class LayerContradiction(Exception):
-    """The layer's input contradicts what the layer expects; the message is the reason
-    (``expects ... , got ...``), the caller adds where each side came from."""
 
 
 @dataclass

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from math import prod
 
-from .errors import UsageError
-from .quiz_reading import CannotDecide
+from .errors import CannotDecide, UsageError
 from .sizes import SIZE_MEANINGS
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}

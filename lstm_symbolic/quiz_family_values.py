@@ -6,10 +6,10 @@ with both values, when they do not.
 
 from __future__ import annotations
 
+from .errors import CannotDecide
 from .families import get_family
 from .quiz_answers import read_line
 from .quiz_cells import SWAPPED_UPDATE, own_update
-from .quiz_reading import CannotDecide
 from .quiz_values import equations, evaluate, given_text, vector_text
 
 _SUMMARY = {"reset-before": "Cho et al. 2014, Keras reset_after=False",

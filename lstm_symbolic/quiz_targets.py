@@ -7,6 +7,7 @@ phrases ("the recurrent weights of the forget gate", "the forget gate's input we
 
 from __future__ import annotations
 
+from .errors import CannotDecide
 from .quiz_lexicon import (
     KIND_WORDS,
     SHARED_NAMES,
@@ -21,7 +22,6 @@ from .quiz_lexicon import (
     state_phrases,
     tensor_names,
 )
-from .quiz_reading import CannotDecide
 from .quiz_tokens import names_a_value
 
 #: Words after which the focus no longer names what is asked ("..., which is multiplied with h_t").

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .reference_gru_rnn import BACKWARD, FORWARD, sigmoid
+
 GATES_OF = {
     "standard": "figo",
     "vanilla": "igo",
@@ -19,13 +21,6 @@ GATES_OF = {
     "no-output-tanh": "figo",
     "projection": "figo",
 }
-
-
-def sigmoid(z):
-    """Branch-wise logistic function: exp of a non-positive number only."""
-    z = np.asarray(z)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
 
 def _preactivation(gate, layout, params, x, h):
@@ -71,8 +66,6 @@ def reference_forward(variant, layout, params, xs, *states):
     A GRU or simple-RNN variant (``reset-before``, ``reset-after``, ``tanh``, ``relu``) takes
     ``h0`` alone and returns (hs, h_T): see :mod:`lstm_symbolic.reference_gru_rnn`.
     """
-    from .reference_gru_rnn import FORWARD
-
     if variant in FORWARD:
         return FORWARD[variant](variant, layout, params, xs, *states)
     h, c = states
@@ -89,8 +82,6 @@ def reference_backward(variant, layout, params, xs, *states_and_dhs):
 
     Returns ``{parameter: gradient, "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"`` without a cell).
     """
-    from .reference_gru_rnn import BACKWARD
-
     if variant in BACKWARD:
         return BACKWARD[variant](variant, layout, params, xs, *states_and_dhs)
     h0, c0, dhs = states_and_dhs

@@ -9,6 +9,7 @@ from math import prod
 
 from .errors import CannotDecide, UsageError
 from .sizes import SIZE_MEANINGS
+from .sizes import shape_text as sizes_shape_text
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
 FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
@@ -29,10 +30,7 @@ def need(u, *names, numeric=False):
 
 def shape_text(shape, tuple_style=False):
     """``12x80`` for a matrix of numbers, ``(None, 10, 32)`` for an activation or another rank."""
-    dims = [str(d).replace(" ", "") if d is not None else "None" for d in shape]
-    if tuple_style or len(dims) != 2:
-        return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
-    return "x".join(dims)
+    return sizes_shape_text(shape, "tight tuple" if tuple_style else "tight")
 
 
 def read_line(u):

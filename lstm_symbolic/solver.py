@@ -24,8 +24,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
 from .errors import ShapeError, UnderdeterminedError
-from .explain import ExplainMixin, _shape_str
-from .sizes import dim_text
+from .explain import ExplainMixin
+from .sizes import dim_text, shape_text
 from .textprint import text
 
 _AXIS_WORD = {"rows": "rows", "cols": "columns"}
@@ -77,7 +77,7 @@ class Provenance:
         """One line of a message; ``width`` pads a given tensor's name (to align two of them)."""
         if self.kind == "given":
             where = f"declared on line {self.line}" if self.line else "given"
-            return f"{self.name:<{width}} : {_shape_str(self.shape)} ({where})"
+            return f"{self.name:<{width}} : {shape_text(self.shape, 'solver')} ({where})"
         if self.kind == "size":
             return f"{self.name} = {dim_text(self.shape[0])}"
         if self.kind == "sum":

@@ -63,14 +63,14 @@ class ExplainMixin:
 
     def _prefix(self, origin):
         """``file:line:col: `` for a checked file's equations, or nothing."""
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if source is None or origin is None:
             return ""
         line, col = source.locate(origin)
         return f"{source.filename}:{line}:{col}: " if line else ""
 
     def _declared_at(self, expr):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if source is None:
             return ""
         if is_broadcast(expr):
@@ -79,7 +79,7 @@ class ExplainMixin:
         return f" (declared on line {line})" if line else ""
 
     def _context(self, origin):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         context = origin.context()
         if source is not None:
             line, _ = source.locate(origin)
@@ -88,7 +88,7 @@ class ExplainMixin:
         return context
 
     def bindings(self):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if not self.program.sizes and source is not None:
             return source.declared_summary()
         parts = []

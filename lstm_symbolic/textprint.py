@@ -102,8 +102,6 @@ def _text(e):
         return "I", _PREC["atom"]
     if type(e).__name__ == "VConcat":
         return "[" + "; ".join(_text(b)[0] for b in e.blocks) + "]", _PREC["atom"]
-    if isinstance(e, sympy.Basic) and not e.is_Matrix:
-        return str(e), _PREC["atom"]
     return str(e), _PREC["atom"]
 
 

@@ -1,137 +1,48 @@
-"""Compile a cell's equations into NumPy code with ``lambdify``.
+"""The numeric cell: a cell's equations compiled into NumPy functions (:mod:`.codegen`).
 
-Each equation becomes one NumPy statement: the equation list is handed to
-``lambdify`` through its ``cse=`` hook, and a small printer (SymPy's own cannot
-print elementwise functions or broadcast ones: design, pitfalls 3 and 5) writes
-``@`` for products, ``*`` for Hadamard products, the stable sigmoid, and lets
-NumPy broadcasting stand for ``b @ 1^T``.
-
-For a whole sequence, the terms that depend only on ``x_t`` (``W_f @ x_t + b_f``)
-are hoisted out of the time loop and computed for all steps with one product.
+``step`` runs one step; ``forward`` a whole sequence, with the terms that depend only on
+``x_t`` (``W_f @ x_t + b_f``) hoisted out of the time loop and computed for all steps by
+one product, and the steps run by one generated loop; ``backward`` is BPTT
+(:mod:`.bptt`).  With numeric sizes the gates' products are stacked into one
+(:func:`.fusion.stack_products`).  Parameters are checked once per parameter set and the
+stacked weights prepared once (:mod:`.paramset`).  Everything is computed in the
+parameters' dtype: float32 parameters give float32 results (inputs are converted).
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
-from sympy import MatAdd, MatrixSymbol, OneMatrix, lambdify
-from sympy.printing.numpy import NumPyPrinter
 
-from .activations import ACTIVATIONS
+from .codegen import Compiled, compile_loop
+from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
-from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
+from .paramset import build, stacked_copy
 from .resources import check_resources
-from .textprint import function_name, is_broadcast, subtracted
 
-#: Names the generated code may use.
-NAMESPACE = {a.numpy_name: a.numpy_func for a in ACTIVATIONS.values()}
-NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones, "diagflat": np.diagflat, "eye": np.eye})
-
-class CellPrinter(NumPyPrinter):
-    """Prints matrix expressions as plain NumPy array code."""
-
-    def _print_MatrixSymbol(self, expr):
-        return expr.name
-
-    def _operand(self, expr):
-        """A tensor's name, or a parenthesized expression."""
-        return expr.name if isinstance(expr, MatrixSymbol) else f"({self._print(expr)})"
-
-    def _print_OneMatrix(self, expr):
-        return "1"  # only met where broadcasting makes a scalar right: 1 - i_t
-
-    def _print_MatMul(self, expr):
-        if is_broadcast(expr):
-            return self._print(expr.args[0])  # NumPy broadcasts a column over the batch
-        args = list(expr.args)
-        coeff = ""
-        if not args[0].is_Matrix:
-            coeff = f"({self._print(args.pop(0))})*"
-        return coeff + " @ ".join(self._operand(a) for a in args)
-
-    def _print_MatAdd(self, expr):
-        parts = []
-        for i, a in enumerate(expr.args):
-            rest = subtracted(a)
-            if rest is not None:
-                parts.append(("- " if i else "-") + self._operand(rest))
-            else:
-                body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)
-                parts.append(("+ " if i else "") + body)
-        return " ".join(parts)
-
-    def _print_HadamardProduct(self, expr):
-        return " * ".join(self._operand(a) for a in expr.args)
-
-    def _print_ElementwiseApplyFunction(self, expr):
-        return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
-
-    def _print_RowBlock(self, expr, axis=""):
-        parent, start, stop = expr.args
-        return f"({self._print(parent)})[{axis}{self._print(start)}:{self._print(stop)}]"
-
-    def _print_ColumnBlock(self, expr):
-        return self._print_RowBlock(expr, axis=":, ")
-
-    def _print_Diag(self, expr):
-        return f"diagflat({self._print(expr.args[0])})"
-
-    def _print_Identity(self, expr):
-        return f"eye({self._print(expr.shape[0])})"
+#: Above this many stacked elements, refilling copied stacks at every ``step`` costs more
+#: than the per-gate products it saves; such a step reads the members directly.
+REFILL_LIMIT = 1 << 16
 
 
-    def _print_ColumnSum(self, expr):
-        return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"
-
-    def _print_Transpose(self, expr):
-        return f"{self._operand(expr.arg)}.T"
-
-    def _print_HadamardPower(self, expr):
-        return f"{self._operand(expr.base)}**{self._print(expr.exp)}"
-
-    def _print_VConcat(self, expr):
-        ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))
-        parts = []
-        for block in expr.blocks:
-            if isinstance(block, OneMatrix):
-                rows = self._print(block.shape[0])
-                parts.append(f"ones(({rows}, {ref.name}.shape[1]), dtype={ref.name}.dtype)")
-            else:
-                parts.append(self._print(block))
-        return f"concatenate(({', '.join(parts)},), axis=0)"
-
-
-class Compiled:
-    """A generated function and the names of the arguments it reads, in order."""
-
-    def __init__(self, args, equations, outputs):
-        defined = {eq.lhs.name for eq in equations}
-        used = set()
-        for eq in equations:
-            used |= {s.name for s in eq.rhs.atoms(MatrixSymbol)}
-        for o in outputs:
-            used |= {s.name for s in o.atoms(MatrixSymbol) if s.name not in defined}
-        self.args = [a for a in args if a.name in used]
-        self.names = [a.name for a in self.args]
-        replacements = [(eq.lhs, eq.rhs) for eq in equations]
-        self.function = lambdify(self.args, list(outputs), modules=[NAMESPACE], printer=CellPrinter,
-                                 cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
+def _reads(equations):
+    return set().union(*(tensor_names(eq.rhs) for eq in equations))
 
 
 class PreparedParams(dict):
-    """Parameters checked once, with the stacked gate weights the fused code reads.
-
-    Made by :meth:`NumericCell.prepare`; a snapshot: prepare again after changing a weight.
-    """
+    """Parameters returned by :meth:`NumericCell.prepare`: copies whose stack members are
+    row blocks of one buffer, so the fused code reads the stacks without copying."""
 
 
 class NumericCell:
-    """A compiled cell: ``step``, ``forward``, ``prepare`` and ``init_params`` over NumPy arrays.
+    """A compiled cell: ``step``, ``forward``, ``backward``, ``prepare`` and ``init_params``.
 
     Arrays follow the column convention: ``x`` is n x B, ``h`` is k x B (p x B with a
-    projection), ``xs`` is T x n x B, biases are k x 1.
+    projection), ``xs`` is T x n x B, biases are k x 1.  The states are the cell's
+    recurrence (``h_prev``, ``c_prev`` for an LSTM), in that order.
     """
 
     def __init__(self, cell):
@@ -141,41 +52,57 @@ class NumericCell:
         self._batch_symbol = symbolic_batch.dims["B"]
         equations = symbolic_batch.equations
         syms = symbols_of(equations)
+        program = cell.program
         self.parameters = cell.parameters
-        self.inputs = ("x_t", "h_prev", "c_prev")
-        params = [syms[p] for p in self.parameters]
-        ins = [syms[i] for i in self.inputs]
-        outs = [syms["h_t"], syms["c_t"]]
-        self._expected_cache = {}
-        self._backward = None
-        self._rows = {name: self._shapes[name][0] for name in ("x_t", "h_prev", "c_prev")}
-        # plain step: one statement per equation, reads the parameters as given
-        self._step = Compiled(ins + params, equations, outs)
-        # fused program (numeric sizes only): stacked gate products, x-terms hoisted
+        self.inputs = tuple(program.inputs)
+        self.outputs = tuple(new for new, _ in program.recurrence)  # h_t, c_t
+        self.state_names = tuple(prev for _, prev in program.recurrence)  # h_prev, c_prev
+        self.x_name = next(name for name in self.inputs if name not in self.state_names)
+        self._rows = {name: self._shapes[name][0] for name in self.inputs}
+        self._getter = operator.itemgetter(*self.parameters)
+        self._expected_cache, self._backward, self._slot = {}, None, None
+        ins = [syms[name] for name in (self.x_name,) + self.state_names]
+        outs = [syms[name] for name in self.outputs]
+        self._step = Compiled(ins + [syms[p] for p in self.parameters], equations, outs)
         self.stacks = {}
         if not cell.is_symbolic:
             equations, self.stacks = stack_products(equations, self.parameters)
         self.fused_equations = equations  # stacked gate products; the backward pass records from these
-        stacked = [symbols_of(equations)[name] for name in self.stacks]
-        self._fused_args = list(self.parameters) + list(self.stacks)
-        fused_params = params + stacked
-        self._fused_step = Compiled(ins + fused_params, equations, outs)
-        hoisted, rest = hoist_inputs(equations, "x_t", self._fused_args)
-        self._hoisted = bool(hoisted)
+        syms = symbols_of(equations)
+        self._fused_params = self._used(equations)
+        self._fused_step = Compiled(ins + [syms[p] for p in self._fused_params], equations, outs)
+        self._compile_sequence(equations, syms)
+
+    def _used(self, equations):
+        """The parameters and stacks ``equations`` read, in a fixed order."""
+        reads = _reads(equations)
+        return [p for p in list(self.parameters) + list(self.stacks) if p in reads]
+
+    def _compile_sequence(self, equations, syms):
+        """``forward``'s pieces: the hoisted input terms for all steps, and one generated time loop."""
+        hoisted, rest = hoist_inputs(equations, self.x_name, list(self.parameters) + list(self.stacks))
+        self._hoisted_params = self._used(hoisted)
+        self._inputs_all = None
         if hoisted:
-            self._inputs_all = Compiled([syms["x_t"]] + fused_params, hoisted, [eq.lhs for eq in hoisted])
-            self._recurrent = Compiled([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
+            self._inputs_all = Compiled([syms[self.x_name]] + [syms[p] for p in self._hoisted_params],
+                                        hoisted, [eq.lhs for eq in hoisted])
+        per_step = [(eq.name, f"{eq.name}_all", "[:, t]") for eq in hoisted]  # rows x T x B
+        if self.x_name in _reads(rest):
+            per_step.append((self.x_name, "xs", "[t]"))  # T x n x B
+        self._reads_x = self.x_name in _reads(rest)
+        self._loop_params = self._used(rest)
+        self._loop = compile_loop(per_step, self.state_names, self._loop_params, rest, self.outputs,
+                                  [(self.outputs[0], "hs", "[t]")])
 
     # -- shapes and checks --------------------------------------------------------
-    def _sizes_from(self, x, h, c):
-        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays."""
-        if not self.cell.is_symbolic:
-            return {**self.cell.dims, "B": x.shape[1]}
+    def _sizes_from(self, arrays):
+        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays
+        (``{"x_t": x, "h_prev": h, ...}``) through the program's size sources."""
         dims = dict(self.cell.dims)
-        dims["B"] = x.shape[1]
-        for arr, size in ((x, "n"), (c, "k"), (h, "p")):
-            if size in dims and not isinstance(dims[size], int):
-                dims[size] = arr.shape[0]
+        dims["B"] = arrays[self.x_name].shape[1]
+        for size, (tensor, axis) in self.cell.program.size_sources.items():
+            if size in dims and not isinstance(dims[size], int) and tensor in arrays:
+                dims[size] = arrays[tensor].shape[axis]
         return dims
 
     def expected_shapes(self, dims):
@@ -183,22 +110,27 @@ class NumericCell:
         key = dims["B"] if not self.cell.is_symbolic else tuple(sorted(dims.items()))
         cached = self._expected_cache.get(key)
         if cached is None:
-            subs = {self._batch_symbol: dims["B"]}
-            for size, value in self.cell.dims.items():
-                if not isinstance(value, int) and size != "B":
-                    subs[value] = dims[size]
-            cached = {name: tuple(int(d) if isinstance(d, int) else int(d.xreplace(subs)) for d in shape)
-                      for name, shape in self._shapes.items()}
+            cached = {name: tuple(self.size_of(d, dims) for d in shape) for name, shape in self._shapes.items()}
             if len(self._expected_cache) > 64:
                 self._expected_cache.clear()
             self._expected_cache[key] = cached
         return cached
 
+    def size_of(self, size, dims):
+        """The integer value of a size of the batch-symbolic cell (``k``, ``4*k``, ``B``) at ``dims``."""
+        if isinstance(size, int) or size.is_Integer:
+            return int(size)
+        subs = {self._batch_symbol: dims["B"]}
+        for name, value in self.cell.dims.items():
+            if not isinstance(value, int) and name != "B":
+                subs[value] = dims[name]
+        return int(size.xreplace(subs))
+
     def _check_params(self, params, expected, dims):
         if not isinstance(params, dict):
             raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
         missing = [p for p in self.parameters if p not in params]
-        extra = [p for p in params if p not in self.parameters and p not in self.stacks]
+        extra = [p for p in params if p not in self.parameters]
         if missing or extra:
             parts = []
             if missing:
@@ -224,27 +156,49 @@ class NumericCell:
             f"{_tuple_text(expected[name])} ({symbolic})\n  bindings: {_bindings(dims)}"
         )
 
-    def _quick_state_check(self, x, h, c):
-        """True when the states certainly fit (numeric cells); False sends them to the
-        thorough check, which explains what is wrong (or finds it was fine after all)."""
-        if self.cell.is_symbolic:
-            return False
+    def _parameter_set(self, params, dims=None):
+        """The checked :class:`~.paramset.ParameterSet` of ``params``: the remembered one when
+        these are the very arrays it checked (same shapes and dtypes), else checked now."""
+        slot = self._slot
+        if slot is not None:
+            try:
+                if len(params) == len(self.parameters) and slot.matches(self._getter(params)):
+                    return slot
+            except (KeyError, TypeError, AttributeError):
+                pass  # the thorough check below says what is wrong
+        if dims is None:
+            dims = {**self.cell.dims, "B": 1}
+        self._check_params(params, self.expected_shapes(dims), dims)
+        pset = build(params, self.parameters, self.stacks)
+        pset.args["step"] = tuple(pset.values[p] for p in self.parameters)
+        pset.args["fused"] = tuple(pset.values[p] for p in self._fused_params)
+        if not self.cell.is_symbolic:  # a symbolic cell's parameter shapes depend on the states
+            self._slot = pset
+        return pset
+
+    def _quick_state_check(self, x, states, dtype):
+        """True when the states certainly fit (numeric cells, the parameters' dtype); False
+        sends them to the thorough check, which explains what is wrong or converts them."""
         try:
             batch = x.shape[1]
-            return (
-                x.ndim == 2 and h.ndim == 2 and c.ndim == 2 and batch > 0
-                and x.shape[0] == self._rows["x_t"] and h.shape == (self._rows["h_prev"], batch)
-                and c.shape == (self._rows["c_prev"], batch)
-                and x.dtype.kind == "f" and h.dtype.kind == "f" and c.dtype.kind == "f"
-                # NaN and inf survive a dot product; an overflow only costs the slow path
-                and math.isfinite(np.vdot(x, x) + np.vdot(h, h) + np.vdot(c, c))
-            )
+            if x.ndim != 2 or batch == 0 or x.shape[0] != self._rows[self.x_name] or x.dtype is not dtype:
+                return False
+            for name, arr in zip(self.state_names, states):
+                if arr.ndim != 2 or arr.shape != (self._rows[name], batch) or arr.dtype is not dtype:
+                    return False
+            # NaN and inf survive a dot product; an overflow only costs the slow path
+            return math.isfinite(sum(np.vdot(a, a) for a in (x, *states)))
         except (AttributeError, IndexError, TypeError):
             return False
 
-    def _states(self, x, h, c, names=("x", "h_prev", "c_prev"), ndim_x=2):
+    def _states(self, x, states, dtype, names, ndim_x=2):
+        """Check the input and the states (count, dimensions, dtype, finiteness, shapes) and
+        convert them to ``dtype``; returns ``(x, states, dims)``."""
+        if len(states) != len(self.state_names):
+            raise UsageError(f"the {self.cell.variant.name} cell takes {len(self.state_names)} states "
+                             f"({', '.join(names[1:])}), got {len(states)}")
         arrays = []
-        for name, arr, ndim in zip(names, (x, h, c), (ndim_x, 2, 2)):
+        for name, arr, ndim in zip(names, (x, *states), (ndim_x,) + (2,) * len(states)):
             arr = np.asarray(arr)
             if arr.ndim != ndim or arr.size == 0:
                 want = "T x n x B" if ndim == 3 else ("n x B" if name == "x" else "rows x B")
@@ -252,131 +206,115 @@ class NumericCell:
             if arr.dtype.kind != "f":
                 raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
             arrays.append(arr)
-        x, h, c = arrays
-        if not np.isfinite(x.sum() + h.sum() + c.sum()):
+        if not np.isfinite(sum(a.sum() for a in arrays)):
             for name, arr in zip(names, arrays):
                 if not np.isfinite(arr).all():
                     raise UsageError(f"{name} contains NaN or inf values")
-        x0 = x[0] if ndim_x == 3 else x
-        dims = self._sizes_from(x0, h, c)
+        tensors = dict(zip((self.x_name,) + self.state_names, [arrays[0][0] if ndim_x == 3 else arrays[0]] + arrays[1:]))
+        dims = self._sizes_from(tensors)
         expected = self.expected_shapes(dims)
-        for name, arr in (("x_t", x0), ("h_prev", h), ("c_prev", c)):
+        for name, arr in tensors.items():
             if arr.shape != expected[name]:
                 self._shape_error(name, arr, expected, dims)
-        return x, h, c, dims, expected
+        arrays = [a if dtype is None or a.dtype == dtype else a.astype(dtype) for a in arrays]
+        return arrays[0], tuple(arrays[1:]), dims
+
+    def _checked(self, params, x, states, names, ndim_x):
+        """``(parameter set, x, states, dims)`` checked; a symbolic cell's parameter shapes
+        need the states' sizes."""
+        if self.cell.is_symbolic:
+            _, _, dims = self._states(x, states, None, names, ndim_x)
+            pset = self._parameter_set(params, dims)
+        else:
+            pset = self._parameter_set(params)
+        x, states, dims = self._states(x, states, pset.dtype, names, ndim_x)
+        return pset, x, states, dims
 
     # -- numeric API --------------------------------------------------------------
     def prepare(self, params):
-        """Check ``params`` once and add the stacked gate weights the fused code reads."""
-        if isinstance(params, PreparedParams):
-            return params
-        if not self.cell.is_symbolic:
-            dims = dict(self.cell.dims)
-            self._check_params(params, self.expected_shapes(dims), dims)
-        self._check_finite_params(params)
-        prepared = PreparedParams((name, params[name]) for name in self.parameters)
-        for name, members in self.stacks.items():
-            prepared[name] = np.concatenate([params[m] for m in members], axis=0)
-        return prepared
+        """``params`` checked and copied so that each stack's members are row blocks of one
+        buffer: the fused code then reads the stacks without copying at any call."""
+        if self.cell.is_symbolic:  # no stacks; the shapes are checked at each call, against the states
+            return PreparedParams(params)
+        pset = self._parameter_set(params)
+        return PreparedParams(stacked_copy(pset.values, self.parameters, self.stacks))
 
-    def _ready(self, params, expected, dims):
-        """Checked parameters with their stacks (``prepare``); a symbolic cell's shapes need ``dims``."""
-        if isinstance(params, PreparedParams):
-            return params
-        if self.cell.is_symbolic:
-            self._check_params(params, expected, dims)
-        return self.prepare(params)
+    def step(self, params, x, *states):
+        """One step: the new states (``h_t, c_t``) from ``x`` (n x B) and the states (``h_prev, c_prev``).
 
-    def _check_finite_params(self, params):
-        # NaN and inf survive a dot product; an overflow only costs the thorough check
-        try:
-            if math.isfinite(sum(float(np.vdot(params[p], params[p])) for p in self.parameters)):
-                return
-        except (TypeError, ValueError):
-            pass
-        for name in self.parameters:
-            arr = np.asarray(params[name])
-            if arr.dtype.kind != "f":
-                raise UsageError(f"parameter {name} must hold floating-point numbers, got dtype {arr.dtype}")
-            if not np.isfinite(arr).all():
-                raise UsageError(f"parameter {name} contains NaN or inf values")
-
-    def step(self, params, x, h_prev, c_prev):
-        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev``.
-
-        ``params`` is a dict of arrays, or the result of :meth:`prepare` (faster at
-        small sizes: the four gate products become one stacked product).
+        ``params`` is a dict {parameter name: array}; it is checked once and remembered
+        (see :mod:`.paramset`).
         """
-        if not self._quick_state_check(x, h_prev, c_prev):
-            x, h_prev, c_prev, dims, expected = self._states(x, h_prev, c_prev)
-        elif not isinstance(params, PreparedParams):
-            dims = {**self.cell.dims, "B": x.shape[1]}
-            expected = self.expected_shapes(dims)
-        state = {"x_t": x, "h_prev": h_prev, "c_prev": c_prev}
-        run = self._step
-        if isinstance(params, PreparedParams):
-            run = self._fused_step
-        else:
-            self._check_params(params, expected, dims)
-        return tuple(run.function(*[state[a] if a in state else params[a] for a in run.names]))
+        pset = None if self.cell.is_symbolic else self._parameter_set(params)
+        if pset is None or not (len(states) == len(self.state_names)
+                                and self._quick_state_check(x, states, pset.dtype)):
+            pset, x, states, _ = self._checked(params, x, states, ("x",) + self.state_names, 2)
+        if pset.refills and pset.copied > REFILL_LIMIT:
+            return tuple(self._step.function(x, *states, *pset.args["step"]))
+        pset.fresh()
+        return tuple(self._fused_step.function(x, *states, *pset.args["fused"]))
 
-    def forward(self, params, xs, h0, c0):
-        """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B."""
-        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
+    def forward(self, params, xs, *states):
+        """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B (the outputs)."""
+        pset, xs, states, _ = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
+        values = pset.fresh()
+        T = xs.shape[0]
+        hs = np.empty((T,) + states[0].shape, dtype=xs.dtype)
+        finals = self._loop(T, *self._per_step_arrays(values, xs), *states,
+                            *[values[p] for p in self._loop_params], hs)
+        return (hs, *finals)
+
+    @property
+    def initial_names(self):
+        """``h0, c0``: the names of the initial states in messages and gradients."""
+        return tuple(name.split("_")[0] + "0" for name in self.state_names)
+
+    def _per_step_arrays(self, values, xs, x_columns=None):
+        """The loop's per-step inputs: the hoisted input terms of all steps (one product over
+        the T*B columns of ``x_columns``, rows x T x B) and ``xs`` when the loop reads ``x_t``."""
         T, n, B = xs.shape
-        params = self._ready(params, expected, dims)
-        dtype = np.result_type(xs, h0, c0, *[params[p] for p in self.parameters])
-        hs = np.empty((T,) + h0.shape, dtype=dtype)
-        h, c = h0, c0
-        if not self._hoisted or self.cell.is_symbolic:
-            run = self._step if self.cell.is_symbolic else self._fused_step
-            values = [params[a] for a in run.names[3:]]
-            assert run.names[:3] == ["x_t", "h_prev", "c_prev"]
-            for t in range(T):
-                h, c = run.function(xs[t], h, c, *values)
-                hs[t] = h
-            return hs, h, c
-        # all steps' input terms at once: one product over T*B columns
-        x_all = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
-        inputs = self._inputs_all
-        pre = inputs.function(x_all, *[params[a] for a in inputs.names[1:]])
-        per_step = [p.reshape(p.shape[0], T, B).transpose(1, 0, 2) for p in pre]
-        recurrent = self._recurrent
-        hoisted = len(per_step)
-        assert recurrent.names[hoisted:hoisted + 2] == ["h_prev", "c_prev"]
-        values = [params[a] for a in recurrent.names[hoisted + 2:]]
-        function = recurrent.function
-        for t, xin in enumerate(zip(*per_step)):
-            h, c = function(*xin, h, c, *values)
-            hs[t] = h
-        return hs, h, c
+        arrays = []
+        if self._inputs_all is not None:
+            if x_columns is None:
+                x_columns = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
+            pre = self._inputs_all.function(x_columns, *[values[p] for p in self._hoisted_params])
+            arrays = [p.reshape(p.shape[0], T, B) for p in pre]
+        if self._reads_x:
+            arrays.append(xs)
+        return arrays
 
-    def backward(self, params, xs, h0, c0, dhs):
-        """Gradients of a loss through T steps (BPTT).
+    def backward(self, params, xs, *args):
+        """Gradients of a loss through T steps (BPTT): ``backward(params, xs, h0, c0, dhs)``.
 
         ``dhs`` (T x rows(h) x B) is the upstream gradient dL/dh_t of every output.
         Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}``.
         """
         from .bptt import CompiledBackward, check_upstream
 
-        xs, h0, c0, dims, expected = self._states(xs, h0, c0, ("xs", "h0", "c0"), ndim_x=3)
-        params = self._ready(params, expected, dims)
-        dhs = check_upstream(self, dhs, xs.shape[0], h0.shape[0], xs.shape[2])
+        if not args:
+            raise UsageError("backward needs the initial states and the upstream gradients dhs")
+        states, dhs = args[:-1], args[-1]
+        pset, xs, states, dims = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
+        dhs = check_upstream(dhs, xs.shape[0], states[0].shape[0], xs.shape[2], pset.dtype)
         if self._backward is None:
             self._backward = CompiledBackward(self)
-        return self._backward.run(params, xs, h0, c0, dhs)
+        return self._backward.run(pset.fresh(), xs, states, dhs, dims)
 
     def init_params(self, seed=0, dtype=np.float64):
-        """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""
+        """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them.
+
+        Each stack's members are row blocks of one buffer (see :meth:`prepare`).
+        """
         if self.cell.is_symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
         check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)
         bound = 1.0 / math.sqrt(self.cell.hidden_size)
-        return {
+        values = {
             name: rng.uniform(-bound, bound, size=self.cell.shapes()[name]).astype(dtype)
             for name in self.parameters
         }
+        return stacked_copy(values, self.parameters, self.stacks)
 
 
 def _tuple_text(shape):

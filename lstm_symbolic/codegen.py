@@ -164,7 +164,7 @@ class Compiled:
     """A generated function and the names of the arguments it reads, in order.
 
     ``args`` are its parameters (symbols, in order), ``equations`` its statements,
-    ``outputs`` the expressions it returns (a list).
+    ``outputs`` the expressions it returns (a tuple).
     """
 
     def __init__(self, args, equations, outputs):
@@ -172,7 +172,7 @@ class Compiled:
         self.names = [a.name for a in self.args]
         printer = CellPrinter()
         body = statements(equations, printer)
-        body.append(f"return [{', '.join(printer.doprint(o) for o in outputs)}]")
+        body.append(f"return ({''.join(printer.doprint(o) + ', ' for o in outputs)})")
         self.function = make_function("generated", self.names, body)
 
 

@@ -20,7 +20,7 @@ from .codegen import Compiled, compile_loop
 from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
 from .fusion import hoist_inputs, stack_products
-from .paramset import build, stacked_copy
+from .paramset import DTYPE, SHAPE, build, stacked_copy
 from .resources import check_resources
 
 #: Above this many stacked elements, refilling copied stacks at every ``step`` costs more
@@ -47,6 +47,7 @@ class NumericCell:
 
     def __init__(self, cell):
         self.cell = cell
+        self._symbolic = cell.is_symbolic
         symbolic_batch = cell.with_batch("B")
         self._shapes = symbolic_batch.shapes()
         self._batch_symbol = symbolic_batch.dims["B"]
@@ -58,14 +59,14 @@ class NumericCell:
         self.outputs = tuple(new for new, _ in program.recurrence)  # h_t, c_t
         self.state_names = tuple(prev for _, prev in program.recurrence)  # h_prev, c_prev
         self.x_name = next(name for name in self.inputs if name not in self.state_names)
-        self._rows = {name: self._shapes[name][0] for name in self.inputs}
         self._getter = operator.itemgetter(*self.parameters)
         self._expected_cache, self._backward, self._slot = {}, None, None
+        self._state_shapes = {}  # batch size -> shapes of (x, *states) checked once (numeric cells)
         ins = [syms[name] for name in (self.x_name,) + self.state_names]
         outs = [syms[name] for name in self.outputs]
         self._step = Compiled(ins + [syms[p] for p in self.parameters], equations, outs)
         self.stacks = {}
-        if not cell.is_symbolic:
+        if not self._symbolic:
             equations, self.stacks = stack_products(equations, self.parameters)
         self.fused_equations = equations  # stacked gate products; the backward pass records from these
         syms = symbols_of(equations)
@@ -107,7 +108,7 @@ class NumericCell:
 
     def expected_shapes(self, dims):
         """{tensor: shape} of every input and parameter for the sizes ``dims``."""
-        key = dims["B"] if not self.cell.is_symbolic else tuple(sorted(dims.items()))
+        key = dims["B"] if not self._symbolic else tuple(sorted(dims.items()))
         cached = self._expected_cache.get(key)
         if cached is None:
             cached = {name: tuple(self.size_of(d, dims) for d in shape) for name, shape in self._shapes.items()}
@@ -172,22 +173,20 @@ class NumericCell:
         pset = build(params, self.parameters, self.stacks)
         pset.args["step"] = tuple(pset.values[p] for p in self.parameters)
         pset.args["fused"] = tuple(pset.values[p] for p in self._fused_params)
-        if not self.cell.is_symbolic:  # a symbolic cell's parameter shapes depend on the states
+        if not self._symbolic:  # a symbolic cell's parameter shapes depend on the states
             self._slot = pset
         return pset
 
     def _quick_state_check(self, x, states, dtype):
-        """True when the states certainly fit (numeric cells, the parameters' dtype); False
-        sends them to the thorough check, which explains what is wrong or converts them."""
+        """True when the input and states certainly fit: shapes met before at this batch size,
+        the parameters' dtype, finite values.  False sends them to the thorough check, which
+        explains what is wrong or converts them."""
         try:
-            batch = x.shape[1]
-            if x.ndim != 2 or batch == 0 or x.shape[0] != self._rows[self.x_name] or x.dtype is not dtype:
-                return False
-            for name, arr in zip(self.state_names, states):
-                if arr.ndim != 2 or arr.shape != (self._rows[name], batch) or arr.dtype is not dtype:
-                    return False
-            # NaN and inf survive a dot product; an overflow only costs the slow path
-            return math.isfinite(sum(np.vdot(a, a) for a in (x, *states)))
+            arrays = (x, *states)
+            return (tuple(map(SHAPE, arrays)) == self._state_shapes.get(x.shape[1])
+                    and tuple(map(DTYPE, arrays)) == (dtype,) * len(arrays)
+                    # NaN and inf survive a dot product; an overflow only costs the thorough check
+                    and math.isfinite(sum(map(np.vdot, arrays, arrays))))
         except (AttributeError, IndexError, TypeError):
             return False
 
@@ -216,13 +215,15 @@ class NumericCell:
         for name, arr in tensors.items():
             if arr.shape != expected[name]:
                 self._shape_error(name, arr, expected, dims)
+        if ndim_x == 2 and not self._symbolic and len(self._state_shapes) < 64:
+            self._state_shapes[dims["B"]] = tuple(tensors[name].shape for name in (self.x_name,) + self.state_names)
         arrays = [a if dtype is None or a.dtype == dtype else a.astype(dtype) for a in arrays]
         return arrays[0], tuple(arrays[1:]), dims
 
     def _checked(self, params, x, states, names, ndim_x):
         """``(parameter set, x, states, dims)`` checked; a symbolic cell's parameter shapes
         need the states' sizes."""
-        if self.cell.is_symbolic:
+        if self._symbolic:
             _, _, dims = self._states(x, states, None, names, ndim_x)
             pset = self._parameter_set(params, dims)
         else:
@@ -234,7 +235,7 @@ class NumericCell:
     def prepare(self, params):
         """``params`` checked and copied so that each stack's members are row blocks of one
         buffer: the fused code then reads the stacks without copying at any call."""
-        if self.cell.is_symbolic:  # no stacks; the shapes are checked at each call, against the states
+        if self._symbolic:  # no stacks; the shapes are checked at each call, against the states
             return PreparedParams(params)
         pset = self._parameter_set(params)
         return PreparedParams(stacked_copy(pset.values, self.parameters, self.stacks))
@@ -245,14 +246,13 @@ class NumericCell:
         ``params`` is a dict {parameter name: array}; it is checked once and remembered
         (see :mod:`.paramset`).
         """
-        pset = None if self.cell.is_symbolic else self._parameter_set(params)
-        if pset is None or not (len(states) == len(self.state_names)
-                                and self._quick_state_check(x, states, pset.dtype)):
+        pset = None if self._symbolic else self._parameter_set(params)
+        if pset is None or not self._quick_state_check(x, states, pset.dtype):
             pset, x, states, _ = self._checked(params, x, states, ("x",) + self.state_names, 2)
-        if pset.refills and pset.copied > REFILL_LIMIT:
-            return tuple(self._step.function(x, *states, *pset.args["step"]))
+        if pset.copied > REFILL_LIMIT:
+            return self._step.function(x, *states, *pset.args["step"])
         pset.fresh()
-        return tuple(self._fused_step.function(x, *states, *pset.args["fused"]))
+        return self._fused_step.function(x, *states, *pset.args["fused"])
 
     def forward(self, params, xs, *states):
         """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B (the outputs)."""
@@ -305,7 +305,7 @@ class NumericCell:
 
         Each stack's members are row blocks of one buffer (see :meth:`prepare`).
         """
-        if self.cell.is_symbolic:
+        if self._symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
         check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)

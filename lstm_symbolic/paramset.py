@@ -31,11 +31,11 @@ from .errors import UsageError
 class ParameterSet:
     """Checked arrays by name (``values``, stacked weights included) and how to refresh them."""
 
-    __slots__ = ("arrays", "layout", "values", "refills", "dtype", "copied", "args")
+    __slots__ = ("arrays", "shapes", "dtypes", "values", "refills", "dtype", "copied", "args")
 
     def __init__(self, arrays, values, refills, dtype):
         self.arrays = arrays  # the caller's objects, in parameter order (kept alive: see the module doc)
-        self.layout = layout_of(arrays)
+        self.shapes, self.dtypes = list(map(SHAPE, arrays)), list(map(DTYPE, arrays))
         self.values = values
         self.refills = refills  # [(stacked copy, [member arrays])]
         self.dtype = dtype
@@ -44,7 +44,8 @@ class ParameterSet:
 
     def matches(self, arrays):
         """True when ``arrays`` are the very arrays checked, with the same shapes and dtypes."""
-        return all(map(operator.is_, arrays, self.arrays)) and layout_of(arrays) == self.layout
+        return all(map(operator.is_, arrays, self.arrays)) and list(map(SHAPE, arrays)) == self.shapes \
+            and list(map(DTYPE, arrays)) == self.dtypes
 
     def fresh(self):
         """The values, with stacked copies refilled from their members (in-place changes seen)."""
@@ -53,8 +54,7 @@ class ParameterSet:
         return self.values
 
 
-def layout_of(arrays):
-    return [(a.shape, a.dtype) for a in arrays]
+SHAPE, DTYPE = operator.attrgetter("shape"), operator.attrgetter("dtype")
 
 
 def parameter_dtype(params, names):

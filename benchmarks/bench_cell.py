@@ -21,7 +21,6 @@ minimum says how noisy the run was):
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time

@@ -13,7 +13,7 @@ so a sequence pays one Python call, not one per step.
 from __future__ import annotations
 
 import numpy as np
-from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix
+from sympy import MatAdd, MatrixSymbol, OneMatrix
 from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS

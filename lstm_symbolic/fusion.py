@@ -172,10 +172,34 @@ def stack_gradients(per_step, stacked, stacks, step_defined):
     become one product ``dS0_0 = dstack_0 @ x_t^T`` whose row blocks they are.
     Returns ``(per_step, stacked, new per-step outputs)``.
     """
-    from sympy import Transpose
-
     grad_eq = {eq.name: eq for eq in stacked}
-    groups = []  # (stack name, members, deltas)
+    groups = _delta_groups(stacks, grad_eq, step_defined)
+    if not groups:
+        return per_step, stacked, []
+    symbols = symbols_of(list(per_step) + list(stacked))
+    delta_stack, new_step = {}, []
+    for _, _, deltas in groups:
+        if deltas not in delta_stack:
+            rows = sum((symbols[d].shape[0] for d in deltas), 0)
+            sym = MatrixSymbol(f"dstack_{len(delta_stack)}", rows, symbols[deltas[0]].shape[1])
+            delta_stack[deltas] = sym
+            new_step.append(Equation(sym, VConcat(*[symbols[d] for d in deltas])))
+    fuse = _sum_fuser(groups, delta_stack, symbols)
+    step_out = [Equation(eq.lhs, fuse(eq.rhs)) for eq in per_step]
+    for new in new_step:  # each delta stack right after the last delta it needs
+        needed = tensor_names(new.rhs)
+        last = max(i for i, eq in enumerate(step_out) if eq.name in needed)
+        step_out.insert(last + 1, new)
+    out = [Equation(eq.lhs, fuse(eq.rhs)) for eq in stacked]
+    for name, members, deltas in groups:
+        _stack_member_gradients(out, name, members, deltas, delta_stack[deltas], grad_eq, symbols)
+    return step_out, out, [eq.name for eq in new_step]
+
+
+def _delta_groups(stacks, grad_eq, step_defined):
+    """``[(stack name, members, deltas)]`` for the stacks whose every member's gradient reads
+    exactly one per-step delta (``dW_f = da_f @ x_t^T`` reads ``da_f``)."""
+    groups = []
     for name, members in stacks.items():
         deltas = []
         for member in members:
@@ -186,55 +210,45 @@ def stack_gradients(per_step, stacked, stacks, step_defined):
             deltas.append(found[0])
         else:
             groups.append((name, members, tuple(deltas)))
-    if not groups:
-        return per_step, stacked, []
-    symbols = symbols_of(list(per_step) + list(stacked))
-    delta_stack = {}
-    new_step = []
-    for _, _, deltas in groups:
-        if deltas not in delta_stack:
-            rows = sum((symbols[d].shape[0] for d in deltas), 0)
-            sym = MatrixSymbol(f"dstack_{len(delta_stack)}", rows, symbols[deltas[0]].shape[1])
-            delta_stack[deltas] = sym
-            new_step.append(Equation(sym, VConcat(*[symbols[d] for d in deltas])))
+    return groups
 
-    def fuse_sums(expr):
-        if isinstance(expr, MatAdd):
-            terms = {}
-            for a in expr.args:
-                if isinstance(a, MatMul) and len(a.args) == 2 and isinstance(a.args[0], Transpose) \
-                        and isinstance(a.args[0].arg, MatrixSymbol) and isinstance(a.args[1], MatrixSymbol):
-                    terms[(a.args[0].arg.name, a.args[1].name)] = a
-            for name, members, deltas in groups:
-                keys = list(zip(members, deltas))
-                if all(key in terms for key in keys) and len(keys) == len(expr.args):
-                    S = MatrixSymbol(name, *_stack_shape(symbols, ["d" + m for m in members]))
-                    return MatMul(Transpose(S), delta_stack[deltas], evaluate=False)
+
+def _sum_fuser(groups, delta_stack, symbols):
+    """A rewrite of ``W_f^T @ da_f + W_i^T @ da_i + ...`` over a whole stack into ``S0_0^T @ dstack_0``."""
+    from sympy import Transpose
+
+    def fuse(expr):
+        if not isinstance(expr, MatAdd):
+            return expr
+        terms = {}
+        for a in expr.args:
+            if isinstance(a, MatMul) and len(a.args) == 2 and isinstance(a.args[0], Transpose) \
+                    and isinstance(a.args[0].arg, MatrixSymbol) and isinstance(a.args[1], MatrixSymbol):
+                terms[(a.args[0].arg.name, a.args[1].name)] = a
+        for name, members, deltas in groups:
+            keys = list(zip(members, deltas))
+            if all(key in terms for key in keys) and len(keys) == len(expr.args):
+                S = MatrixSymbol(name, *_stack_shape(symbols, ["d" + m for m in members]))
+                return MatMul(Transpose(S), delta_stack[deltas], evaluate=False)
         return expr
 
-    step_out = []
-    for eq in per_step:
-        step_out.append(Equation(eq.lhs, fuse_sums(eq.rhs)))
-    # insert the delta stacks after the last delta they need
-    for new in new_step:
-        needed = tensor_names(new.rhs)
-        last = max(i for i, eq in enumerate(step_out) if eq.name in needed)
-        step_out.insert(last + 1, new)
-    out = [Equation(eq.lhs, fuse_sums(eq.rhs)) for eq in stacked]
-    for name, members, deltas in groups:
-        D = delta_stack[deltas]
-        forms = {grad_eq["d" + m].rhs.xreplace({symbols[d]: D}) for m, d in zip(members, deltas)}
-        if len(forms) != 1:
-            continue
-        S = MatrixSymbol("d" + name, *_stack_shape(symbols, ["d" + m for m in members]))
-        out.insert(0, Equation(S, forms.pop()))
-        start = 0
-        for m in members:
-            rows = symbols["d" + m].shape[0]
-            index = next(i for i, eq in enumerate(out) if eq.name == "d" + m)
-            out[index] = Equation(out[index].lhs, RowBlock(S, start, start + rows))
-            start += rows
-    return step_out, out, [eq.name for eq in new_step]
+    return fuse
+
+
+def _stack_member_gradients(out, name, members, deltas, D, grad_eq, symbols):
+    """When the members' gradients have one form (``dW_f = da_f @ x_t^T``), compute it once on
+    the delta stack (``dS0_0 = dstack_0 @ x_t^T``) and make each member's its row block (in ``out``)."""
+    forms = {grad_eq["d" + m].rhs.xreplace({symbols[d]: D}) for m, d in zip(members, deltas)}
+    if len(forms) != 1:
+        return
+    S = MatrixSymbol("d" + name, *_stack_shape(symbols, ["d" + m for m in members]))
+    out.insert(0, Equation(S, forms.pop()))
+    start = 0
+    for m in members:
+        rows = symbols["d" + m].shape[0]
+        index = next(i for i, eq in enumerate(out) if eq.name == "d" + m)
+        out[index] = Equation(out[index].lhs, RowBlock(S, start, start + rows))
+        start += rows
 
 
 def _stack_shape(symbols, members):

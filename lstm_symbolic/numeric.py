@@ -171,8 +171,11 @@ class NumericCell:
             dims = {**self.cell.dims, "B": 1}
         self._check_params(params, self.expected_shapes(dims), dims)
         pset = build(params, self.parameters, self.stacks)
-        pset.args["step"] = tuple(pset.values[p] for p in self.parameters)
-        pset.args["fused"] = tuple(pset.values[p] for p in self._fused_params)
+        # one step reads the stacks, unless refilling copied ones costs more than it saves
+        per_gate = pset.copied > REFILL_LIMIT
+        pset.step = (self._step if per_gate else self._fused_step).function
+        pset.step_args = tuple(pset.values[p] for p in (self.parameters if per_gate else self._fused_params))
+        pset.refill_each_step = bool(pset.refills) and not per_gate
         if not self._symbolic:  # a symbolic cell's parameter shapes depend on the states
             self._slot = pset
         return pset
@@ -246,13 +249,17 @@ class NumericCell:
         ``params`` is a dict {parameter name: array}; it is checked once and remembered
         (see :mod:`.paramset`).
         """
-        pset = None if self._symbolic else self._parameter_set(params)
-        if pset is None or not self._quick_state_check(x, states, pset.dtype):
+        pset = self._slot
+        try:  # the remembered parameters and states of shapes met before: no call beyond the checks
+            fast = (pset is not None and len(params) == len(self.parameters)
+                    and pset.matches(self._getter(params)) and self._quick_state_check(x, states, pset.dtype))
+        except (KeyError, TypeError, AttributeError):
+            fast = False
+        if not fast:
             pset, x, states, _ = self._checked(params, x, states, ("x",) + self.state_names, 2)
-        if pset.copied > REFILL_LIMIT:
-            return self._step.function(x, *states, *pset.args["step"])
-        pset.fresh()
-        return self._fused_step.function(x, *states, *pset.args["fused"])
+        if pset.refill_each_step:
+            pset.fresh()
+        return pset.step(x, *states, *pset.step_args)
 
     def forward(self, params, xs, *states):
         """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B (the outputs)."""

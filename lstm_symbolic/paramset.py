@@ -31,7 +31,8 @@ from .errors import UsageError
 class ParameterSet:
     """Checked arrays by name (``values``, stacked weights included) and how to refresh them."""
 
-    __slots__ = ("arrays", "shapes", "dtypes", "values", "refills", "dtype", "copied", "args")
+    __slots__ = ("arrays", "shapes", "dtypes", "values", "refills", "dtype", "copied", "step", "step_args",
+                 "refill_each_step")
 
     def __init__(self, arrays, values, refills, dtype):
         self.arrays = arrays  # the caller's objects, in parameter order (kept alive: see the module doc)
@@ -40,7 +41,9 @@ class ParameterSet:
         self.refills = refills  # [(stacked copy, [member arrays])]
         self.dtype = dtype
         self.copied = sum(out.size for out, _ in refills)  # elements copied by fresh()
-        self.args = {}  # argument tuples of the generated functions, made once by the cell
+        # set by the cell: the generated step for these parameters, its parameter arguments,
+        # and whether copied stacks are refilled before it
+        self.step, self.step_args, self.refill_each_step = None, (), False
 
     def matches(self, arrays):
         """True when ``arrays`` are the very arrays checked, with the same shapes and dtypes."""

@@ -23,6 +23,7 @@ __all__ = [
     "LSTMCell",
     "solve",
     "verify",
+    "summarize",
     "VARIANTS",
     "LAYOUTS",
     "LstmSymbolicError",
@@ -33,7 +34,7 @@ __all__ = [
     "ResourceError",
 ]
 
-_LAZY = {"LSTMCell": "cell", "solve": "cell", "verify": "verification"}
+_LAZY = {"LSTMCell": "cell", "solve": "cell", "verify": "verification", "summarize": "summary"}
 
 
 def __getattr__(name):

@@ -151,6 +151,7 @@ def main(ctx):
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic latex -n 20 -k 50 -o lstm.tex
       lstm-symbolic verify -n 20 -k 50 --all --proj 3
+      lstm-symbolic summary examples/keras_model.py
     """
     if ctx.invoked_subcommand is None:  # a bare `lstm-symbolic`: the overview, not a usage error
         click.echo(ctx.get_help())
@@ -309,7 +310,7 @@ def check(file, as_json, as_latex):
 def quiz(question, options, path, as_json):
     """Answer a quiz question about LSTM shapes, parameter counts, value ranges or values.
 
-    Paste the question as the seed course writes it (options as '- 50x1' lines, or
+    Paste the question as a course quiz writes it (options as '- 50x1' lines, or
     'A. ...', 'a) ...', '1. ...'), or give QUESTION and --option.  An answer key in
     the paste ('Ans: ...') is ignored.  The answer is derived from the model built
     with the sizes the question gives; a conceptual question, or one missing a size,
@@ -354,6 +355,65 @@ def quiz(question, options, path, as_json):
         click.echo(f"choice: {chosen}")
     click.echo("")
     click.echo(result.explanation)
+
+
+class ShapeList(click.ParamType):
+    """A shape written as comma-separated positive integers: 5,7,10."""
+
+    name = "D1,D2,..."
+
+    def convert(self, value, param, ctx):
+        parts = [p.strip() for p in str(value).replace("x", ",").split(",")]
+        if not parts or not all(p.isdigit() and int(p) > 0 for p in parts) or len(parts) > 16:
+            self.fail(f"expected positive integers separated by commas, such as 5,7,10; got {value!r}", param, ctx)
+        return tuple(int(p) for p in parts)
+
+
+@main.command()
+@click.argument("file", type=FilePath(dir_okay=False, allow_dash=True))
+@click.option("--framework", type=click.Choice(["keras", "pytorch", "matlab"]), default=None,
+              help="Read FILE as this framework's code (default: recognised from the names it uses).")
+@click.option("--input-shape", type=ShapeList(), default=None,
+              help="The input's full shape, batch included (5,7,10), where the code gives none (PyTorch).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"framework", "layers": [{"name", "type", "output_shape", "params", ...}], '
+                   '"total_params", "complete", "problems"}.')
+@library_errors
+def summary(file, framework, input_shape, as_json):
+    """Per layer output shape and parameter count of a Keras, PyTorch or MATLAB model definition.
+
+    FILE ('-' for standard input) holds model code: a Keras Sequential model, model.add
+    calls or functional code; a PyTorch module (its __init__ and forward) or nn.Sequential;
+    a MATLAB layer array.  The code is read, never run.  Open dimensions are None (Keras),
+    B / T (PyTorch, MATLAB), null in JSON.
+
+    Exit codes: 0 when the summary is complete, and also when some code was not understood
+    (the summary is then marked incomplete and each unread part is a warning on stderr);
+    1 when the model contradicts itself (a layer that cannot take its input's shape);
+    2 for input that is no model code.
+
+    \b
+    Examples:
+      lstm-symbolic summary examples/keras_model.py
+      lstm-symbolic summary examples/torch_model.py --input-shape 4,25
+      lstm-symbolic summary examples/matlab_layers.m --json
+      echo "nn.LSTM(10, 20, num_layers=2, batch_first=True)" | lstm-symbolic summary - --input-shape 5,7,10
+    """
+    from .modelcode import MAX_MODEL_CHARS
+    from .output import read_text
+    from .summary import summarize
+    from .summary_text import problem_text, summary_data, summary_text
+
+    result = summarize(read_text(file, MAX_MODEL_CHARS), framework, input_shape)
+    if as_json:
+        emit_json(summary_data(result))
+    else:
+        click.echo(summary_text(result))
+    for problem in result.problems:
+        if problem.kind != "contradiction":
+            click.echo(click.style("Warning:", fg="yellow", bold=True) + " " + problem_text(problem), err=True)
+    if result.contradictions:
+        fail(ShapeError("\n".join(problem_text(p) for p in result.contradictions)))
 
 
 @main.command()

@@ -1,18 +1,24 @@
-"""A standalone LaTeX document a teacher could hand out (amsmath and amssymb only).
+"""A standalone LaTeX handout a teacher could hand out (amsmath and amssymb only).
 
-Sections: the dimension table of every tensor; the forward equations with
-dimensions under each term; for each equation its shape derivation ("formula,
-then shapes substituted, then result"); the parameter count; and, on request,
-the backward equations step by step and the gradient-flow Jacobians.
-Output is deterministic: no dates, no hash-ordered sets.
+Written as the appendix of Greff et al. (2017) and chapter 4 of Graves (2012) write it:
+every symbol in a table before it is used; the forward pass with the pre-activations
+named, one block per gate, dimensions under each term; each equation's shape derivation;
+the parameter count as one chain (formula, substitution, value); and, on request, the
+backward pass as a recursion over time (:mod:`lstm_symbolic.recursion`: the same equation
+objects the compiled backward runs) with the weight gradients as sums over time, and the
+gradient-flow Jacobians.  Output is deterministic: no dates, no hash-ordered sets.
 """
 
 from __future__ import annotations
 
 import sympy
+from sympy import MatrixSymbol
 
-from .latex import LatexPrinter, aligned_rows, dims_latex, equations_block, name_latex
-from .variants import describe_tensor
+from .handout_text import EXPLANATIONS, escape, fill, label, meaning
+from .notations import NEXT
+from .latex import LatexPrinter, aligned_rows, dims_latex, name_latex
+from .recursion import time_recursion
+from .sizes import SIZE_MEANINGS
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath}
@@ -22,25 +28,38 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\evensidemargin}{0cm}
 \setlength{\textheight}{23cm}
 \setlength{\topmargin}{-1cm}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{4pt}
 \allowdisplaybreaks
+\emergencystretch=3em
 \begin{document}
 """
 
-_TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}"}
-
-
-def tex_escape(text):
-    """Plain text for LaTeX's text mode."""
-    return "".join(_TEX_ESCAPES.get(ch, ch) for ch in text)
-
-
-def _dim_value(value):
+def _value(value):
     return str(value) if isinstance(value, int) else sympy.latex(value)
 
 
+def grouped_block(equations, shapes, notation, group_of, prefix=""):
+    r"""One ``align*`` with an ``\intertext`` heading before each group of consecutive equations
+    (``Forget gate``: the pre-activation, then the activation).  ``prefix`` starts every right side."""
+    printer = LatexPrinter(shapes, notation)
+    rows, current = [], None
+    for eq in equations:
+        heading = group_of(eq.name)
+        pieces = printer.pieces(eq.rhs)
+        pieces[0] = prefix + pieces[0]
+        row = aligned_rows(printer.print(eq.lhs), pieces)
+        if heading and heading != current:
+            row = f"\\intertext{{\\emph{{{heading}.}}}}\n{row}"
+            current = heading
+        rows.append(row)
+    return "\\begin{align*}\n" + " \\\\[3pt]\n".join(rows) + "\n\\end{align*}"
+
+
 def forward_block(cell, notation):
-    return equations_block(cell.equations, cell.shapes(), notation)
+    """The forward pass in the normal form (pre-activations named), one group per gate."""
+    d = cell.backward()
+    return grouped_block(d.forward, d.shapes(), notation, label)
 
 
 def derivation_rows(cell, notation):
@@ -58,66 +77,138 @@ def derivation_rows(cell, notation):
 
 
 def dimension_table(cell, notation):
-    lines = [r"\begin{tabular}{lll}", r"tensor & shape & meaning \\ \hline"]
-    for name, shape in cell.shapes().items():
-        lines.append(f"${name_latex(name, notation)}$ & ${dims_latex(shape)}$ & "
-                     f"{tex_escape(describe_tensor(name))} \\\\")
+    """Every tensor of the forward pass (pre-activations included): symbol, shape, meaning."""
+    shapes = cell.backward().shapes()
+    names = list(cell.program.inputs) + list(cell.parameters) + [eq.name for eq in cell.backward().forward]
+    lines = [r"\begin{tabular}{llp{10cm}}", r"symbol & shape & meaning \\ \hline"]
+    for name in names:
+        lines.append(f"${name_latex(name, notation)}$ & ${dims_latex(shapes[name])}$ & "
+                     f"{meaning(name, cell, notation)} \\\\")
     lines.append(r"\end{tabular}")
     return "\n".join(lines)
 
 
-def parameter_section(cell, notation):
-    """The count, grouped by shape: ``4 (50 \\cdot 20) + 4 (50 \\cdot 50) + ...``."""
-    shapes = cell.shapes()
-    groups = {}
-    for name in cell.parameters:
-        groups.setdefault(shapes[name], []).append(name)
-    terms = []
-    for (r, c), names in groups.items():
-        product = f"({_dim_value(r)} \\cdot {_dim_value(c)})"
-        terms.append(product if len(names) == 1 else f"{len(names)} \\cdot {product}")
-    total = cell.parameter_count()
-    total_text = _dim_value(total) if isinstance(total, int) else sympy.latex(sympy.factor(total))
-    formula = sympy.latex(sympy.factor(LSTM_count_symbolic(cell)))
+def sizes_sentence(cell):
+    """``$n = 20$ (the input size), ...`` or, for symbols, what each symbol stands for."""
+    parts = []
+    for size, value in cell.dims.items():
+        if size == "B" and value == 1:
+            continue
+        what = escape(SIZE_MEANINGS[size].split(":")[0])
+        symbol = f"${size}$" if str(value) == size else f"${size} = {_value(value)}$"
+        parts.append(f"{symbol} ({what})")
+    return "Sizes: " + ", ".join(parts) + "."
+
+
+def intro(cell, notation, derivatives):
+    what = "its forward pass, its shapes and its parameter count"
+    if derivatives:
+        what = "its forward pass, its shapes, its parameter count and its backward pass through time"
     return "\n".join([
-        r"\begin{align*}",
-        r"\text{parameters} &= " + " + ".join(terms) + r" \\",
-        f"&= {formula} = {total_text}",
-        r"\end{align*}",
+        f"This handout derives {what}. {sizes_sentence(cell)}",
+        f"Symbols are written in {notation.title}. {notation.note}",
+        r"Vectors are columns: $" + name_latex("x_t", notation) + r"$ is $n \times 1$ and weights multiply "
+        r"from the left. $\odot$ is the elementwise (Hadamard) product; "
+        r"$\sigma(a) = 1/(1 + e^{-a})$ and $\tanh$ act elementwise.",
     ])
 
 
-def LSTM_count_symbolic(cell):  # noqa: N802 - reads as a formula name
-    """The parameter count as a formula in n, k (p) for this variant and layout."""
+def _term_latex(count, r, c, values=None):
+    """``4 k n`` (formula) or, with ``values``, ``4 \\cdot 50 \\cdot 20`` (substitution)."""
+    if values is None:
+        return sympy.latex(count * r * c)
+    factors = [str(count)] if count != 1 else []
+    for dim in (r, c):
+        if dim == 1:
+            continue
+        number = dim.xreplace(values)
+        factors.append(f"({' + '.join(_value(a.xreplace(values)) for a in dim.as_ordered_terms())})" if dim.is_Add else _value(number))
+    return r" \cdot ".join(factors) or "1"
+
+
+def parameter_section(cell, notation):
+    """The count as one chain: by kind of parameter, factored, substituted, value."""
+    twin = cell if cell.is_symbolic else symbolic_twin(cell)
+    shapes = twin.shapes()
+    groups = {}
+    for name in twin.parameters:
+        kind = "W_hr" if name == "W_hr" else name.partition("_")[0]
+        groups.setdefault((kind, shapes[name]), []).append(name)
+    terms = [(len(names), sympy.sympify(r), sympy.sympify(c)) for (_, (r, c)), names in groups.items()]
+    formula = " + ".join(_term_latex(*t) for t in terms)
+    total = sum((m * r * c for m, r, c in terms), sympy.Integer(0))
+    chain = [f"N &= {formula}"]
+    factored = sympy.latex(sympy.factor(total))
+    if factored != formula:
+        chain.append(f"&= {factored}")
+    if not cell.is_symbolic:
+        values = {twin.dims[s]: v for s, v in cell.dims.items() if s in twin.dims and s != "B"}
+        chain.append("&= " + " + ".join(_term_latex(*t, values=values) for t in terms))
+        chain.append(f"&= {cell.parameter_count()}")
+    listing = "; ".join(", ".join(f"${name_latex(n, notation)}$" for n in names)
+                        + f" (${dims_latex(shapes[names[0]])}$" + (" each)" if len(names) > 1 else ")")
+                        for names in groups.values())
+    return "\n".join([
+        f"The parameters are {listing}. Their number of entries:",
+        r"\begin{align*}", " \\\\\n".join(chain), r"\end{align*}",
+    ])
+
+
+def symbolic_twin(cell):
+    """The same cell with the sizes n, k (p) as symbols, for the formula of the parameter count."""
     from .cell import LSTMCell
 
-    symbolic = LSTMCell("n", "k", cell.variant.name, cell.layout.name,
-                        "p" if cell.variant.projection else None)
-    return symbolic.parameter_count()
+    return LSTMCell("n", "k", cell.variant.name, cell.layout.name, "p" if cell.variant.projection else None)
 
 
 def backward_section(cell, notation):
+    """BPTT as a recursion over time, the weight gradients as sums, and the gradient flow."""
     derivation = cell.backward()
-    flow = cell.jacobians()
+    rec = time_recursion(derivation)
+    tensor_of = {grad: tensor for tensor, grad in derivation.gradients.items()}
+    names = {"L": "L", "T": "T"}
+    out = name_latex(rec.output, notation)
+    direct_h = f"\\delta {out}"
+    later = [eq for eq in rec.steps if eq.name != derivation.upstream[rec.output]
+             and any(s.name.endswith(NEXT) for s in eq.rhs.atoms(MatrixSymbol))]
+    later_terms = ", ".join(f"${name_latex(eq.name, notation)}$" for eq in later)
     parts = [
-        r"\section*{Backward equations (one step of BPTT)}",
-        "The upstream gradients are $" + name_latex("dh_t", notation) + r"$ (from the loss and from step $t+1$) and $"
-        + name_latex("dc_next", notation) + r"$ (through the next cell state). $\odot$ is the elementwise product, "
-        r"$\mathbf{1}$ a vector of ones (summing over the batch); every gradient has the shape of its tensor.",
-        equations_block(derivation.equations, derivation.shapes(), notation),
-        r"\section*{Gradient flow}",
+        r"\section*{Backward pass through time}",
+        fill(r"Let $L$ be a loss computed from the outputs of steps $1, \dots, T$. For a tensor $v$, "
+             r"$\delta v = \partial L / \partial v$ is the gradient of $L$ with respect to $v$ (it has the shape "
+             r"of $v$), counting every path through later steps; ${Delta_t}$ is the part of ${dh}$ that comes "
+             r"directly from the loss at step $t$. The derivatives of the activations are written with their "
+             r"outputs: $\sigma'(a) = \sigma(a)\,(1 - \sigma(a))$ and $\tanh'(a) = 1 - \tanh^2(a)$. "
+             + (r"$v_{{a:b}}$ is the part of a vector $v$ from row $a$ to row $b$. " if cell.layout.stacked else "")
+             + r"Going backwards from $t = T$ to $1$, with every gradient of step $T+1$ equal to zero:",
+             notation, dh=f"\\delta {out}", **names),
+        grouped_block(rec.steps, rec.shapes, notation, lambda n: label(tensor_of.get(n, n))),
+        f"The terms with index $t+1$ in ${direct_h}$" + (f" and in {later_terms}" if later_terms else "")
+        + " carry the gradient from step $t+1$ back to step $t$; the gradients of the initial states are "
+        "these terms at $t = 0$. "
+        f"Each weight is shared by all steps, so its gradient is a sum over time:",
+        grouped_block(rec.sums, rec.shapes, notation, lambda n: label(tensor_of[n]),
+                      prefix=r"\sum_{t=1}^{T} "),
     ]
+    parts += gradient_flow_section(cell, notation)
+    return "\n\n".join(parts)
+
+
+def gradient_flow_section(cell, notation):
+    flow = cell.jacobians()
     printer = LatexPrinter(None, notation)
     rows = []
     for jac in flow.jacobians:
         lhs = rf"\frac{{\partial {name_latex(jac.of, notation)}}}{{\partial {name_latex(jac.wrt, notation)}}}"
-        rows.append(aligned_rows(lhs, printer.pieces(jac.expr)))
-    parts.append("{\\small")
-    parts.append(r"\begin{align*}")
-    parts.append(" \\\\[6pt]\n".join(rows))
-    parts.append(r"\end{align*}}")
-    parts.append(tex_escape(flow.explanation))
-    return "\n".join(parts)
+        rows.append(aligned_rows(lhs, printer.pieces(jac.expr)) if jac.expr is not None else f"{lhs} &= 0")
+    explanation = fill(EXPLANATIONS[cell.variant.name], notation) if cell.variant.name in EXPLANATIONS else ""
+    return [
+        r"\section*{Gradient flow}",
+        r"The Jacobians of one step (a batch of one), $\operatorname{diag}(v)$ being the square matrix with $v$ "
+        r"on its diagonal and $A_{:,\,a:b}$ the columns $a$ to $b$ of $A$:",
+        "{\\small\n\\begin{align*}\n" + " \\\\[6pt]\n".join(rows) + "\n\\end{align*}}",
+        explanation,
+    ]
 
 
 def document(cell, notation, derivatives=False, fragment=False):
@@ -125,19 +216,20 @@ def document(cell, notation, derivatives=False, fragment=False):
     if fragment:
         blocks = [forward_block(cell, notation)]
         if derivatives:
-            d = cell.backward()
-            blocks.append(equations_block(d.equations, d.shapes(), notation))
+            rec = time_recursion(cell.backward())
+            blocks.append(grouped_block(rec.steps, rec.shapes, notation, lambda n: ""))
         return "\n\n".join(blocks) + "\n"
-    dims = ", ".join(f"${k} = {_dim_value(v)}$" for k, v in cell.dims.items())
     body = [
         PREAMBLE,
-        rf"\section*{{LSTM cell: {tex_escape(cell.variant.name)} variant, {tex_escape(cell.layout.name)} layout}}",
-        f"Sizes: {dims}. Notation: {tex_escape(notation.name)} ({tex_escape(notation.summary)}). "
-        r"Column convention: $x_t$ is $n \times 1$ and weights act from the left.",
-        r"\section*{Dimensions}",
+        rf"\section*{{LSTM cell: {escape(cell.variant.name)} variant, {escape(cell.layout.name)} layout}}",
+        intro(cell, notation, derivatives),
+        r"\section*{Symbols and dimensions}",
         dimension_table(cell, notation),
-        r"\section*{Forward equations}",
-        r"Dimensions are written under each tensor; $\odot$ is the elementwise (Hadamard) product.",
+        r"\section*{Forward pass}",
+        r"For $t = 1, \dots, T$, starting from the initial states $" + name_latex("h_prev", notation).replace("t-1", "0")
+        + "$ and $" + name_latex("c_prev", notation).replace("t-1", "0") + r"$. Each gate first forms its "
+        r"pre-activation, a weighted sum of its inputs, then applies its activation elementwise. The dimensions "
+        r"are written under each term.",
         forward_block(cell, notation),
         r"\section*{Shapes, equation by equation}",
         "Each formula, then the same formula with every tensor replaced by its shape, then the result.",

@@ -15,6 +15,7 @@ import re
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .notations import NEXT, get_notation
 from .sizes import dim_text
 from .textprint import function_name, is_broadcast, subtracted
 
@@ -31,6 +32,8 @@ NAME_LATEX = {"dc_next": r"\delta c_{t+1}"}
 
 def name_latex(name, notation=None):
     """``W_f`` -> ``W_{f}``, ``h_prev`` -> ``h_{t-1}``, ``dW_f`` -> ``\\delta W_{f}``."""
+    if name.endswith(NEXT) and notation is None:
+        notation = get_notation("standard")
     if notation is not None:
         known = notation.tensor(name)
         if known is not None:
@@ -73,24 +76,38 @@ class LatexPrinter:
     def shape_of(self, e):
         if self.shapes == "symbols":
             return e.shape
-        if self.shapes is not None and e.name in self.shapes and None not in self.shapes[e.name]:
-            return self.shapes[e.name]
+        name = e.name[: -len(NEXT)] if e.name.endswith(NEXT) else e.name  # one step later, same shape
+        if self.shapes is not None and name in self.shapes and None not in self.shapes[name]:
+            return self.shapes[name]
         return None
 
-    def atom(self, e):
+    def atom(self, e, power=None, transposed=False):
+        """A tensor, its dimensions under it; a power or a transpose goes on the tensor, inside the brace."""
         shape = self.shape_of(e)
+        if shape is not None and transposed:
+            shape = shape[::-1]
+        exponent = f"^{{{power}}}" if power is not None else ("^{\\top}" if transposed else "")
         if self.substitute and shape is not None:
             return f"({dims_latex(shape)})"
         text = name_latex(e.name, self.notation)
+        if exponent:  # x_t^2, h_{t-1}^\top; (y^{t})^\top where the name has a superscript already
+            text = f"({text}){exponent}" if "^" in text and not text.endswith(")") else f"{text}{exponent}"
         if shape is not None:
             return rf"\underbrace{{{text}}}_{{{dims_latex(shape)}}}"
         return text
 
+    def parens(self, text):
+        r"""``\left(..\right)``; with dimensions under the terms, fixed-size brackets (the braces
+        below would otherwise stretch them to twice the line's height)."""
+        if self.shapes is not None and not self.substitute:
+            return rf"\bigl({text}\bigr)"
+        return rf"\left({text}\right)"
+
     def print(self, e, prec=0):
         if isinstance(e, MatrixSymbol):
             return self.atom(e)
-        if isinstance(e, OneMatrix):
-            return r"\mathbf{1}"
+        if isinstance(e, OneMatrix):  # 1 - i_t, [1; h_{t-1}; x_t]: ones, written 1 as in the references
+            return "1"
         if is_broadcast(e):
             return self.print(e.args[0], prec)
         if isinstance(e, MatAdd):
@@ -113,31 +130,44 @@ class LatexPrinter:
         if isinstance(e, HadamardProduct):
             return self.wrap(r" \odot ".join(self.print(a, 3) for a in e.args), 2, prec)
         if isinstance(e, HadamardPower):
+            if isinstance(e.base, MatrixSymbol):
+                return self.atom(e.base, power=e.exp)
+            if isinstance(e.base, ElementwiseApplyFunction):  # tanh^2(c_t)
+                return self.function(e.base, power=e.exp)
             return f"{{{self.print(e.base, 4)}}}^{{{e.exp}}}"
         if isinstance(e, ElementwiseApplyFunction):
-            f = FUNCTION_LATEX.get(function_name(e), rf"\operatorname{{{function_name(e)}}}")
-            return rf"{f}\left({self.print(e.expr)}\right)"
+            return self.function(e)
         if isinstance(e, Transpose):
+            if isinstance(e.arg, MatrixSymbol):
+                return self.atom(e.arg, transposed=True)
             return f"{{{self.print(e.arg, 4)}}}^{{\\top}}"
         kind = type(e).__name__
         if kind == "VConcat":
             return r"\begin{bmatrix} " + r" \\ ".join(self.print(b) for b in e.blocks) + r" \end{bmatrix}"
         if kind == "ColumnSum":
+            if e.args[0].shape[1] == 1:  # a batch of one column: the sum is the column itself
+                return self.print(e.args[0], prec)
             return f"{self.print(e.args[0], 3)} \\mathbf{{1}}"
-        if kind in ("RowBlock", "ColumnBlock"):
+        if kind in ("RowBlock", "ColumnBlock"):  # rows (columns) start+1 to stop, counted from 1
             parent, start, stop = e.args
-            rows = f"{dim_text(start)}:{dim_text(stop)}"
-            index = f"[{rows}]" if kind == "RowBlock" else f"[:, {rows}]"
-            return f"{{{self.print(parent, 4)}}}_{{{index}}}"
+            rows = f"{dim_latex(start + 1)}:{dim_latex(stop)}"
+            index = rows if kind == "RowBlock" else f":,\\,{rows}"
+            return f"{self.parens(self.print(parent))}_{{{index}}}"
         if kind == "Diag":
-            return rf"\operatorname{{diag}}\left({self.print(e.args[0])}\right)"
+            return r"\operatorname{diag}" + self.parens(self.print(e.args[0]))
         if kind == "Identity":
             return "I"
         return str(e)
 
-    @staticmethod
-    def wrap(text, own, prec):
-        return rf"\left({text}\right)" if own < prec else text
+    def function(self, e, power=None):
+        r"""``\sigma\left(..\right)``, ``\tanh^{2}\left(..\right)``."""
+        f = FUNCTION_LATEX.get(function_name(e), rf"\operatorname{{{function_name(e)}}}")
+        if power is not None:
+            f = f"{f}^{{{power}}}"
+        return f + self.parens(self.print(e.expr))
+
+    def wrap(self, text, own, prec):
+        return self.parens(text) if own < prec else text
 
     def pieces(self, e):
         r"""``e`` as a list of LaTeX pieces between which a line may break: the terms of a sum,
@@ -159,8 +189,11 @@ class LatexPrinter:
         if isinstance(e, MatMul) and isinstance(e.args[-1], MatAdd) and all(a.is_Matrix for a in e.args):
             head = " ".join(self.print(a, 3) for a in e.args[:-1])
             inner = self.pieces(e.args[-1])
-            if len(inner) > 1:  # a line may also break right after the opening bracket
-                return [f"{head} \\Bigl(", inner[0]] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
+            if len(inner) > 1:  # lines break between the inner terms, never right after the bracket
+                first = f"{head} \\Bigl({inner[0]}"
+                if visible_width(first) > LINE_BUDGET - 8:  # too wide for one line: break before the bracket
+                    return [head, f"\\Bigl({inner[0]}"] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
+                return [first] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
         return [self.print(e, 1)]
 
 

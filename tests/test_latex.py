@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+from sympy import MatrixSymbol
 
 from lstm_symbolic import LSTMCell, UsageError
 from lstm_symbolic.document import document
@@ -50,17 +51,19 @@ def test_document_shows_dimensions():
     assert r"\underbrace{W_{f}}_{50 \times 20}" in tex
     assert r"\left(\left(50 \times 20\right) (20 \times 1)" in tex or "(50 \\times 20) (20 \\times 1)" in tex
     assert "= 50 \\times 1" in tex
-    assert "14200" in tex and r"4 k \left(k + n + 1\right)" in tex
+    assert "&= 4 k n + 4 k^{2} + 4 k \\\\\n&= 4 k \\left(k + n + 1\\right) \\\\\n" in tex
+    assert "&= 4 \\cdot 50 \\cdot 20 + 4 \\cdot 50 \\cdot 50 + 4 \\cdot 50 \\\\\n&= 14200" in tex
     symbolic = document(LSTMCell("n", "k"), get_notation("standard"))
     assert r"\underbrace{W_{f}}_{k \times n}" in symbolic
 
 
 @pytest.mark.parametrize("notation,name,expected", [
     ("standard", "U_f", "U_{f}"), ("course", "W_f", "W_{fF}"), ("course", "U_f", "W_{fR}"),
-    ("course", "g_t", r"\tilde{C}_t"), ("course", "U_g", "W_{cR}"), ("greff", "U_i", "R_{i}"),
+    ("course", "g_t", r"\tilde{C}_{t}"), ("course", "U_g", "W_{cR}"), ("greff", "U_i", "R_{i}"),
     ("greff", "p_f", "p_{f}"), ("pytorch", "W_o", "W_{io}"), ("pytorch", "U_o", "W_{ho}"),
-    ("pytorch", "b_f", r"\left(b_{if} + b_{hf}\right)"), ("gates", "f_t", r"g^{\text{forget}}(n+1)"),
-    ("gates", "c_prev", "c(n)"), ("gates", "g_t", "u(n+1)"), ("standard", "h_prev", "h_{t-1}"),
+    ("pytorch", "b_f", r"\left(b_{if} + b_{hf}\right)"), ("gates", "f_t", r"g^{\text{forget}}(t)"),
+    ("gates", "c_prev", "c(t-1)"), ("gates", "g_t", "u(t)"), ("greff", "da_f__next", r"\delta \bar{f}^{t+1}"),
+    ("standard", "a_f", "a_{f,t}"), ("course", "dc_t__next", r"\delta C_{t+1}"), ("standard", "Delta_t", r"\Delta_{t}"), ("standard", "h_prev", "h_{t-1}"),
     ("standard", "dW_f", r"\delta W_{f}"), ("course", "dU_i", r"\delta W_{iR}"),
 ])
 def test_notations(notation, name, expected):
@@ -152,3 +155,94 @@ def test_diagram_without_graphviz_says_how_to_get_it(cli, tmp_path, monkeypatch)
 def test_diagram_unknown_format(cli, tmp_path):
     result = cli("diagram", "-n", 2, "-k", 2, "-o", tmp_path / "x.jpg")
     assert result.exit_code == 2 and "FILE.dot, FILE.svg or FILE.png" in result.stderr
+
+
+# -- the handout read as a teacher reads it ----------------------------------------------------------
+from lstm_symbolic.variants import LAYOUTS  # noqa: E402
+
+HANDOUTS = [(v, nota, lay) for v in ALL_VARIANTS for nota in NOTATIONS for lay in LAYOUTS]
+
+
+def handout(variant, notation, layout, sizes=("n", "k", "p")):
+    cell = LSTMCell(sizes[0], sizes[1], variant, layout, proj_size=sizes[2] if variant == "projection" else None)
+    return cell, document(cell, get_notation(notation), derivatives=True)
+
+
+@pytest.mark.parametrize("variant,notation,layout", HANDOUTS, ids=["-".join(h) for h in HANDOUTS])
+def test_handout_prose_has_no_ascii_identifiers(variant, notation, layout):
+    _, tex = handout(variant, notation, layout)
+    tex = tex.replace(get_notation(notation).note, "")  # the gates note says the page's c(n) became c(t)
+    for ascii_name in (r"\_", "_prev", "_next", "W_fF", "C~", "U^T", "diag(1", "seed", "n = n", "k = k", "@"):
+        assert ascii_name not in tex, ascii_name
+    assert r"\Bigl(" + "\n" not in tex and "(\n" not in tex  # no line ends with an open bracket
+    assert "{n+1}" not in tex and "(n)" not in tex and "(n+1)" not in tex  # n is the input size, not a time
+
+
+@pytest.mark.parametrize("variant,notation,layout", HANDOUTS, ids=["-".join(h) for h in HANDOUTS])
+def test_handout_defines_every_symbol_before_using_it(variant, notation, layout):
+    """Every tensor of the equations is a row of the symbol table, which comes before them; the
+    gradients are defined in the backward pass's first paragraph (delta v = dL/dv, Delta_t)."""
+    from lstm_symbolic.recursion import time_recursion
+
+    cell, tex = handout(variant, notation, layout)
+    nota = get_notation(notation)
+    table = tex[tex.index(r"\begin{tabular}"):tex.index(r"\end{tabular}")]
+    derivation = cell.backward()
+    used = {s.name for eq in derivation.forward for s in eq.rhs.atoms(MatrixSymbol)}
+    used |= {eq.name for eq in derivation.forward}
+    for name in sorted(used):
+        assert f"${name_latex(name, nota)}$ &" in table, name
+    backward = tex[tex.index("Backward pass through time"):]
+    assert r"$\delta v = \partial L / \partial v$" in backward and name_latex("Delta_t", nota) in backward
+    rec = time_recursion(derivation)
+    assert len(rec.sums) == len(cell.parameters)
+
+
+@pytest.mark.parametrize("notation", list(NOTATIONS))
+def test_handout_shows_the_time_recursive_terms_with_their_factors(notation):
+    nota = get_notation(notation)
+    _, tex = handout("peephole", notation, "separate", sizes=(20, 50, None))
+    under = r"}_{50 \times 1}"
+    dc_next = r"\underbrace{" + name_latex("dc_t__next", nota) + under
+    f_next = r"\underbrace{" + name_latex("f_t__next", nota) + under
+    assert f"{dc_next} \\odot {f_next}" in tex  # dc_{t+1} * f_{t+1}, never a bare dc_{t+1}
+    assert r"\underbrace{" + name_latex("da_f__next", nota) + under in tex  # the peephole term
+    assert r"\sum_{t=1}^{T}" in tex
+    assert r"\underbrace{" + name_latex("Delta_t", nota) + under in tex
+
+
+def test_parameter_count_keeps_biases_and_peepholes_apart():
+    _, tex = handout("peephole", "standard", "separate", sizes=(20, 50, None))
+    assert "N &= 4 k n + 4 k^{2} + 4 k + 3 k \\\\" in tex
+    assert r"&= 4 \cdot 50 \cdot 20 + 4 \cdot 50 \cdot 50 + 4 \cdot 50 + 3 \cdot 50 \\" + "\n&= 14350" in tex
+
+
+@pytest.mark.parametrize("layout,words", [("separate", "input weights of the forget gate (multiply $x_{t}$)"),
+                                          ("concat", r"(multiply $z_{t} = [h_{t-1}; x_{t}]$)"),
+                                          ("augmented", r"bias in the first column (multiply $z_{t} = [1; h_{t-1}; x_{t}]$)")])
+def test_weights_are_described_by_what_they_multiply(layout, words):
+    _, tex = handout("standard", "standard", layout)
+    assert words in tex
+
+
+def test_standard_notation_mentions_peepholes_only_when_there_are_some():
+    assert "p_{f}" not in handout("standard", "standard", "separate")[1]
+    assert "p_{f}" in handout("peephole", "standard", "separate")[1]
+
+
+def test_the_readme_picture_is_the_diagram_the_tool_draws():
+    """docs/lstm_cell.dot is what ``diagram -n 20 -k 50`` writes now, and docs/lstm_cell.svg shows
+    its labels (regenerate both with ``lstm-symbolic diagram -n 20 -k 50 -o docs/lstm_cell.svg``
+    and ``-o docs/lstm_cell.dot``)."""
+    import html
+
+    from lstm_symbolic.diagram import dot_source
+
+    docs = pathlib.Path(__file__).resolve().parents[1] / "docs"
+    dot = dot_source(LSTMCell(20, 50))
+    assert (docs / "lstm_cell.dot").read_text() == dot, "docs/lstm_cell.dot is stale"
+    labels = set()
+    for label in re.findall(r'label="([^"]*)"', dot):
+        labels.update(part for part in label.split("\\n") if part)
+    svg_texts = {html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", (docs / "lstm_cell.svg").read_text())}
+    assert labels == svg_texts, "docs/lstm_cell.svg is stale"

@@ -1,0 +1,123 @@
+"""The document's BPTT recursion, evaluated numerically, equals the compiled backward pass.
+
+The recursion (``recursion.time_recursion``) is what the LaTeX handout prints: dh_t = Delta_t +
+(terms of step t+1), dc_t = ... + dc_{t+1} * f_{t+1} + ..., dW = sum_t (summand).  Here a small
+NumPy interpreter of the SymPy trees, written for this test (it shares nothing with numeric.py),
+runs it from t = T down to 1 and sums the parameter gradients; ``NumericCell.backward`` is the
+compiled BPTT the package runs.
+"""
+
+import numpy as np
+import pytest
+from sympy import HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from lstm_symbolic import LSTMCell
+from lstm_symbolic.notations import NEXT
+from lstm_symbolic.recursion import DIRECT, time_recursion
+from lstm_symbolic.textprint import function_name
+
+from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
+
+FUNCTIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+
+
+def ev(e, env):
+    """Evaluate a matrix expression with NumPy arrays from ``env``."""
+    if isinstance(e, MatrixSymbol):
+        return env[e.name]
+    if isinstance(e, OneMatrix):
+        return np.ones((int(e.shape[0]), int(e.shape[1])))
+    if isinstance(e, Identity):
+        return np.eye(int(e.shape[0]))
+    if isinstance(e, MatAdd):
+        return sum(ev(a, env) for a in e.args)
+    if isinstance(e, MatMul):
+        out = None
+        for a in e.args:
+            v = ev(a, env) if a.is_Matrix else float(a)
+            out = v if out is None else (out * v if np.isscalar(v) or np.isscalar(out) else out @ v)
+        return out
+    if isinstance(e, HadamardProduct):
+        return np.prod([ev(a, env) for a in e.args], axis=0)
+    if isinstance(e, HadamardPower):
+        return ev(e.base, env) ** int(e.exp)
+    if isinstance(e, ElementwiseApplyFunction):
+        return FUNCTIONS[function_name(e)](ev(e.expr, env))
+    if isinstance(e, Transpose):
+        return ev(e.arg, env).T
+    kind = type(e).__name__
+    if kind == "ColumnSum":
+        return ev(e.args[0], env).sum(axis=1, keepdims=True)
+    if kind == "RowBlock":
+        return ev(e.args[0], env)[int(e.args[1]):int(e.args[2])]
+    if kind == "VConcat":
+        return np.vstack([ev(b, env) for b in e.blocks])
+    raise TypeError(kind)
+
+
+def run_recursion(cell, params, xs, h0, c0, deltas):
+    """The document's forward pass, then its backward recursion from t = T to 1."""
+    derivation = cell.backward()
+    rec = time_recursion(derivation)
+    T = len(xs)
+    steps = []
+    h, c = h0, c0
+    for t in range(T):
+        env = dict(params, x_t=xs[t], h_prev=h, c_prev=c)
+        for eq in derivation.forward:
+            env[eq.name] = ev(eq.rhs, env)
+        h, c = env["h_t"], env["c_t"]
+        steps.append(env)
+    grads = {eq.name: 0.0 for eq in rec.sums}
+    dxs = [None] * T
+    B = xs.shape[2]
+    wanted = {s.name for eq in rec.steps for s in eq.rhs.atoms(MatrixSymbol) if s.name.endswith(NEXT)}
+    later = {name: np.zeros((int(rec.shapes[name[: -len(NEXT)]][0]), B)) for name in wanted}  # step T+1: none
+    for t in range(T - 1, -1, -1):
+        env = dict(steps[t], **later, **{DIRECT: deltas[t]})
+        for eq in rec.steps:
+            env[eq.name] = ev(eq.rhs, env)
+        for eq in rec.sums:
+            grads[eq.name] = grads[eq.name] + ev(eq.rhs, env)
+        dxs[t] = env[derivation.gradients["x_t"]]
+        later = {name + NEXT: value for name, value in env.items() if name not in params}
+    initial = {}  # h_0, c_0: the terms of dh_t and dc_t that come from step 1, at t = 0
+    env = dict(params, **later)
+    for prev, state in rec.initial.items():
+        initial[prev] = ev(rec.carries[state], env) if rec.carries[state] is not None else 0
+    return grads, np.stack(dxs), initial, derivation
+
+
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
+def test_document_recursion_equals_compiled_bptt(variant, layout):
+    cell = LSTMCell(4, 3, variant, layout, proj_for(variant, 2), batch_size=2)
+    num = cell.compile()
+    rng = np.random.default_rng(7)
+    params = num.init_params(seed=3)
+    params = {k: v + 0.3 * rng.standard_normal(v.shape) for k, v in params.items()}
+    T, B = 5, 2
+    rows_h = cell.shapes()["h_t"][0]
+    xs = rng.standard_normal((T, 4, B))
+    h0, c0 = rng.standard_normal((rows_h, B)), rng.standard_normal((3, B))
+    dhs = rng.standard_normal((T, rows_h, B))
+
+    grads, dxs, initial, derivation = run_recursion(cell, params, xs, h0, c0, dhs)
+    compiled = num.backward(params, xs, h0, c0, dhs)
+
+    for tensor in cell.parameters:
+        np.testing.assert_allclose(grads[derivation.gradients[tensor]], compiled[tensor], rtol=1e-10, atol=1e-12,
+                                   err_msg=tensor)
+    np.testing.assert_allclose(dxs, compiled["xs"], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(initial["h_prev"], compiled["h0"], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(initial["c_prev"], compiled["c0"], rtol=1e-10, atol=1e-12)
+
+
+def test_the_cell_gradient_has_the_factor_of_the_next_forget_gate():
+    rec = time_recursion(LSTMCell("n", "k", "peephole").backward())
+    dc = next(eq for eq in rec.steps if eq.name == "dc_t")
+    text = str(dc)
+    assert "dc_t__next * f_t__next" in text and "da_f__next * p_f" in text and "da_i__next * p_i" in text
+    dh = rec.steps[0]
+    assert dh.name == "dh_t" and str(dh).startswith("dh_t = Delta_t + U_o^T @ da_o__next")

@@ -3,12 +3,13 @@
     python benchmarks/bench_backward.py [--quick]
 
 Prints, for forward + backward over T = 50 in float64 at (n, k, B) = (80, 12, 1),
-(256, 256, 64) and (512, 512, 64) (variants timed in alternation, minimum over rounds):
+(256, 256, 64) and (512, 512, 64) (variants timed in alternation, round by round; a ratio is
+the median over rounds of the ratio within a round, the range of those in parentheses):
   1. compiled / a hand-written fused NumPy BPTT (stacked gate weights, input products
      hoisted, weight gradients from one product at the end); target <= 1.1 at every size
   2. compiled / PyTorch autograd on the CPU (torch.nn.LSTM, float64, forward + backward),
      two threads each, PyTorch in a separate process so the two BLAS thread pools never
-     compete (design, pitfall 7), its rounds alternating with ours; target <= 1.0 at
+     compete (design, pitfall 7), one of its runs in each round; target <= 1.0 at
      (512, 512, 64)
   3. the share of the compiled time spent in the matrix products (the same products timed
      alone) and how far the rest (elementwise work, copies, Python) is from the
@@ -26,7 +27,7 @@ import sys
 import time
 
 import numpy as np
-from timing import alternate, load, spread
+from timing import alternate, load, ratio, ratio_text
 
 SIZES = ((80, 12, 1), (256, 256, 64), (512, 512, 64))
 T = 50
@@ -117,11 +118,11 @@ print(json.dumps({"seconds": min(timeit.repeat(run, number=number, repeat=repeat
 """
 
 
-def torch_time(n, k, B, number, repeat):
-    """PyTorch's best time in its own process, or None without PyTorch."""
+def torch_time(n, k, B):
+    """One timed PyTorch run (after a warm-up) in its own process, or None without PyTorch."""
     try:
-        out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, str(n), str(k), str(B), str(T), str(number),
-                              str(repeat)], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, str(n), str(k), str(B), str(T), "1", "1"],
+                             capture_output=True, text=True, check=True)
         return json.loads(out.stdout)["seconds"]
     except (subprocess.CalledProcessError, json.JSONDecodeError):
         return None
@@ -141,23 +142,26 @@ def bench_size(n, k, B, quick):
     np.testing.assert_allclose(ours["W_f"], dW[:k], atol=1e-9)
     np.testing.assert_allclose(ours["xs"], dX, atol=1e-9)
     number = 20 if k < 100 else 1
-    rounds = 3 if quick else (5 if k < 300 else 4)
     variants = {"compiled": lambda: num.backward(params, xs, h0, c0, dhs),
                 "hand": lambda: fused_bptt(params, xs, h0, c0, dhs), "gemm": gemms_only(params, xs, h0, k)}
-    best = {name: (float("inf"), 0.0) for name in variants}
-    torch_s = float("inf")
-    for _ in range(1 if quick else 2):  # our rounds and PyTorch's process alternate
-        for name, result in alternate(variants, rounds, number).items():
-            best[name] = min(best[name], result)
-        torch_s = min(torch_s, torch_time(n, k, B, number, rounds) or float("inf"))
-    a, r, g = best["compiled"][0], best["hand"][0], best["gemm"][0]
-    line = (f"   (n, k, B) = ({n}, {k}, {B}): compiled {a * 1e3:8.2f} ms (median +{spread(best['compiled']):.0f}%), "
-            f"hand-written NumPy {r * 1e3:8.2f} ms, ratio {a / r:.2f}")
-    line += (f"; PyTorch autograd {torch_s * 1e3:8.2f} ms (2 threads), ratio {a / torch_s:.2f}"
-             if torch_s < float("inf") else "; PyTorch not installed")
-    print(line)
-    print(f"      matrix products alone {g * 1e3:.2f} ms: {100 * g / a:.0f}% of the compiled time; the rest "
-          f"{(a - g) * 1e3:.2f} ms compiled, {(r - g) * 1e3:.2f} ms hand-written (ratio {(a - g) / max(r - g, 1e-12):.2f})")
+    t = {name: [] for name in variants}
+    t["torch"] = []
+    for _ in range(3 if quick else (7 if k < 300 else 5)):  # a round: ours, then PyTorch's process
+        for name, samples in alternate(variants, 1, number).items():
+            t[name] += samples
+        t["torch"].append(torch_time(n, k, B) if number == 1 or not t["torch"] else t["torch"][0])
+    line = (f"   (n, k, B) = ({n}, {k}, {B}): compiled {min(t['compiled']) * 1e3:8.2f} ms, hand-written NumPy "
+            f"{min(t['hand']) * 1e3:8.2f} ms, ratio {ratio_text(t['compiled'], t['hand'])}")
+    if None in t["torch"]:
+        print(line + "; PyTorch not installed")
+    else:
+        print(line + f"; PyTorch autograd {min(t['torch']) * 1e3:8.2f} ms (2 threads), "
+              f"ratio {ratio_text(t['compiled'], t['torch'])}")
+    share = ratio(t["gemm"], t["compiled"])[0]
+    rest = [a - g for a, g in zip(t["compiled"], t["gemm"])]
+    hand_rest = [max(r - g, 1e-9) for r, g in zip(t["hand"], t["gemm"])]
+    print(f"      matrix products alone: {100 * share:.0f}% of the compiled time; the rest (elementwise work, "
+          f"copies, Python) compiled / hand-written: {ratio_text(rest, hand_rest)}")
 
 
 def main():

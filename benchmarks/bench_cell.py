@@ -3,8 +3,8 @@
     python benchmarks/bench_cell.py            # all
     python benchmarks/bench_cell.py --quick    # fewer rounds
 
-Prints (variants timed in alternation, minimum over rounds; the median's spread above the
-minimum says how noisy the run was):
+Prints (variants timed in alternation; a ratio is the median over rounds of the ratio within
+a round, with the lowest and highest per-round ratio in parentheses, a measure of the noise):
   1. compiled ``step`` / hand-fused NumPy step (the four gates' weights stacked once, outside
      the timing) at (n, k, B) = (80, 12, 1), (256, 256, 64), (1024, 1024, 64); target <= 1.2
      at (80, 12, 1) with a plain dict of parameters.  Three dicts: ``init_params``' arrays
@@ -26,7 +26,7 @@ import sys
 import time
 
 import numpy as np
-from timing import alternate, load, spread
+from timing import alternate, load, ratio_text
 
 SIZES = ((80, 12, 1), (256, 256, 64), (1024, 1024, 64))
 
@@ -92,12 +92,12 @@ def bench_step(quick):
         number = 2000 if k < 100 else (20 if k < 1000 else 3)
         t = alternate({"hand": lambda: fused(x, h, c), "grouped": lambda: grouped(x, h, c),
                        "dict": lambda: num.step(params, x, h, c), "copies": lambda: num.step(copies, x, h, c),
-                       "prepared": lambda: num.step(prepared, x, h, c)}, 5 if quick else 15, number)
-        r = t["hand"][0]
-        print(f"   (n, k, B) = ({n}, {k}, {B}): hand-fused {r * 1e6:9.1f} us (median +{spread(t['hand']):.0f}%); "
-              f"step(init_params dict) ratio {t['dict'][0] / r:.2f} (median +{spread(t['dict']):.0f}%); "
-              f"step(dict of copies) {t['copies'][0] / r:.2f}; step(prepare(params)) {t['prepared'][0] / r:.2f}; "
-              f"step(dict) / hand-fused grouped {t['dict'][0] / t['grouped'][0]:.2f}")
+                       "prepared": lambda: num.step(prepared, x, h, c)}, 7 if quick else 21, number)
+        print(f"   (n, k, B) = ({n}, {k}, {B}): hand-fused {min(t['hand']) * 1e6:9.1f} us; "
+              f"step(init_params dict) ratio {ratio_text(t['dict'], t['hand'])}; "
+              f"step(dict of copies) {ratio_text(t['copies'], t['hand'])}; "
+              f"step(prepare(params)) {ratio_text(t['prepared'], t['hand'])}; "
+              f"step(dict) / hand-fused grouped {ratio_text(t['dict'], t['grouped'])}")
 
 
 def bench_forward(quick):
@@ -121,11 +121,10 @@ def bench_forward(quick):
         number = 100 if k < 100 else 1
         t = alternate({"loop": loop, "dict": lambda: num.forward(params, xs, h0, c0),
                        "copies": lambda: num.forward(copies, xs, h0, c0)},
-                      5 if quick or k > 1000 else 9, number)
-        r = t["loop"][0]
-        print(f"   (n, k, B) = ({n}, {k}, {B}): loop {r * 1e3:8.2f} ms (median +{spread(t['loop']):.0f}%); "
-              f"forward(init_params dict) ratio {t['dict'][0] / r:.2f} (median +{spread(t['dict']):.0f}%); "
-              f"forward(dict of copies) {t['copies'][0] / r:.2f}")
+                      5 if quick or k > 1000 else 11, number)
+        print(f"   (n, k, B) = ({n}, {k}, {B}): loop {min(t['loop']) * 1e3:8.2f} ms; "
+              f"forward(init_params dict) ratio {ratio_text(t['dict'], t['loop'])}; "
+              f"forward(dict of copies) {ratio_text(t['copies'], t['loop'])}")
 
 
 def bench_build():

@@ -1,8 +1,9 @@
 """Timing helpers shared by the benchmark scripts (not part of the package or the tests).
 
-The machine these run on may be shared: the variants of one comparison are timed in
-alternation, round after round, so that a burst of load hits all of them alike, and the
-minimum over the rounds is reported (the median too, where it says how noisy a run was).
+The machine these run on may be shared and loaded: the variants of one comparison are timed
+in alternation, round after round, so that a burst of load hits neighbours alike; a ratio is
+the median over the rounds of the ratio within each round, which a burst in one round does
+not move, and the spread of those per-round ratios says how noisy the run was.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def alternate(variants, rounds, number):
-    """``{name: (minimum, median)}`` seconds per call of each ``variants[name]()``, timed in
+    """``{name: [seconds per call in each round]}`` of each ``variants[name]()``, timed in
     alternation: every round times each variant ``number`` times, in a rotating order."""
     names = list(variants)
     samples = {name: [] for name in names}
@@ -32,7 +33,18 @@ def alternate(variants, rounds, number):
             for _ in range(number):
                 fn()
             samples[name].append((time.perf_counter() - start) / number)
-    return {name: (min(s), statistics.median(s)) for name, s in samples.items()}
+    return samples
+
+
+def ratio(ours, theirs):
+    """The median over rounds of ``ours / theirs`` within a round, and the range of those ratios."""
+    per_round = sorted(a / b for a, b in zip(ours, theirs))
+    return statistics.median(per_round), per_round[0], per_round[-1]
+
+
+def ratio_text(ours, theirs):
+    median, low, high = ratio(ours, theirs)
+    return f"{median:.2f} ({low:.2f}-{high:.2f})"
 
 
 def load():
@@ -42,9 +54,3 @@ def load():
     except OSError:  # pragma: no cover - not on this platform
         return f"{os.cpu_count()} cores"
     return f"load average {one:.2f} on {os.cpu_count()} cores"
-
-
-def spread(result):
-    """How far the median is above the minimum, in percent (a measure of the noise)."""
-    low, median = result
-    return 100.0 * (median / low - 1.0)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .equations import Equation, Program
 from .errors import UsageError
-from .output import read_text
+from .inputs import read_text
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
 from .solver import DimensionSolver
 from .sizes import shape_text
@@ -70,6 +70,8 @@ class CheckResult:
     shapes: dict  # tensor -> (rows, cols), None where undetermined
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    #: declared tensors whose declaration the other statements contradict (``shapes`` keeps the declared shape)
+    conflicting: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -123,9 +125,10 @@ def check_text(text, filename="<input>"):
     given = {name: d.shape for name, d in declarations.items() if name in names}
     solution = solver.solve(sizes=None, given=given, default_batch=False)
     shapes = {name: tuple(solution.shapes[name]) for name in program.tensors}
-    shapes = {name: (None if shape[0] is None else shape[0], None if shape[1] is None else shape[1])
-              for name, shape in shapes.items()}
-    return CheckResult(filename, equations, shapes, list(solver.errors), warnings)
+    # a declaration is what the file says: report it as written, and mark the ones the equations contradict
+    conflicting = [name for name, shape in given.items() if tuple(shapes[name]) != tuple(shape)]
+    shapes.update({name: tuple(given[name]) for name in conflicting})
+    return CheckResult(filename, equations, shapes, list(solver.errors), warnings, conflicting)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -144,4 +147,4 @@ def _first_uses(statements):
 
 def check_file(path):
     """Read (with a size limit) and check a file; ``"-"`` reads standard input."""
-    return check_text(read_text(path, MAX_CHARS), "<stdin>" if path == "-" else path)
+    return check_text(read_text(path, MAX_CHARS, "equations"), "<stdin>" if path == "-" else path)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 import sys
 
 import click
 
-from . import __version__
+from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
 from .framework_table import FRAMEWORKS
@@ -92,6 +93,31 @@ def library_errors(command):
     return wrapper
 
 
+def warn(message):
+    click.echo(click.style("warning:", fg="yellow") + " " + message, err=True)
+
+
+class CheckedCommand(click.Command):
+    """A command whose options are checked as a whole (``option_rules``) before it runs: a conflict
+    is a usage error, an option given but not needed a warning."""
+
+    def invoke(self, ctx):
+        given = {name for name in ctx.params
+                 if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
+                                                           click.core.ParameterSource.DEFAULT_MAP)}
+        try:
+            found = option_rules.check_options(self.name, ctx.params, given)
+        except LstmSymbolicError as err:
+            fail(err)
+        for message in found.warnings:
+            warn(message)
+        return super().invoke(ctx)
+
+
+class CheckedGroup(click.Group):
+    command_class = CheckedCommand
+
+
 def emit_json(data):
     """Indented JSON with short lists kept on one line (``"W_f": [12, 80]``)."""
     import json  # (not at the top: --help and shape queries start faster without it)
@@ -133,7 +159,7 @@ def build_cell(input_size, hidden_size, variant, layout, proj_size):
     return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+@click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              invoke_without_command=True)
 @click.version_option(__version__, prog_name="lstm-symbolic")
 @click.pass_context
@@ -189,8 +215,9 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
     cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
-    sequence = None
+    sequence = whole = None
     if framework is not None:
+        from .render import framework_parameters
         from .sequences import sequence_shapes
 
         if not all(isinstance(v, int) for v in (input_size, hidden_size)):
@@ -198,9 +225,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
                                    batch_first, return_sequences, output_mode, dense)
-    elif layers != 1 or bidirectional or batch_first or output_mode or dense or return_sequences is not None:
-        raise UsageError("--layers, --bidirectional, --batch-first, --last-only, --output-mode and --dense "
-                         "describe a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
+        whole = framework_parameters(framework, input_size, hidden_size, layers, bidirectional, proj_size,
+                                     default_variant(variant, proj_size))
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
@@ -208,12 +234,13 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         if sequence is not None:
             data["framework"] = {"name": framework,
                                  "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]
-                                            for k, v in sequence.items()}}
+                                            for k, v in sequence.items()},
+                                 "parameters": whole}
         emit_json(data)
         return
-    click.echo(shapes_table(cell, steps))
+    click.echo(shapes_table(cell, steps, one_cell=sequence is not None))
     if sequence is not None:
-        click.echo("\n" + framework_shapes_text(framework, sequence))
+        click.echo("\n" + framework_shapes_text(framework, sequence, whole))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -223,8 +250,8 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
-@click.option("--variant", type=click.Choice(list(VARIANTS)), default="standard", show_default=True,
-              help="Cell variant whose equations relate the shapes.")
+@click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
+              help="Cell variant whose equations relate the shapes (default: standard; projection with --proj).")
 @click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
               help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
@@ -242,14 +269,17 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
       lstm-symbolic solve --layout concat --shape W_i=50x70
     """
     from .cell import solve as solve_shapes
-    from .render import shapes_data, shapes_table
+    from .render import shapes_data, shapes_table, swapped_size_hint
 
     shapes_given = {}
     for name, shape in given:
         if name in shapes_given and shapes_given[name] != shape:
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
-    cell = solve_shapes(shapes_given, variant, layout, input_size, hidden_size, proj_size)
+    cell = solve_shapes(shapes_given, default_variant(variant, proj_size), layout, input_size, hidden_size, proj_size)
+    hint = swapped_size_hint(cell, shapes_given)
+    if hint:
+        warn(hint)
     if as_json:
         emit_json(shapes_data(cell))
     else:
@@ -284,7 +314,7 @@ def check(file, as_json, as_latex):
 
     result = check_file(file)
     for warning in result.warnings:
-        click.echo(click.style("warning:", fg="yellow") + " " + warning, err=True)
+        warn(warning)
     if as_json:
         emit_json(check_data(result))
     elif as_latex:
@@ -318,24 +348,24 @@ def quiz(question, options, path, as_json):
 
     \b
     Examples:
-      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of
-          dimension (50x1), what will be the dimensions of the previous hidden state?"
+      lstm-symbolic quiz "For a LSTM network with input of dimension (20x1) and output of \\
+          dimension (50x1), what will be the dimensions of the previous hidden state?" \\
           --option 50x50 --option 50x1 --option 1x50 --option 1x1
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
     """
-    from .output import read_text
+    from .inputs import read_text
     from .quiz import answer_question, parse_block
     from .quiz_reading import MAX_QUESTION_CHARS
 
     if path is not None and question:
         raise UsageError("give the question either as an argument or with --file, not both")
     if path is not None:
-        text = read_text(path, MAX_QUESTION_CHARS)
+        text = read_text(path, MAX_QUESTION_CHARS, "a question")
     elif question is not None:
         text = question
     elif not sys.stdin.isatty():
-        text = read_text("-", MAX_QUESTION_CHARS)
+        text = read_text("-", MAX_QUESTION_CHARS, "a question")
     else:
         raise UsageError('no question: lstm-symbolic quiz "QUESTION" [--option TEXT ...], or pipe the question block')
     q = parse_block(text, options)
@@ -346,6 +376,8 @@ def quiz(question, options, path, as_json):
             data["choices"] = result.choices
         data["explanation"] = result.explanation
         data["understood"] = result.understood
+        if result.key is not None:
+            data["key"] = result.key
         emit_json(data)
         return
     click.echo(f"answer: {result.answer}")
@@ -467,7 +499,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     """
     from .document import document
     from .notations import get_notation
-    from .output import write_atomically
+    from .output import write_output
 
     chosen = get_notation(notation)
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
@@ -475,7 +507,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
     if output == "-":
         click.echo(source, nl=False)
     else:
-        write_atomically(output, source)
+        write_output(output, source)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -496,7 +528,7 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
     """
     from .diagram import dot_source, render
-    from .output import write_atomically
+    from .output import write_output
 
     cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
     dot = dot_source(cell)
@@ -508,15 +540,15 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
         image = render(dot, fmt)
         if image is None:
             dot_path = output.rsplit(".", 1)[0] + ".dot"
-            write_atomically(dot_path, dot)
+            write_output(dot_path, dot)
             raise UsageError(
                 f"cannot render {output}: Graphviz's 'dot' program is not installed. The DOT source was written "
                 f"to {dot_path}; install Graphviz (apt-get install graphviz, brew install graphviz, or "
-                f"conda install graphviz) and run: dot -T{fmt} {dot_path} -o {output}"
+                f"conda install graphviz) and run: dot -T{fmt} {shlex.quote(dot_path)} -o {shlex.quote(output)}"
             )
-        write_atomically(output, image)
+        write_output(output, image)
     elif fmt == "dot" or fmt == "gv":
-        write_atomically(output, dot)
+        write_output(output, dot)
     else:
         raise UsageError(f"unknown diagram format .{fmt}: name the output FILE.dot, FILE.svg or FILE.png")
     click.echo(f"wrote {output}", err=True)
@@ -594,7 +626,7 @@ def convert(source, from_fw, to_fw, output, forget_bias, as_json):
     click.echo(f"wrote {output}: {_plural(len(arrays), 'array')} in {FRAMEWORKS[to_fw].title}'s layout "
                f"({_plural(model.num_layers, 'layer')}, {_plural(model.num_directions, 'direction')}, "
                + ", ".join(f"{k} = {v}" for k, v in sizes.items() if k not in ("layers", "directions"))
-               + f"); list them with: lstm-symbolic inspect {output}", err=True)
+               + f"); list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
 
 
 def _plural(count, noun):
@@ -638,7 +670,8 @@ def inspect(source, framework, as_json):
 @click.option("--batch", type=POSITIVE, default=3, show_default=True, help="Batch size B.")
 @click.option("--steps", type=POSITIVE, default=5, show_default=True, help="Time steps T.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed.")
-@click.option("--all", "every", is_flag=True, help="Verify every variant x layout (ignores --variant/--layout).")
+@click.option("--all", "every", is_flag=True,
+              help="Verify every variant x layout (the projection variant with --proj, by default k // 2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @library_errors
 def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
@@ -655,22 +688,24 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
     Examples:
       lstm-symbolic verify -n 20 -k 50
       lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
-      lstm-symbolic verify -n 8 -k 6 --proj 3 --all
+      lstm-symbolic verify -n 8 -k 6 --all
     """
-    from .render import verification_data, verification_text
+    from .render import verification_data, verification_summary, verification_text
+    from .verification import default_projection, verify_every
     from .verification import verify as run_verify
-    from .verification import verify_every
 
     if every:
-        reports = verify_every(input_size, hidden_size, proj_size, batch, steps, seed)
+        p = proj_size if proj_size is not None else default_projection(hidden_size)
+        reports = verify_every(input_size, hidden_size, p, batch, steps, seed)
     else:
-        p = proj_size if variant in ("projection", None) else None  # --proj is ignored by other variants here
-        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, p), batch, steps, seed)]
+        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, proj_size), batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])
     else:
         click.echo("\n\n".join(verification_text(r) for r in reports))
+        if every:
+            click.echo("\n" + verification_summary(reports, p, proj_size is None))
     if not all(r.ok for r in reports):
         sys.exit(1)
 

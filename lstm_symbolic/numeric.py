@@ -34,7 +34,10 @@ def _reads(equations):
 
 class PreparedParams(dict):
     """Parameters returned by :meth:`NumericCell.prepare`: copies whose stack members are
-    row blocks of one buffer, so the fused code reads the stacks without copying."""
+    row blocks of one buffer, so the fused code reads the stacks without copying.  A symbolic
+    cell's also record the sizes (``dims``) their shapes gave."""
+
+    dims = None
 
 
 class NumericCell:
@@ -142,6 +145,9 @@ class NumericCell:
                 f"the parameters do not match the {self.cell.variant.name} cell ({'; '.join(parts)})\n"
                 f"  expected: {', '.join(self.parameters)}"
             )
+        if expected is None:  # a symbolic cell whose sizes the parameters do not determine
+            raise ShapeError(f"the parameters' shapes do not determine the sizes of the {self.cell.variant.name} "
+                             f"cell: expected {', '.join(f'{p} : {_symbolic(self.cell, p)}' for p in self.parameters)}")
         for name in self.parameters:
             if getattr(params[name], "shape", None) != expected[name]:
                 self._shape_error(name, params[name], expected, dims)
@@ -228,6 +234,10 @@ class NumericCell:
         need the states' sizes."""
         if self._symbolic:
             _, _, dims = self._states(x, states, None, names, ndim_x)
+            prepared = getattr(params, "dims", None)
+            if prepared is not None and any(prepared.get(k) != v for k, v in dims.items() if k != "B"):
+                raise ShapeError(f"the prepared parameters are for {_bindings(prepared)}, "
+                                 f"the inputs for {_bindings(dims)}: prepare them again")
             pset = self._parameter_set(params, dims)
         else:
             pset = self._parameter_set(params)
@@ -238,10 +248,36 @@ class NumericCell:
     def prepare(self, params):
         """``params`` checked and copied so that each stack's members are row blocks of one
         buffer: the fused code then reads the stacks without copying at any call."""
-        if self._symbolic:  # no stacks; the shapes are checked at each call, against the states
-            return PreparedParams(params)
+        if self._symbolic:  # no stacks: checked at the sizes its shapes give, and at each call
+            dims = self._dims_from_params(params)
+            self._check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
+            prepared = PreparedParams(build(params, self.parameters, {}).values)
+            prepared.dims = dims
+            return prepared
         pset = self._parameter_set(params)
         return PreparedParams(stacked_copy(pset.values, self.parameters, self.stacks))
+
+    def _dims_from_params(self, params):
+        """A symbolic cell's sizes read off its parameters' shapes (``None`` when they are not all
+        there: the parameter check then says what is missing)."""
+        if not isinstance(params, dict) or any(getattr(params.get(p), "ndim", None) != 2 for p in self.parameters):
+            return None
+        import sympy
+
+        dims, bound = {**self.cell.dims, "B": 1}, {}
+        for _ in range(2):  # sizes alone on an axis first, then sums of them (concat: k + n)
+            for name in self.parameters:
+                for d, got in zip(self._shapes[name], params[name].shape):
+                    unknown = [s for s in getattr(d, "free_symbols", ()) if s not in bound and s != self._batch_symbol]
+                    if len(unknown) == 1:
+                        found = sympy.solve(sympy.Eq(d.xreplace(bound), got), unknown[0])
+                        bound[unknown[0]] = sympy.Integer(found[0]) if found else sympy.Integer(0)
+        for size, value in self.cell.dims.items():
+            if not isinstance(value, int) and size != "B":
+                if value not in bound or not 1 <= int(bound[value]):
+                    return None
+                dims[size] = int(bound[value])
+        return dims
 
     def step(self, params, x, *states):
         """One step: the new states (``h_t, c_t``) from ``x`` (n x B) and the states (``h_prev, c_prev``).
@@ -314,6 +350,8 @@ class NumericCell:
         """
         if self._symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise UsageError(f"seed must be a non-negative integer (or None), got {seed!r}")
         check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)
         bound = 1.0 / math.sqrt(self.cell.hidden_size)
@@ -328,6 +366,12 @@ def _tuple_text(shape):
     if shape is None:
         return "(not an array)"
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _symbolic(cell, name):
+    from .sizes import shape_text
+
+    return shape_text(cell.shapes()[name])
 
 
 def _bindings(dims):

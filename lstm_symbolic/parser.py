@@ -29,6 +29,7 @@ import sympy
 from sympy import HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
 
 from .errors import UsageError
+from .sizes import MAX_SIZE
 
 #: Functions the language knows (an extensible table: name -> activation name).
 FUNCTIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "exp": "exp", "softmax": "softmax"}
@@ -36,6 +37,7 @@ FUNCTIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "exp": "exp",
 MAX_CHARS = 200_000
 MAX_LINES = 5_000
 MAX_LINE_CHARS = 2_000
+#: Levels of nesting (parentheses, brackets, function calls, unary signs) one expression may use.
 MAX_DEPTH = 40
 
 _TOKEN = re.compile(r"""
@@ -131,7 +133,8 @@ class _Statement:
     def enter(self, tok):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels)", tok)
+            self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels of parentheses, brackets, "
+                      "function calls or signs)", tok)
 
     def note(self, node, col):
         """Remember where an operation is (for messages); a repeated subexpression: its leftmost."""
@@ -139,13 +142,10 @@ class _Statement:
 
     # -- expressions ----------------------------------------------------------------------
     def expression(self):
-        tok = self.peek()
-        self.enter(tok)
         operands, ops = [self.term()], []
         while self.peek("+") or self.peek("-"):
             ops.append(self.take())
             operands.append(self.term())
-        self.depth -= 1
         return self.fold(operands, ops)
 
     def term(self):
@@ -371,6 +371,9 @@ class _DimParser(_Statement):
             value = int(value)
         if isinstance(value, int) and value < 1:
             self.fail(f"a size must be at least 1, got {value}", self.tokens[0] if self.tokens else None)
+        if isinstance(value, int) and value > MAX_SIZE:
+            self.fail(f"a size is at most 10**18 (as everywhere in this tool), got {value}",
+                      self.tokens[0] if self.tokens else None)
         return value
 
     def sum(self):
@@ -396,6 +399,8 @@ class _DimParser(_Statement):
         if tok.kind == "number":
             if not tok.text.isdigit():
                 self.fail(f"sizes are whole numbers, got {tok.text}", tok)
+            if len(tok.text.lstrip("0")) > 19 or int(tok.text) > MAX_SIZE:  # (no huge products of huge numbers)
+                self.fail(f"a size is at most 10**18 (as everywhere in this tool), got {tok.text}", tok)
             return sympy.Integer(int(tok.text))
         if tok.kind == "name":
             return self.sizes(tok.text)

@@ -43,8 +43,9 @@ def _sequence_tensors(cell, steps):
     }
 
 
-def shapes_table(cell, steps=None):
-    """An aligned table of every tensor's shape, grouped by role."""
+def shapes_table(cell, steps=None, one_cell=False):
+    """An aligned table of every tensor's shape, grouped by role (``one_cell``: say that the count
+    is one cell's, not a framework's whole layer)."""
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
     head = f"LSTM cell: variant {cell.variant.name}, layout {cell.layout.name}; {dims}"
     rows = []
@@ -60,8 +61,37 @@ def shapes_table(cell, steps=None):
     lines.append(f"{'tensor':<{widths[0]}}  {'shape':<{widths[1]}}  {'role':<{widths[2]}}  meaning")
     for r in rows:
         lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip())
-    lines += ["", f"parameters: {count_text(cell.parameter_count())}"]
+    label = "parameters of one cell (one layer, one direction, one bias per gate)" if one_cell else "parameters"
+    lines += ["", f"{label}: {count_text(cell.parameter_count())}"]
     return "\n".join(lines)
+
+
+def swapped_size_hint(cell, given):
+    """A hint when the size names the user wrote (n, k, p) landed in each other's places, as when
+    ``W_f=n x k`` is written in the row convention: ``None`` when every name kept its meaning."""
+    swapped = {str(value): name for name, value in cell.dims.items()
+               if str(value) in cell.dims and str(value) != name}
+    if not swapped:
+        return None
+    from sympy import Symbol
+
+    back = {value: Symbol(name) for name, value in cell.dims.items() if str(value) in swapped}
+    for name, shape in given.items():
+        if any(str(d) in swapped for d in shape):
+            canonical = tuple(d.xreplace(back) if hasattr(d, "xreplace") else d for d in cell.shapes()[name])
+            reading = " and ".join(f"your {written} as {SIZE_WORDS.get(meant, meant)} {meant}"
+                                   for written, meant in sorted(swapped.items()))
+            return (f"{name} was given as {shape_text(shape)}, but in the column convention {name} is "
+                    f"{shape_text(canonical)} ({describe_sizes(canonical)}), so the answer reads {reading}; "
+                    f"to keep your names, give {name}={shape_text(canonical).replace(' ', '')}")
+    return None
+
+
+SIZE_WORDS = {"n": "the input size", "k": "the hidden size", "p": "the projection size", "B": "the batch"}
+
+
+def describe_sizes(shape):
+    return " x ".join(SIZE_WORDS.get(str(d), str(d)).replace("the ", "") for d in shape)
 
 
 def equations_text(cell):
@@ -88,8 +118,28 @@ def verification_text(report):
 
         lines.append(f"  * widened: this sequence amplifies roundoff ({SAFETY}x the float64 reference's change when its inputs"
                      "\n    are perturbed by one rounding)")
-    lines += ["", "all checks passed" if report.ok else "verification FAILED"]
+    for dtype in report.weak_dtypes:
+        from .verification import WEAK_TOLERANCE
+
+        widest = max(c.tolerance for c in report.checks if c.dtype == dtype)
+        lines.append(f"  note: the {dtype} tolerances grew to {widest:.1e} (above {WEAK_TOLERANCE:.0e}): a check this "
+                     f"loose cannot tell a wrong rule\n    from roundoff; use fewer steps (--steps) for a "
+                     f"meaningful {dtype} check")
+    lines += ["", ("all checks passed" + (" (some too loose to mean much: see the note)" if report.weak_dtypes
+                                          else "")) if report.ok else "verification FAILED"]
     return "\n".join(lines)
+
+
+def verification_summary(reports, proj_size, proj_chosen):
+    """One line after ``verify --all``: how many cells passed, which failed, the p used."""
+    failed = [f"{r.cell.variant.name}/{r.cell.layout.name}" for r in reports if not r.ok]
+    weak = sum(1 for r in reports if r.ok and r.weak_dtypes)
+    head = (f"summary: all {len(reports)} cells passed" if not failed else
+            f"summary: {len(failed)} of {len(reports)} cells FAILED ({', '.join(failed)})")
+    notes = [f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else "")]
+    if weak:
+        notes.append(f"{weak} with checks too loose to mean much")
+    return f"{head}; {'; '.join(notes)}"
 
 
 def verification_data(report):
@@ -101,6 +151,7 @@ def verification_data(report):
         "batch": report.batch,
         "steps": report.steps,
         "seed": report.seed,
+        "too_loose": report.weak_dtypes,
         "checks": [
             {"dtype": c.dtype, "output": c.quantity, "relative_error": c.error, "tolerance": c.tolerance,
              "tolerance_widened": c.widened, "ok": c.ok}
@@ -178,6 +229,8 @@ def check_data(result):
     data = {"ok": result.ok,
             "tensors": {name: [None if d is None else json_dim(d) for d in shape]
                         for name, shape in result.shapes.items()}}
+    if result.conflicting:
+        data["conflicting"] = list(result.conflicting)  # declared shapes the equations contradict
     if result.errors:
         data["errors"] = list(result.errors)
     if result.warnings:
@@ -191,7 +244,7 @@ def check_text_report(result):
     rows = [(name, " x ".join("?" if d is None else _paren(json_dim(d)) for d in shape))
             for name, shape in result.shapes.items()]
     width = max(len(r[0]) for r in rows)
-    lines = [f"{result.filename}: {len(result.equations)} equations, {len(rows)} tensors, "
+    lines = [f"{result.filename}: {_count(len(result.equations), 'equation')}, {_count(len(rows), 'tensor')}, "
              + ("every shape is consistent" if result.ok else f"{len(result.errors)} problem(s)"), ""]
     lines += [f"{name:<{width}}  {shape}" for name, shape in rows]
     if result.unresolved:
@@ -199,12 +252,17 @@ def check_text_report(result):
     return "\n".join(lines)
 
 
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _paren(value):
     text = str(value)
     return f"({text})" if " " in text else text
 
 
-def framework_shapes_text(framework, shapes):
+def framework_shapes_text(framework, shapes, parameters=None):
+    """The framework's sequence shapes, then the whole layer's parameter count when known."""
     from .framework_table import FRAMEWORKS
 
     rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
@@ -212,7 +270,28 @@ def framework_shapes_text(framework, shapes):
     width = max(len(r[0]) for r in rows)
     lines = [f"{FRAMEWORKS[framework].title}: sequence shapes"]
     lines += [f"  {name:<{width}}  {shape}" for name, shape in rows]
+    if parameters is not None:
+        lines += ["", f"parameters of the whole {FRAMEWORKS[framework].title} (every layer and direction, "
+                      f"its own biases): {parameters}"]
     return "\n".join(lines)
+
+
+#: The cell variants a framework's parameter table knows (the others have no framework layer).
+_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection")
+
+
+def framework_parameters(framework, n, k, layers, bidirectional, proj, variant):
+    """The framework's whole-layer parameter count (as ``params`` gives it), or ``None`` when the
+    framework has no such layer (a variant it lacks, symbolic sizes)."""
+    from .errors import UsageError
+    from .sequences import parameter_table
+
+    if variant not in _FRAMEWORK_VARIANTS or not all(isinstance(v, int) for v in (n, k)):
+        return None
+    try:
+        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=variant)[0]
+    except UsageError:
+        return None
 
 
 def params_data(total, tensors, formula):

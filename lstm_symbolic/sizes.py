@@ -18,6 +18,7 @@ SIZE_MEANINGS = {
     "B": "the batch size: columns of x_t",
 }
 
+#: The largest size any command accepts (options, shapes, equation files, quiz questions).
 MAX_SIZE = 10**18
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
 _INT = re.compile(r"[+]?[0-9]+\Z")
@@ -53,6 +54,19 @@ def parse_size(text, what="size"):
                 f"{what} must be a positive integer or a symbol name (a letter followed by "
                 f"letters, digits or _), got {shown}{hint}"
             )
+    return check_size(value, what)
+
+
+def check_size(value, what="a size"):
+    """``value`` when it is a size this tool accepts (1 to :data:`MAX_SIZE`), else a UsageError.
+
+    >>> check_size(12)
+    12
+    >>> check_size(10**21, "the input size")
+    Traceback (most recent call last):
+    ...
+    lstm_symbolic.errors.UsageError: the input size is too large: 1000000000000000000000 (the limit is 10**18)
+    """
     if value < 1:
         raise UsageError(f"{what} must be at least 1, got {value}")
     if value > MAX_SIZE:

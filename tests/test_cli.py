@@ -111,7 +111,7 @@ def test_solve_under_determined(cli):
     (["solve", "--shape", "W_f=50x20", "--shape", "W_f=50x21"], "given twice"),
     (["verify", "-n", "n", "-k", "3"], "must be a positive integer"),
     (["verify", "-n", "3", "-k", "3", "--steps", "0"], "at least 1"),
-    (["verify", "-n", "3", "-k", "3", "--all"], "give --proj"),
+    (["verify", "-n", "3", "-k", "3", "--all", "--variant", "cifg"], "--all verifies every variant"),
     (["verify", "-n", "100000", "-k", "100000"], "the limit is 2.0 GiB"),
 ])
 def test_bad_input_exit_2(cli, args, fragment):

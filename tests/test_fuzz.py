@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lstm_symbolic
+from lstm_symbolic import option_rules
 from lstm_symbolic.cli import main
 from lstm_symbolic.framework_table import FRAMEWORKS
 from lstm_symbolic.notations import NOTATIONS
@@ -143,8 +144,33 @@ def structured(draw, paths):
     return args
 
 
+@st.composite
+def combinations(draw, paths):
+    """One command with its required options and a few of the options the option table has rules
+    about (the ones that conflict with, or do nothing without, another option)."""
+    name = draw(st.sampled_from(sorted({c for rule in option_rules.RULES for c in rule.commands} & set(main.commands))))
+    command = main.commands[name]
+    ruled = sorted({rule.option for rule in option_rules.rules_for(name)} | {"framework", "variant", "every"})
+    chosen = set(draw(st.lists(st.sampled_from(ruled), min_size=1, max_size=4)))
+    args = [name]
+    for param in command.params:
+        if param.name == "help" or not (param.required or param.name in ("input_size", "hidden_size")
+                                        or param.name in chosen):
+            continue
+        if isinstance(param, click.Argument):
+            args.append(draw(value_for(param, paths)))
+        elif param.is_flag:
+            args.append(param.opts[-1] if not param.secondary_opts or draw(st.booleans()) else param.secondary_opts[0])
+        elif isinstance(param.type, click.Choice):
+            args += [param.opts[0], draw(st.sampled_from(list(param.type.choices)))]
+        else:
+            args += [param.opts[0], draw(st.sampled_from(["1", "2", "3", "5", "12"]) if param.name != "given"
+                                          else value_for(param, paths))]
+    return args
+
+
 def invocations(paths):
-    return st.one_of(structured(paths), structured(paths), structured(paths), chaotic(paths))
+    return st.one_of(structured(paths), structured(paths), structured(paths), combinations(paths), chaotic(paths))
 
 
 QUESTIONS = [
@@ -175,8 +201,40 @@ def scratch_directory():
             os.chdir(old)
 
 
+@contextlib.contextmanager
+def recording_options(records):
+    """Record what the option table said about each command that ran (CheckedCommand calls it)."""
+    real = option_rules.check_options
+
+    def record(command, values, given):
+        found = real(command, values, given)
+        records.append((command, set(given), found))
+        return found
+
+    option_rules.check_options = record
+    try:
+        yield
+    finally:
+        option_rules.check_options = real
+
+
+def check_options_were_read(args, result, records):
+    """An accepted command read every option it was given, or warned that it ignores it."""
+    where = f"lstm-symbolic {' '.join(repr(a) for a in args)}"
+    ran_a_command = args and args[0] in main.commands and not {"--help", "-h", "--version"} & set(args)
+    if result.exit_code == 0 and ran_a_command:
+        assert records, f"{where}: the command ran without checking its options"
+    for command, given, found in records:
+        assert given <= option_rules.READS[command], f"{where}: options the table does not know: " \
+                                                      f"{given - option_rules.READS[command]}"
+        assert given == found.read | found.ignored, f"{where}: given {given}, read {set(found.read)}"
+        if found.ignored:
+            assert "warning:" in result.stderr, f"{where}: {set(found.ignored)} ignored without a warning"
+
+
 def run_one(args, stdin):
-    with scratch_directory():
+    records = []
+    with scratch_directory(), recording_options(records):
         result = CliRunner().invoke(main, args, input=stdin, catch_exceptions=True)
     where = f"lstm-symbolic {' '.join(repr(a) for a in args)}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -186,6 +244,7 @@ def run_one(args, stdin):
     assert "\x1b[" not in result.output + result.stderr, f"{where}: colour codes when not on a terminal"
     if result.exit_code != 0:
         assert "Error:" in result.stderr, f"{where}: exit {result.exit_code} without an Error: line\n{result.stderr}"
+    check_options_were_read(args, result, records)
     OUTCOMES[result.exit_code] += 1
     if os.environ.get("FUZZ_LOG"):  # FUZZ_LOG=file pytest tests/test_fuzz.py: every case and its exit code
         with open(os.environ["FUZZ_LOG"], "a") as log:

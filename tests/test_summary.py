@@ -136,10 +136,10 @@ def test_json_open_dimensions_are_null(cli):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "the model definition is empty"),
-    (b"\x00\x01\x02binary", "NUL characters"),
-    (b"\xff\xfe\xfa", "is not UTF-8 text"),
+    (b"\x00\x01\x02binary", "is binary data, not text"),  # (the shared reader, inputs.read_text, says what it is)
+    (b"\xff\xfe\xfa", "not UTF-8"),
     (b"just some prose about LSTMs", "no Keras, PyTorch or MATLAB layers found"),
-    (b"x" * 1_000_001, "too long"),
+    (b"x" * 1_000_001, "holds more than 1,000,000 characters (the limit)"),
 ], ids=["empty", "binary", "not-utf8", "prose", "huge"])
 def test_bad_files(cli, tmp_path, content, message):
     path = tmp_path / "model.py"

@@ -1,0 +1,255 @@
+"""Answers from the model: shapes from the cell and framework tables, parameter counts from
+the framework's bias convention, differences of two models.  Each returns
+``(value, answer text, working lines)``.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from .errors import UsageError
+from .quiz_reading import CannotDecide
+from .sizes import MAX_SIZE, SIZE_MEANINGS
+
+GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
+FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
+
+
+def need(u, *names, numeric=False):
+    """The sizes must be there, at least 1 and at most the size limit (numbers when ``numeric``)."""
+    missing = [n for n in names if n not in u.sizes]
+    if missing:
+        what = "; ".join(f"{n} ({SIZE_MEANINGS.get(n, n)})" for n in missing)
+        raise CannotDecide(f"the question does not give {what}: say e.g. 'input of dimension (20x1)', "
+                           "'80 features', '50 hidden units' or 'output of dimension (50x1)'")
+    for name, value in u.sizes.items():
+        if isinstance(value, int) and not 1 <= value <= MAX_SIZE:
+            raise CannotDecide(f"{name} = {value} is not a size: sizes are between 1 and 10**18")
+        if numeric and name in names and isinstance(value, str):
+            raise CannotDecide(f"parameter counts and framework layouts need numbers, but {name} is the symbol "
+                               f"{value!r}")
+
+
+def shape_text(shape, tuple_style=False):
+    """``12x80`` for a matrix of numbers, ``(None, 10, 32)`` for an activation or another rank."""
+    dims = [str(d).replace(" ", "") if d is not None else "None" for d in shape]
+    if tuple_style or len(dims) != 2:
+        return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+    return "x".join(dims)
+
+
+def read_line(u):
+    read = "; ".join(f"{k} = {v} (from '{u.sources[k]}')" if k in u.sources else f"{k} = {v}"
+                     for k, v in u.sizes.items())
+    model = f"{FAMILY_TITLE[u.family]}" + (f" ({u.variant})" if u.family == "lstm" and u.variant != "standard" else "")
+    return f"understood: {read or 'no sizes'}; model {model}" + (f", {u.framework}" if u.framework else "")
+
+
+def answer_shape(u):
+    if not u.targets:
+        raise CannotDecide("cannot tell which tensor's shape is asked (e.g. the feed-forward weights of the forget "
+                           "gate, the previous hidden state, the cell state, weight_ih_l0, the output)")
+    shapes, lines, cell = [], [read_line(u)], None
+    unclear = [t[1:] for t in u.targets if t.startswith("?")]
+    if unclear:
+        if u.family == "lstm":
+            _cell(u)  # a missing size is the first thing to say
+        raise CannotDecide(unclear[0])
+    for target in u.targets:
+        if target.endswith("_*"):
+            cell = cell or _cell(u)
+            shape, line = _all_gates(cell, target[0])
+            shapes.append(shape)
+            lines.append(line)
+            continue
+        if target.startswith(("fw:", "act:")):
+            shape, line = (_framework_tensor if target.startswith("fw:") else _activation)(u, target[target.index(":") + 1:])
+            text = shape_text(shape, _tuple_style(u, target))
+        else:
+            cell = cell or _cell(u)
+            shape, line = _cell_tensor(cell, u, target)
+            text = shape_text(shape)
+        shapes.append(shape)
+        lines.append(line)
+    if any(t[:2] in ("W_", "U_") for t in u.targets):
+        lines.append("convention: column vectors; W_* (feed-forward) is k x n so that W x_t is k x 1, U_* "
+                     "(recurrent) is k x k (k x p with a projection)")
+    texts = [shape_text(s, _tuple_style(u, t)) for s, t in zip(shapes, u.targets)]
+    return shapes, ", ".join(texts), lines
+
+
+def _tuple_style(u, target):
+    """Activations as the framework prints them: ``(None, 10, 32)``; MATLAB writes ``75x400``."""
+    return target.startswith("act:") and u.framework != "matlab"
+
+
+def _cell(u):
+    from .builtin_shapes import cell_shapes
+
+    if u.family != "lstm":
+        raise CannotDecide(f"I read '{FAMILY_TITLE[u.family]}' but answer cell-tensor shapes only for LSTM cells; "
+                           "ask about the framework's tensors (weight_ih_l0, kernel, ...) or the parameter count")
+    need(u, "n", "k")
+    proj = u.sizes.get("p") if u.variant == "projection" else None
+    if u.variant == "projection" and proj is None:
+        raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
+    try:
+        batch = u.sizes.get("B") if isinstance(u.sizes.get("B"), int) else 1
+        return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj, batch)
+    except UsageError as exc:
+        raise CannotDecide(str(exc)) from None
+
+
+def _all_gates(cell, kind):
+    """The one shape every gate's W (U, b) shares."""
+    shapes = cell.shapes()
+    names = [name for name in shapes if name.startswith(kind + "_") and len(name) == 3]
+    common = {shapes[name] for name in names}
+    if len(common) != 1:
+        raise CannotDecide(f"the gates' {kind} weights differ in shape here: name the gate")
+    shape = common.pop()
+    return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
+
+
+def _cell_tensor(cell, u, target):
+    shapes = cell.shapes()
+    if target not in shapes:
+        raise CannotDecide(f"the {u.variant} LSTM cell ({u.layout} layout) has no {target}")
+    equation = next((t for t in cell.equation_texts() if t.startswith(target + " = ")), None)
+    using = next((t for t in cell.equation_texts() if f" {target} " in f" {t.split(' = ', 1)[1]} "), None)
+    line = f"{target} is {shape_text(shapes[target])}"
+    if equation:
+        line += f": {equation}"
+    elif using:
+        line += f", so that {using} is defined"
+    return shapes[target], line
+
+
+def _framework_tensor(u, name):
+    from .recurrent import recurrent_tensors
+
+    need(u, "n", "k", numeric=True)
+    if u.framework is None:
+        raise CannotDecide(f"{name} is a framework tensor: name the framework (PyTorch, Keras, ONNX, MATLAB)")
+    tensors = _tensors(u, recurrent_tensors)
+    if name not in tensors:
+        raise CannotDecide(f"{u.framework}'s {FAMILY_TITLE[u.family]} layer has no tensor named {name}; it has "
+                           + ", ".join(tensors))
+    return tensors[name], f"{u.framework} stores {name} as {shape_text(tensors[name], True)} " \
+                          f"({GATE_COUNT[u.family]} gate blocks of k rows; {_layout_note(u.framework)})"
+
+
+def _layout_note(framework):
+    from .framework_table import FRAMEWORKS
+
+    return FRAMEWORKS[framework].note.split(";")[0]
+
+
+def _tensors(u, recurrent_tensors):
+    need(u, "n", "k", numeric=True)
+    if u.framework is None:
+        raise CannotDecide("framework tensors need the framework (PyTorch, Keras, ONNX, MATLAB): name it")
+    try:
+        return recurrent_tensors(u.family, u.framework, u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1),
+                                 u.sizes.get("D", 1) == 2, u.sizes.get("p"), u.flags.get("reset_after"))
+    except UsageError as exc:
+        raise CannotDecide(str(exc)) from None
+
+
+def _activation(u, name):
+    from .sequences import sequence_shapes
+
+    need(u, "n", "k", numeric=True)
+    if u.framework is None:
+        raise CannotDecide("the shape of a layer's output depends on the framework (PyTorch, Keras, MATLAB): name it")
+    if u.framework == "pytorch" and "B" not in u.sizes:
+        raise CannotDecide("PyTorch's output shape needs the batch size (or say the input shape)")
+    shapes = sequence_shapes(u.framework, u.sizes["n"], u.sizes["k"], u.sizes.get("B"), u.sizes.get("T"),
+                             u.sizes.get("L", 1), u.sizes.get("D", 1) == 2, u.sizes.get("p"),
+                             bool(u.flags.get("batch_first")), u.flags.get("return_sequences"))
+    key = {"output": "output" if "output" in shapes else "Y", "h_n": "h_n", "c_n": "c_n"}[name]
+    if key not in shapes:
+        raise CannotDecide(f"{u.framework} has no {name}")
+    rs = u.flags.get("return_sequences")
+    note = {True: "every step (return_sequences / OutputMode sequence)", False: "last step only"}.get(
+        rs, "the framework's default (Keras: last step; PyTorch and MATLAB: every step)")
+    return shapes[key], f"{u.framework}: {name} is {shape_text(shapes[key], True)}, the output at {note}; " \
+                        f"input {shape_text(shapes.get('input', ()), True)}"
+
+
+def param_count(u, family=None):
+    """``(count, formula line)`` for the whole layer (stack), in the framework's convention."""
+    from .recurrent import recurrent_params
+    from .sequences import parameter_table
+
+    family = family or u.family
+    need(u, "n", "k", numeric=True)
+    n, k, L, D, p = u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1), u.sizes.get("D", 1), u.sizes.get("p")
+    try:
+        if family == "lstm" and (u.framework in (None, "pytorch", "keras", "matlab", "onnx")) and \
+                (u.framework in (None, "pytorch") or L == 1):
+            total, _, formula = parameter_table(u.framework, n, k, L, D == 2, p, u.variant == "peephole")
+            return total, formula
+        fw = u.framework or "keras"
+        reset_after = u.flags.get("reset_after", False if u.framework is None else None)
+        total, h = 0, p or k
+        for layer in range(L if fw != "pytorch" else 1):
+            n_in = n if layer == 0 else D * h
+            total += recurrent_params(family, fw, n_in, k, L if fw == "pytorch" else 1, D == 2, p, reset_after)
+    except UsageError as exc:
+        raise CannotDecide(str(exc)) from None
+    biases = _biases(family, u.framework, reset_after)
+    G = GATE_COUNT[family]
+    formula = (f"{G}k(n + k + {biases})" + (f" per layer, {L} layers" if L > 1 else "") + (" x 2 directions" if D == 2
+               else "") + f" = {total}   ({'one bias' if biases == 1 else 'two biases'} per gate, "
+               f"{u.framework or 'textbook'} convention)")
+    return total, formula
+
+
+def _biases(family, framework, reset_after):
+    if framework in ("pytorch", "onnx"):
+        return 2
+    return 2 if family == "gru" and framework == "keras" and reset_after is not False else 1
+
+
+def answer_count(u):
+    if u.family == "lstm" and ("per-gate" in u.targets or u.targets and all(t in ("f_t", "i_t", "g_t", "o_t")
+                                                                            for t in u.targets)):
+        return _gate_count(u)
+    if u.targets and any(t.startswith("fw:") for t in u.targets):
+        from .recurrent import recurrent_tensors
+
+        tensors = _tensors(u, recurrent_tensors)
+        names = [t[3:] for t in u.targets if t.startswith("fw:")]
+        total = sum(prod(tensors[n]) for n in names if n in tensors)
+        return total, str(total), [read_line(u)] + [f"{n}: {shape_text(tensors[n], True)}" for n in names]
+    total, formula = param_count(u)
+    return total, str(total), [read_line(u), formula]
+
+
+def _gate_count(u):
+    need(u, "n", "k", numeric=True)
+    if u.framework not in (None, "keras", "matlab") or u.sizes.get("L", 1) > 1 or u.sizes.get("D", 1) > 1:
+        raise CannotDecide("per-gate counts are answered for one layer, one direction, one bias per gate")
+    n, k, p = u.sizes["n"], u.sizes["k"], u.sizes.get("p")
+    count = k * n + k * (p or k) + k
+    return count, str(count), [read_line(u), f"one gate: W {k}x{n} + U {k}x{p or k} + b {k}x1 = {k}*{n} + "
+                                             f"{k}*{p or k} + {k} = {count}"]
+
+
+def answer_diff(u):
+    if len(u.families) != 2:
+        raise CannotDecide("a difference needs two models, e.g. 'how many more parameters does the LSTM have than "
+                           "the simple RNN'")
+    first = next(f for f in _mention_order(u) if f in u.families)
+    other = next(f for f in u.families if f != first)
+    a, fa = param_count(u, first)
+    b, fb = param_count(u, other)
+    return a - b, str(a - b), [read_line(u), f"{FAMILY_TITLE[first]}: {fa}", f"{FAMILY_TITLE[other]}: {fb}",
+                               f"difference: {a} - {b} = {a - b}"]
+
+
+def _mention_order(u):
+    low = u.text.lower()
+    spots = {f: low.find(w) for f, w in (("lstm", "lstm"), ("gru", "gru"), ("rnn", "rnn"))}
+    return sorted((f for f in spots if spots[f] >= 0), key=spots.get)

@@ -1,0 +1,272 @@
+"""What a question is about: the tensors named in its focus, and the vectors its setup gives.
+
+Tensor names are looked up in the lexicon (every notation and framework table); English
+phrases ("the recurrent weights of the forget gate", "the forget gate's input weight matrix",
+"the weight that multiplies h_{t-1}") are read by a small phrase grammar.
+"""
+
+from __future__ import annotations
+
+from .quiz_lexicon import (GATE_WORDS, KIND_WORDS, STATE_PHRASES, TIME_CLASS, WEIGHT_NOUNS, framework_tensors,
+                           tensor_names)
+from .quiz_reading import CannotDecide
+
+#: Words after which the focus no longer names what is asked ("..., which is multiplied with h_t").
+CUT_WORDS = {"when", "if", "given", "where", "which", "so", "respectively", "because", "since", "using", "in",
+             "such"}
+ACTIVATIONS = {"h_n": "h_n", "c_n": "c_n", "output": "output", "output.shape": "output"}
+
+
+def canonical(token, tokens):
+    """The canonical tensor an identifier names, or None; ambiguity is reported."""
+    base, index = token.value
+    cls = TIME_CLASS.get(index) if index else None
+    if index == "n" and not any(t.kind == "ident" and t.value[1] == "n+1" for t in tokens):
+        cls = "cur"  # c(n) and g^output(n) written alone are the current step
+    table = tensor_names()
+    names = table.get((base, cls)) or table.get((base.lower(), cls))
+    if names is None:
+        folded = [v for (b, c), v in table.items() if b.lower() == base.lower() and c == cls]
+        names = folded[0] if len(folded) == 1 else None
+    if names and len(names) > 1:
+        raise CannotDecide(f"'{token.text}' means {' or '.join(sorted(names))} in different notations: use the "
+                           "canonical names (W_f, U_f, b_f, h_prev, c_t, ...)")
+    return next(iter(names)) if names else None
+
+
+def _framework_name(token, u):
+    """A framework tensor named in the focus (``weight_ih_l0``, ``kernel``, ``InputWeights``), or None."""
+    raw = token.text if token.kind != "ident" else token.value[0]
+    if token.kind == "ident" and token.value[1] is not None:
+        raw = token.text
+    table = framework_tensors()
+    plain = raw.rstrip("0123456789").rstrip("_l") if raw.startswith(("weight_", "bias_")) else raw
+    match = next((name for name in table if name.lower() == plain.lower()), None)
+    if match is None or (len(match) == 1 and u.framework != "onnx"):
+        return None
+    if match in ("kernel", "bias") and u.framework not in ("keras", "tf1"):
+        return None
+    return "fw:" + (raw if raw.startswith(("weight_", "bias_")) else match)
+
+
+def _cut(focus):
+    """The focus up to the first word that starts a description of what was named; hyphens dropped."""
+    focus = [t for t in focus if not (t.kind == "sym" and t.value in "-'")]
+    for i, t in enumerate(focus):
+        if i > 1 and ((t.kind == "word" and t.value in CUT_WORDS and not _gate_follows(focus, i))
+                      or (t.kind == "sym" and t.value in "=;:") or _model_description(focus, i)):
+            return focus[:i]
+    return focus
+
+
+_DESCRIBED = {"a", "an", "this", "each", "lstm", "pytorch", "keras", "matlab", "onnx", "gru", "rnn", "input", "inputs"}
+
+
+def _model_description(focus, i):
+    """'... with 20 inputs', '... for a PyTorch LSTM': the setup written inside the question sentence."""
+    t, nxt = focus[i], focus[i + 1] if i + 1 < len(focus) else None
+    if t.kind != "word" or nxt is None:
+        return False
+    if t.value == "with":
+        return True
+    return t.value in ("for", "of", "in") and nxt.kind == "word" and nxt.value in _DESCRIBED
+
+
+def _gate_follows(focus, i):
+    """'in the forget gate' keeps going; 'in f_t = ...' starts an equation."""
+    words = [t.value for t in focus[i + 1:i + 5] if t.kind == "word"]
+    return focus[i].value == "in" and "gate" in words
+
+
+def focus_targets(focus, u):
+    """Canonical names (``W_f``), framework tensors (``fw:kernel``) or activations (``act:output``) asked about."""
+    tokens = _cut(focus)
+    words = [t.value if t.kind == "word" else "" for t in tokens]
+    found, used = [], set()
+    for i in range(len(tokens)):
+        if i in used:
+            continue
+        got = _weight_phrase(tokens, words, i, u, used) or _name(tokens, i, u) or _state_phrase(words, i, u, used)
+        if got and tokens[i].kind == "ident":
+            used.update(range(i, _gates_after(words, i + 1)[1]))  # "b_c of the cell candidate"
+        for name in got or []:
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _name(tokens, i, u):
+    t = tokens[i]
+    if t.kind not in ("ident", "word"):
+        return None
+    if u.framework == "pytorch" and t.text in ("h_n", "c_n"):
+        return ["act:" + t.text]
+    if t.kind == "word" and t.value == "output.shape":
+        return ["act:output"]
+    fw = _framework_name(t, u)
+    if fw:
+        return [fw]
+    if t.kind == "ident":
+        name = canonical(t, tokens)
+        return [name] if name else None
+    return None
+
+
+def _match(words, i, phrase):
+    return tuple(words[i:i + len(phrase)]) == phrase
+
+
+def _state_phrase(words, i, u, used):
+    if words[i] == "output" and not _match(words, i, ("output", "gate")):
+        if u.framework is not None and "of the whole" not in " ".join(words[i:i + 4]):
+            return ["act:output"]
+    for phrase, name in STATE_PHRASES:
+        if _match(words, i, phrase):
+            after = [w for w in words[i + len(phrase):i + len(phrase) + 4] if w not in ("", "s")]
+            if phrase[-1] == "gate" and any(w in WEIGHT_NOUNS or w in ("input", "recurrent", "bias", "feed",
+                                                                       "weight") for w in after[:3]):
+                return None  # "the forget gate's input weight matrix": the gate names whose weights
+            used.update(range(i, i + len(phrase) + 1))  # "the final hidden state h_n": one tensor
+            if name.startswith("act:") and u.framework is None:
+                name = {"act:h_n": "h_t", "act:c_n": "c_t"}[name]
+            return [name]
+    return None
+
+
+def _weight_phrase(tokens, words, i, u, used):
+    """``<kind> weights of <gates>`` / ``<gate>'s <kind> weight matrix`` / ``the weight that multiplies x_t``."""
+    if words[i] not in WEIGHT_NOUNS | {"bias", "biases"}:
+        return None
+    kind = "b" if words[i].startswith("bias") else _kind_before(words, i)
+    if words[i] == "kernel" and u.framework in ("keras", "tf1"):
+        used.add(i)
+        return ["fw:recurrent_kernel" if kind == "U" else "fw:kernel"]
+    gates, end = _gates_after(words, i + 1)
+    if kind is None:
+        kind, gates2, end2 = _operand(tokens, words, i + 1)
+        gates, end = (gates or gates2), max(end, end2)
+    gates = gates or _gates_before(words, i) or _shared_gates(words, i + 1)
+    if kind is None or not gates:
+        if kind is None and gates:
+            used.update(range(i, end))
+            return ["?which weights of the " + " and ".join(_GATE_NAME[g] for g in gates) + " gate: the input "
+                    "(feed-forward) weights W or the recurrent weights U?"]
+        if kind is not None and u.framework is None and words[i] in ("weights", "biases", "matrices"):
+            used.update(range(max(0, i - 4), i + 1))
+            return [f"{kind}_*"]  # "the recurrent weights": every gate's, which share one shape
+        return None
+    used.update(range(max(0, i - 4), end))
+    return [f"{kind}_{g}" for g in gates]
+
+
+_GATE_NAME = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
+
+
+def _shared_gates(words, j):
+    """'the input weights and the recurrent weights of the candidate gate': the gate closing the list."""
+    for k in range(j, min(len(words), j + 8)):
+        if words[k] in ("of", "for") and k > j:
+            return _gates_after(words, k)[0]
+        if words[k] not in ("and", "the", "", "input", "recurrent", "feed", "forward", "weights", "weight", "matrix",
+                            "hidden", "to", "biases", "bias", "matrices"):
+            return []
+    return []
+
+
+def _kind_before(words, i):
+    for j in range(i - 1, max(-1, i - 5), -1):
+        for kind, phrases in KIND_WORDS.items():
+            for phrase in phrases:
+                start = j - len(phrase) + 1
+                if start >= 0 and tuple(words[start:j + 1]) == phrase and not _match(words, j + 1, ("gate",)):
+                    return kind
+    return None
+
+
+def _gate_at(words, j):
+    for phrase, gate in GATE_WORDS:
+        if _match(words, j, phrase):
+            return gate, j + len(phrase)
+    return None, j
+
+
+def _gates_after(words, j):
+    """Gates named after ``of``/``for``: ``of forget and input gate``, ``of the forget gate and of the input gate``."""
+    if j >= len(words) or words[j] not in ("of", "for", "in"):
+        return [], j
+    gates, k = [], j + 1
+    while k < len(words):
+        if words[k] in ("the", "and", "of", "", "gate", "gates", "all"):
+            k += 1
+            continue
+        gate, k2 = _gate_at(words, k)
+        if gate is None:
+            break
+        gates.append(gate)
+        k = k2
+    return gates, k
+
+
+def _gates_before(words, i):
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if words[j] == "gate" and j >= 1:
+            gate, _ = _gate_at(words, j - 1)
+            if gate:
+                return [gate]
+    return []
+
+
+def _operand(tokens, words, j):
+    """``that multiplies h_{t-1}`` / ``applied to x_t``: W for x_t, U for h_{t-1}."""
+    for k in range(j, min(len(tokens), j + 4)):
+        t = tokens[k]
+        if t.kind == "ident":
+            name = canonical(t, tokens)
+            kind = {"x_t": "W", "h_prev": "U"}.get(name)
+            if kind:
+                gates, end = _gates_after(words, k + 1)
+                return kind, gates, end
+    return None, [], j
+
+
+def given_vectors(tokens, u):
+    """``{canonical name: values}`` for the vectors (and ``name = number`` scalars) in the question."""
+    given = {}
+    for i, t in enumerate(tokens):
+        values = _values(tokens, i)
+        if values is None:
+            continue
+        name = _owner(tokens, i)
+        if name is None:
+            raise CannotDecide(f"I could not tell which tensor the values {t.text} belong to: write e.g. 'o_t = "
+                               "[0.4, 0.6]' or 'the output gate is [0.4, 0.6]'")
+        if name in given and given[name] != values:
+            raise CannotDecide(f"two different values are given for {name}")
+        given[name] = values
+    return given
+
+
+def _values(tokens, i):
+    t = tokens[i]
+    if t.kind == "vector":
+        return list(t.value)
+    if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and tokens[i - 2].kind == "ident" \
+            and tokens[i - 2].value[1] is not None:
+        return [float(t.value)]
+    return None
+
+
+def _owner(tokens, i):
+    words = [t.value if t.kind == "word" else "" for t in tokens]
+    for j in range(i - 1, max(-1, i - 12), -1):
+        t = tokens[j]
+        if t.kind in ("vector",) or (t.kind == "num" and j < i - 1):
+            break
+        if t.kind == "ident":
+            name = canonical(t, tokens)
+            if name:
+                return name
+        for phrase, name in STATE_PHRASES:
+            if _match(words, j, phrase):
+                return "c_prev" if name == "c_t" and words[j - 1:j] == ["previous"] else name
+    return None

@@ -1,0 +1,174 @@
+"""Values and ranges by evaluating the cell's own equations.
+
+The equations are the named variant's text from the shape table (``h_t = o_t * tanh(c_t)``),
+parsed with :mod:`ast` (our own text, never the user's) and walked twice: over NumPy arrays for
+a value, over intervals for a range (sigmoid in (0, 1), tanh in (-1, 1), unknown tensors
+unbounded).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+
+from .errors import UsageError
+from .quiz_answers import read_line
+from .quiz_reading import CannotDecide
+
+_STATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t")
+
+
+def equations(variant):
+    """``{name: right-hand side AST}`` of the variant's equations, in evaluation order."""
+    from .builtin_shapes import cell_shapes
+
+    texts = cell_shapes(3, 2, variant, "separate", 1 if variant == "projection" else None).equation_texts()
+    return {t.split(" = ")[0]: ast.parse(t.split(" = ", 1)[1], mode="eval").body for t in texts}, texts
+
+
+class Numbers:
+    """NumPy arithmetic for the walk."""
+
+    def __init__(self, np):
+        from .activations import ACTIVATIONS
+
+        self.np, self.functions = np, {name: a.numpy_func for name, a in ACTIVATIONS.items()}
+
+    def const(self, value):
+        return float(value)
+
+    def unknown(self, name):
+        return None
+
+    def add(self, a, b):
+        return a + b
+
+    def sub(self, a, b):
+        return a - b
+
+    def mul(self, a, b):
+        return a * b
+
+    def matmul(self, a, b):
+        return a @ b
+
+    def call(self, name, a):
+        return self.functions[name](a)
+
+
+class Intervals:
+    """Interval arithmetic for the walk: values are ``(low, high)``."""
+
+    def const(self, value):
+        return (float(value), float(value))
+
+    def unknown(self, name):
+        return (-math.inf, math.inf)
+
+    def add(self, a, b):
+        return (a[0] + b[0], a[1] + b[1])
+
+    def sub(self, a, b):
+        return (a[0] - b[1], a[1] - b[0])
+
+    def mul(self, a, b):
+        products = [x * y for x in a for y in b if not ((math.isinf(x) and y == 0) or (math.isinf(y) and x == 0))]
+        return (min(products), max(products)) if products else (0.0, 0.0)
+
+    def matmul(self, a, b):
+        return (-math.inf, math.inf)
+
+    def call(self, name, a):
+        from .activations import ACTIVATIONS
+
+        return (ACTIVATIONS[name].low, ACTIVATIONS[name].high)
+
+
+def walk(node, env, algebra, eqs):
+    """The value of an equation's right-hand side; names are looked up in ``env`` or computed."""
+    if isinstance(node, ast.Constant):
+        return algebra.const(node.value)
+    if isinstance(node, ast.Name):
+        if node.id not in env:
+            env[node.id] = walk(eqs[node.id], env, algebra, eqs) if node.id in eqs else algebra.unknown(node.id)
+        if env[node.id] is None:
+            raise KeyError(node.id)
+        return env[node.id]
+    if isinstance(node, ast.BinOp):
+        a, b = walk(node.left, env, algebra, eqs), walk(node.right, env, algebra, eqs)
+        op = {ast.Add: algebra.add, ast.Sub: algebra.sub, ast.Mult: algebra.mul, ast.MatMult: algebra.matmul}
+        return op[type(node.op)](a, b)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return algebra.call(node.func.id, walk(node.args[0], env, algebra, eqs))
+    raise UsageError(f"cannot evaluate {ast.dump(node)}")  # pragma: no cover - our own equations only
+
+
+def _fmt(x):
+    if math.isinf(x):
+        return "-inf" if x < 0 else "inf"
+    return f"{x:g}"
+
+
+def answer_range(u):
+    target = next((t for t in u.targets if t in _STATE_ORDER), None)
+    if target is None:
+        raise CannotDecide("cannot tell which gate or state's values are asked")
+    if u.family != "lstm":
+        raise CannotDecide(f"I read '{u.family.upper()}' but answer value ranges only for LSTM cells")
+    eqs, texts = equations(u.variant)
+    if target not in eqs:
+        raise CannotDecide(f"the {u.variant} cell has no {target}")
+    low, high = walk(eqs[target], {}, Intervals(), eqs)
+    line = next(t for t in texts if t.startswith(target + " = "))
+    return (low, high), f"({_fmt(low)}, {_fmt(high)})", [
+        f"model LSTM ({u.variant}); {line}",
+        f"interval arithmetic: sigmoid in (0, 1), tanh in (-1, 1), weights and inputs unbounded -> "
+        f"{target} in ({_fmt(low)}, {_fmt(high)})"]
+
+
+def _output_variant(u):
+    """The question's own definition of the output wins; the page notation (g^output, c(n)) defines h = g*c."""
+    low = u.text.replace(" ", "").lower()
+    for marker in ("h_t=o_t*c_t", "h_t=o_t⊙c_t", "h_t=o_t·c_t", "h_t=o_tc_t", "ht=ot*ct"):
+        if marker in low:
+            return "no-output-tanh", "the question defines the output as h_t = o_t * c_t (no tanh)"
+    if "tanh" in low:
+        return u.variant, "the question's output equation uses tanh"
+    if "g^output" in low or "g^\\text{output}" in low:
+        return "no-output-tanh", ("in the gate notation (g^output, memory cell c(n)) the block output is "
+                                  "g^output(n) · c(n), with no tanh")
+    return u.variant, f"a {u.variant} LSTM (the question does not define the output otherwise)"
+
+
+def answer_value(u):
+    import numpy as np
+
+    if u.family != "lstm":
+        raise CannotDecide(f"I read '{u.family.upper()}' but compute values only with the LSTM cells' equations")
+    target = next((t for t in u.targets if t in _STATE_ORDER), None) or "h_t"
+    if not u.given:
+        raise CannotDecide("found no vectors to compute with: write them like o_t = [0.7, 0.3]")
+    lengths = {len(v) for v in u.given.values()}
+    if len(lengths) != 1:
+        raise CannotDecide("the vectors have different lengths: " + ", ".join(f"{n} has {len(v)}"
+                                                                           for n, v in u.given.items()))
+    variant, why = _output_variant(u) if target == "h_t" else (u.variant, f"a {u.variant} LSTM")
+    eqs, texts = equations(variant)
+    env = {name: np.array(v, dtype=float).reshape(-1, 1) for name, v in u.given.items()}
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            result = walk(eqs[target], dict(env), Numbers(np), eqs)
+        except KeyError as exc:
+            raise CannotDecide(f"to compute {target} the question must also give {exc.args[0]} (the equation is "
+                               f"{next(t for t in texts if t.startswith(target))})") from None
+        except FloatingPointError:
+            raise UsageError("the numbers are too large to compute with: the result overflows double "
+                             "precision (about 1.8e308)") from None
+    out = [float(x) for x in np.asarray(result).ravel()]
+    text = "[" + ", ".join(f"{x:.6g}" for x in out) + "]"
+    shown = ", ".join(f"{n} = [{', '.join(f'{x:g}' for x in v)}]" for n, v in u.given.items())
+    notes = [f"note: {n} has values outside (0, 1), which a sigmoid gate cannot output" for n in ("f_t", "i_t", "o_t")
+             if n in u.given and not all(0 < x < 1 for x in u.given[n])]
+    equation = next(t for t in texts if t.startswith(target + " = "))
+    return out, text, [read_line(u), f"{why}", f"{equation} (elementwise products)", f"with {shown}",
+                       f"{target} = {text}"] + notes

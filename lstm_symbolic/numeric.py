@@ -27,6 +27,9 @@ from .resources import check_resources
 #: than the per-gate products it saves; such a step reads the members directly.
 REFILL_LIMIT = 1 << 16
 
+#: Up to this many elements the quick finiteness check of a step's input uses a dot product.
+SMALL_ARRAY = 4096
+
 
 def _reads(equations):
     return set().union(*(tensor_names(eq.rhs) for eq in equations))
@@ -192,10 +195,14 @@ class NumericCell:
         explains what is wrong or converts them."""
         try:
             arrays = (x, *states)
-            return (tuple(map(SHAPE, arrays)) == self._state_shapes.get(x.shape[1])
-                    and tuple(map(DTYPE, arrays)) == (dtype,) * len(arrays)
-                    # NaN and inf survive a dot product; an overflow only costs the thorough check
-                    and math.isfinite(sum(map(np.vdot, arrays, arrays))))
+            if tuple(map(SHAPE, arrays)) != self._state_shapes.get(x.shape[1]) \
+                    or tuple(map(DTYPE, arrays)) != (dtype,) * len(arrays):
+                return False
+            # NaN and inf survive a sum; an overflow only costs the thorough check.  A dot product
+            # is the cheaper call on small arrays; on large ones it would wake BLAS threads.
+            if x.size <= SMALL_ARRAY:
+                return math.isfinite(sum(map(np.vdot, arrays, arrays)))
+            return math.isfinite(sum(a.sum() for a in arrays))
         except (AttributeError, IndexError, TypeError):
             return False
 

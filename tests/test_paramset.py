@@ -207,3 +207,16 @@ def test_no_call_changes_its_inputs(variant, layout, rng):
     num.backward(params, xs, h0, c0, dhs)
     for old, new in zip(before, (*params.values(), xs, h0, c0, dhs)):
         np.testing.assert_array_equal(old, new)
+
+
+@pytest.mark.parametrize("small", [4096, 0], ids=["dot-product-check", "sum-check"])
+@pytest.mark.parametrize("where", [0, 1, 2], ids=["x", "h_prev", "c_prev"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
+def test_non_finite_states_are_refused_after_the_cache_warmed(cell, rng, monkeypatch, small, where, bad):
+    monkeypatch.setattr(numeric_module, "SMALL_ARRAY", small)
+    params = cell.init_params(0)
+    arrays = list(states(rng))
+    cell.step(params, *arrays)  # shapes and parameters remembered: the next call takes the quick path
+    arrays[where][1, 2] = bad
+    with pytest.raises(UsageError, match=f"{('x', 'h_prev', 'c_prev')[where]} contains NaN or inf"):
+        cell.step(params, *arrays)

@@ -1,4 +1,5 @@
-"""lstm_symbolic: a symbolic dimension and equation checker for LSTM cells.
+"""lstm_symbolic: a symbolic dimension and equation checker for LSTM cells
+(and GRU and simple RNN cells).
 
 >>> from lstm_symbolic import LSTMCell
 >>> LSTMCell(80, 12).shapes()["W_f"]
@@ -15,17 +16,22 @@ from .errors import (
     UsageError,
     VerificationError,
 )
+from .families import FAMILIES
 from .variants import LAYOUTS, VARIANTS
 
 __version__ = "0.1.0"
 
 __all__ = [
     "LSTMCell",
+    "GRUCell",
+    "RNNCell",
+    "make_cell",
     "solve",
     "verify",
     "summarize",
     "VARIANTS",
     "LAYOUTS",
+    "FAMILIES",
     "LstmSymbolicError",
     "ShapeError",
     "UnderdeterminedError",
@@ -34,7 +40,8 @@ __all__ = [
     "ResourceError",
 ]
 
-_LAZY = {"LSTMCell": "cell", "solve": "cell", "verify": "verification", "summarize": "summary"}
+_LAZY = {"LSTMCell": "cell", "GRUCell": "cell", "RNNCell": "cell", "make_cell": "cell", "solve": "cell",
+         "verify": "verification", "summarize": "summary"}
 
 
 def __getattr__(name):

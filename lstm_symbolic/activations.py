@@ -42,6 +42,11 @@ def relu(z):
     return np.maximum(z, 0)
 
 
+def step(z):
+    """The derivative of relu written with its output: 1 where the output is positive, else 0."""
+    return (np.asarray(z) > 0).astype(np.result_type(z, np.float32), copy=False)
+
+
 def softmax(z):
     """Softmax over each column (the classes of one sample), shifted for stability."""
     e = np.exp(z - np.max(z, axis=0, keepdims=True))
@@ -54,6 +59,7 @@ ACTIVATIONS = {
     "relu": Activation("relu", "relu", relu, 0.0, float("inf"), r"\operatorname{relu}"),
     "exp": Activation("exp", "exp", np.exp, 0.0, float("inf"), r"\exp"),
     "softmax": Activation("softmax", "softmax", softmax, 0.0, 1.0, r"\operatorname{softmax}"),
+    "step": Activation("step", "step", step, 0.0, 1.0, r"\operatorname{step}"),
 }
 
 
@@ -88,13 +94,16 @@ def sympy_function(name):
 def derivative_from_output(name, y):
     """The activation's derivative written with its output ``y`` (a matrix expression).
 
-    sigmoid: ``y * (1 - y)``; tanh: ``1 - y^2``.
+    sigmoid: ``y * (1 - y)``; tanh: ``1 - y^2``; relu: ``step(y)`` (1 where y > 0, else 0).
     """
     from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, OneMatrix
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
     one = OneMatrix(*y.shape)
     if name == "sigmoid":
         return HadamardProduct(y, MatAdd(one, MatMul(-1, y, evaluate=False), evaluate=False), evaluate=False)
     if name == "tanh":
         return MatAdd(one, MatMul(-1, HadamardPower(y, 2), evaluate=False), evaluate=False)
+    if name == "relu":
+        return ElementwiseApplyFunction(sympy_function("step"), y)
     raise KeyError(f"no derivative rule for {name!r}")

@@ -25,8 +25,9 @@ from math import prod
 from pathlib import Path
 
 from .errors import UsageError
+from .families import FAMILIES, combinations
 from .sizes import SIZE_MEANINGS, parse_size
-from .variants import LAYOUTS, VARIANTS
+from .variants import LAYOUTS
 
 DATA_FILE = Path(__file__).with_name("builtin_shapes_data.py")
 
@@ -37,8 +38,9 @@ class ShapeSheet:
 
     is_symbolic = False
 
-    def __init__(self, variant, layout, dims, shapes, roles, count, equations):
-        self.variant = VARIANTS[variant]
+    def __init__(self, variant, layout, dims, shapes, roles, count, equations, family="lstm"):
+        self.family = FAMILIES[family]
+        self.variant = self.family.variants[variant]
         self.layout = LAYOUTS[layout]
         self.dims = dims
         self._shapes = shapes
@@ -72,10 +74,15 @@ def _evaluate(poly, sizes):
     return sum(prod(int(f) if f.isdigit() else sizes[f] for f in term.split("*")) for term in poly.split(" + "))
 
 
-def sheet_from_table(variant, layout, sizes):
-    """A :class:`ShapeSheet`, or ``None`` when the table cannot answer (then build the cell)."""
+def sheet_from_table(variant, layout, sizes, family="lstm"):
+    """A :class:`ShapeSheet`, or ``None`` when the table cannot answer (then build the cell).
+
+    The table is keyed by (variant, layout): variant names are unique across the cell families.
+    """
     from .builtin_shapes_data import TABLE
 
+    if family not in FAMILIES or variant not in FAMILIES[family].variants:
+        return None  # the cell names the valid choices
     entry = TABLE.get((variant, layout))
     if entry is None or set(sizes) != set(entry["dims"]):
         return None  # unknown name, or a projection size missing / not applicable: the cell says why
@@ -84,11 +91,12 @@ def sheet_from_table(variant, layout, sizes):
     dims = {name: sizes[name] for name in entry["dims"]}
     shapes = {name: (_evaluate(rows, dims), _evaluate(cols, dims)) for name, (rows, cols) in entry["shapes"].items()}
     return ShapeSheet(variant, layout, dims, shapes, entry["roles"], _evaluate(entry["count"], dims),
-                      entry["equations"])
+                      entry["equations"], family)
 
 
-def cell_shapes(input_size, hidden_size, variant="standard", layout="separate", proj_size=None, batch_size=1):
-    """Shape queries of a built-in cell: the table for integer sizes, else an ``LSTMCell``.
+def cell_shapes(input_size, hidden_size, variant=None, layout="separate", proj_size=None, batch_size=1,
+                family="lstm"):
+    """Shape queries of a built-in cell: the table for integer sizes, else the cell (``make_cell``).
 
     >>> sheet = cell_shapes(80, 12)
     >>> sheet.shapes()["W_f"], sheet.parameter_count()
@@ -102,12 +110,14 @@ def cell_shapes(input_size, hidden_size, variant="standard", layout="separate", 
             sizes["p"] = parse_size(proj_size)
     except UsageError:  # the cell reports bad sizes with the size's name in the message
         sizes = None
-    sheet = sheet_from_table(variant, layout, sizes) if sizes is not None else None
+    if variant is None and family in FAMILIES:
+        variant = FAMILIES[family].default_variant
+    sheet = sheet_from_table(variant, layout, sizes, family) if sizes is not None else None
     if sheet is not None:
         return sheet
-    from .cell import LSTMCell
+    from .cell import make_cell
 
-    return LSTMCell(input_size, hidden_size, variant, layout, proj_size, batch_size=batch_size)
+    return make_cell(family, input_size, hidden_size, variant, layout, proj_size, batch_size=batch_size)
 
 
 # -- generating the table (needs SymPy) -------------------------------------------------
@@ -125,15 +135,17 @@ def _polynomial(expr, symbols):
 
 
 def generate():
-    """The table, from the solver: ``{(variant, layout): {"dims", "shapes", "roles", "count"}}``."""
-    from .cell import LSTMCell, size_symbol
+    """The table, from the solver: ``{(variant, layout): {"dims", "shapes", "roles", "count"}}`` for every
+    cell family's variants (the LSTM's first)."""
+    from .cell import make_cell, size_symbol
 
     symbols = [size_symbol(name) for name in SIZE_MEANINGS]
     table = {}
-    for variant in VARIANTS.values():
-        for layout in LAYOUTS:
-            cell = LSTMCell("n", "k", variant.name, layout, "p" if variant.projection else None, batch_size="B")
-            table[(variant.name, layout)] = {
+    for family in FAMILIES.values():
+        for variant, layout in combinations(family.name):
+            proj = "p" if family.variants[variant].projection else None
+            cell = make_cell(family.name, "n", "k", variant, layout, proj, batch_size="B")
+            table[(variant, layout)] = {
                 "dims": tuple(cell.dims),
                 "shapes": {name: tuple(_polynomial(d, symbols) for d in shape) for name, shape in cell.shapes().items()},
                 "roles": tuple((role, tuple(names)) for role, names in cell.tensor_roles()),

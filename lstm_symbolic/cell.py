@@ -18,7 +18,8 @@ from .equations import build_program, concretize
 from .errors import ShapeError, UnderdeterminedError, UsageError
 from .sizes import parse_shape, parse_size, shape_text
 from .solver import solve_program
-from .variants import LAYOUTS, VARIANTS, lookup
+from .families import get_family
+from .variants import LAYOUTS, lookup
 
 
 @lru_cache(maxsize=None)
@@ -32,22 +33,16 @@ def _size_value(value, what):
     return size_symbol(value) if isinstance(value, str) else value
 
 
-class LSTMCell:
-    """An LSTM cell as SymPy matrix equations with solved shapes.
+class RecurrentCell:
+    """A recurrent cell of any family (``families.FAMILIES``) as SymPy matrix equations with solved shapes.
 
-    Parameters
-    ----------
-    input_size, hidden_size : int or str
-        ``n`` and ``k``: integers, or names that become SymPy symbols.
-    variant : one of ``VARIANTS`` (standard, vanilla, peephole, cifg, no-output-tanh, projection)
-    layout : one of ``LAYOUTS`` (separate, concat, augmented)
-    proj_size : ``p``, required by (and only by) the projection variant
-    batch_size : ``B``, the columns of ``x_t`` (1 by default)
+    Build one with :class:`LSTMCell`, :class:`GRUCell`, :class:`RNNCell` or :func:`make_cell`.
     """
 
-    def __init__(self, input_size, hidden_size, variant="standard", layout="separate",
+    def __init__(self, input_size, hidden_size, family="lstm", variant=None, layout="separate",
                  proj_size=None, batch_size=1):
-        self.variant = lookup(VARIANTS, variant, "variant")
+        self.family = get_family(family)
+        self.variant = lookup(self.family.variants, variant or self.family.default_variant, self.family.variant_word)
         self.layout = lookup(LAYOUTS, layout, "layout")
         if self.variant.projection and proj_size is None:
             raise UsageError("the projection variant needs a projection size p (proj_size / --proj)")
@@ -62,7 +57,7 @@ class LSTMCell:
         }
         if proj_size is not None:
             sizes["p"] = _size_value(proj_size, "the projection size p")
-        self.program = build_program(self.variant.name, self.layout.name)
+        self.program = build_program(self.variant.name, self.layout.name, self.family.name)
         self._solution = solve_program(self.program, sizes)
         self.dims = dict(self._solution.dims)
         self._symbolic = any(not isinstance(v, int) for v in self.dims.values())
@@ -112,10 +107,15 @@ class LSTMCell:
         """The equations as plain text (``f_t = sigmoid(W_f @ x_t + U_f @ h_prev + b_f)``)."""
         return [str(eq) for eq in self.equations]
 
+    @property
+    def states(self):
+        """The state names: ``("h", "c")`` for the LSTM, ``("h",)`` for the GRU and the simple RNN."""
+        return self.family.states
+
     def with_batch(self, batch_size):
         """The same cell with another batch size (an int, or a name such as ``"B"``)."""
-        return LSTMCell(self.input_size, self.hidden_size, self.variant.name, self.layout.name,
-                        self.proj_size, batch_size=batch_size)
+        return make_cell(self.family.name, self.input_size, self.hidden_size, self.variant.name, self.layout.name,
+                         self.proj_size, batch_size=batch_size)
 
     def backward(self):
         """The backward (vector-Jacobian) equations of one step, shape-checked."""
@@ -150,16 +150,93 @@ class LSTMCell:
 
     def __repr__(self):
         p = f", proj_size={self.proj_size}" if self.proj_size is not None else ""
-        return (f"LSTMCell(input_size={self.input_size}, hidden_size={self.hidden_size}, "
-                f"variant={self.variant.name!r}, layout={self.layout.name!r}{p})")
+        return (f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size}, "
+                f"{self._variant_repr()}, layout={self.layout.name!r}{p})")
+
+    def _variant_repr(self):
+        return f"family={self.family.name!r}, variant={self.variant.name!r}"
 
     def __str__(self):
         return "\n".join(str(eq) for eq in self.equations)
 
 
-def solve(shapes, variant="standard", layout="separate", input_size=None, hidden_size=None,
-          proj_size=None):
-    """Infer every shape from partial knowledge and return the solved :class:`LSTMCell`.
+class LSTMCell(RecurrentCell):
+    """An LSTM cell as SymPy matrix equations with solved shapes.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int or str
+        ``n`` and ``k``: integers, or names that become SymPy symbols.
+    variant : one of ``VARIANTS`` (standard, vanilla, peephole, cifg, no-output-tanh, projection)
+    layout : one of ``LAYOUTS`` (separate, concat, augmented)
+    proj_size : ``p``, required by (and only by) the projection variant
+    batch_size : ``B``, the columns of ``x_t`` (1 by default)
+    """
+
+    def __init__(self, input_size, hidden_size, variant="standard", layout="separate",
+                 proj_size=None, batch_size=1):
+        super().__init__(input_size, hidden_size, "lstm", variant, layout, proj_size, batch_size)
+
+    def _variant_repr(self):
+        return f"variant={self.variant.name!r}"
+
+
+class GRUCell(RecurrentCell):
+    """A GRU cell: ``r_t``, ``z_t``, ``n_t`` and ``h_t = (1 - z_t) * n_t + z_t * h_prev``; no cell state.
+
+    ``reset_after=False`` (default): Cho et al. 2014 and Keras' ``reset_after=False``,
+    ``n_t = tanh(W_n @ x_t + U_n @ (r_t * h_prev) + b_n)``.  ``reset_after=True``: PyTorch,
+    cuDNN and Keras' default, ``n_t = tanh(W_n @ x_t + b_n + r_t * (U_n @ h_prev + c_n))`` with a
+    second (recurrent) bias ``c_r, c_z, c_n`` per gate (only in the separate layout).
+
+    >>> GRUCell(80, 12).shapes()["W_z"], GRUCell(80, 12, reset_after=True).parameter_count()
+    ((12, 80), 3384)
+    """
+
+    def __init__(self, input_size, hidden_size, reset_after=False, layout="separate", batch_size=1):
+        if not isinstance(reset_after, bool):
+            raise UsageError(f"reset_after must be True or False, got {reset_after!r}")
+        variant = get_family("gru").option_values[reset_after]
+        super().__init__(input_size, hidden_size, "gru", variant, layout, None, batch_size)
+
+    def _variant_repr(self):
+        return f"reset_after={self.variant.reset_after}"
+
+
+class RNNCell(RecurrentCell):
+    """A simple (Elman) RNN cell: ``h_t = act(W_h @ x_t + U_h @ h_prev + b_h)``, act ``"tanh"`` or ``"relu"``.
+
+    >>> RNNCell(80, 12).parameter_count(), RNNCell("n", "k").shapes()["U_h"]
+    (1116, (k, k))
+    """
+
+    def __init__(self, input_size, hidden_size, nonlinearity="tanh", layout="separate", batch_size=1):
+        super().__init__(input_size, hidden_size, "rnn", nonlinearity, layout, None, batch_size)
+
+    def _variant_repr(self):
+        return f"nonlinearity={self.variant.name!r}"
+
+
+#: The public class of each family's cells.
+CELL_CLASSES = {"lstm": LSTMCell, "gru": GRUCell, "rnn": RNNCell}
+
+
+def make_cell(family, input_size, hidden_size, variant=None, layout="separate", proj_size=None, batch_size=1):
+    """A cell of any family from its variant name (``families.FAMILIES[family].variants``).
+
+    >>> make_cell("gru", 20, 50, "reset-after")
+    GRUCell(input_size=20, hidden_size=50, reset_after=True, layout='separate')
+    """
+    cls = CELL_CLASSES[get_family(family).name]
+    cell = cls.__new__(cls)
+    RecurrentCell.__init__(cell, input_size, hidden_size, family, variant, layout, proj_size, batch_size)
+    return cell
+
+
+def solve(shapes, variant=None, layout="separate", input_size=None, hidden_size=None,
+          proj_size=None, family="lstm"):
+    """Infer every shape from partial knowledge and return the solved cell (an :class:`LSTMCell`, or
+    with ``family="gru"`` / ``"rnn"`` a :class:`GRUCell` / :class:`RNNCell`; ``variant`` is the family's).
 
     ``shapes`` maps tensor names to (rows, cols) (or ``"50x20"`` strings).  Raises
     :class:`~lstm_symbolic.errors.ShapeError` on a contradiction or a missing size.
@@ -168,12 +245,13 @@ def solve(shapes, variant="standard", layout="separate", input_size=None, hidden
     >>> cell.dims["n"], cell.dims["k"], cell.shapes()["x_t"]
     (20, 50, (20, 1))
     """
-    v = lookup(VARIANTS, variant, "variant")
-    program = build_program(v.name, lookup(LAYOUTS, layout, "layout").name)
+    fam = get_family(family)
+    v = lookup(fam.variants, variant or fam.default_variant, fam.variant_word)
+    program = build_program(v.name, lookup(LAYOUTS, layout, "layout").name, fam.name)
     given = {}
     for name, shape in shapes.items():
         if name not in program.tensors:
-            raise UsageError(unknown_tensor_message(name, program.tensors, v.name))
+            raise UsageError(unknown_tensor_message(name, program.tensors, v.name, fam.name))
         if isinstance(shape, str):
             shape = parse_shape(shape, name)
         if not isinstance(shape, (tuple, list)) or len(shape) != 2:
@@ -186,26 +264,38 @@ def solve(shapes, variant="standard", layout="separate", input_size=None, hidden
     except UnderdeterminedError:
         raise
     except ShapeError as err:
-        raise ShapeError(f"{err}\n  {_expected_shapes_hint(v.name, layout, given)}") from None
-    return LSTMCell(solution.dims["n"], solution.dims["k"], v.name, layout,
-                    solution.dims.get("p"), batch_size=solution.dims["B"])
+        raise ShapeError(f"{err}\n  {_expected_shapes_hint(fam.name, v.name, layout, given)}") from None
+    return make_cell(fam.name, solution.dims["n"], solution.dims["k"], v.name, layout,
+                     solution.dims.get("p"), batch_size=solution.dims["B"])
 
 
-def _expected_shapes_hint(variant, layout, given):
+def _expected_shapes_hint(family, variant, layout, given):
     """``hint: in the standard cell, W_f is k x n and h_prev is k x 1``."""
-    reference = LSTMCell("n", "k", variant, layout, "p" if VARIANTS[variant].projection else None)
+    fam = get_family(family)
+    reference = make_cell(family, "n", "k", variant, layout, "p" if fam.variants[variant].projection else None)
     shapes = reference.shapes()
     parts = [f"{name} is {shape_text(shapes[name])}" for name in given]
-    return f"hint: in the {variant} cell ({layout} layout), " + ", ".join(parts)
+    return f"hint: in the {fam.cell_words.format(variant=variant)} ({layout} layout), " + ", ".join(parts)
 
 
-def unknown_tensor_message(name, names, variant):
+def unknown_tensor_message(name, names, variant, family="lstm"):
     close = [n for n in names if n.lower() == str(name).lower()]
     close = close or difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
-    hint = ""
-    if close:
+    hint = _other_family_hint(name, family)
+    if close and not hint:
         hint = "; did you mean " + (close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]) + "?"
-    return (f"unknown tensor {name!r} for the {variant} cell{hint}\n"
+    return (f"unknown tensor {name!r} for the {get_family(family).cell_words.format(variant=variant)}{hint}\n"
             f"  known tensors: {', '.join(names)}")
+
+
+def _other_family_hint(name, family):
+    """``; W_z is a tensor of the GRU cell (--cell gru)`` when another family has that tensor."""
+    from .families import FAMILIES, combinations
+
+    for fam in FAMILIES.values():
+        if fam.name != family and any(name in build_program(v, lay, fam.name).tensors
+                                      for v, lay in combinations(fam.name)):
+            return f"; {name} is a tensor of the {fam.title} cell (--cell {fam.name})"
+    return ""
 
 

@@ -17,7 +17,8 @@ import click
 from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
 from .sizes import parse_assignment, parse_size
-from .framework_table import FRAMEWORKS
+from .families import FAMILIES, RNN_VARIANTS
+from .framework_table import CELL_GATES, FRAMEWORKS
 from .notations import NOTATIONS
 from .variants import LAYOUTS, VARIANTS
 
@@ -70,6 +71,8 @@ class FilePath(click.Path):
 
 
 SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
+FORMAT_NAMES = ["npz", "pt", "onnx", "keras-h5", "mat"]  # lstm_symbolic.weightfiles.FORMATS (not imported at start-up)
+CELLS = list(CELL_GATES)
 
 
 def fail(err):
@@ -127,6 +130,23 @@ def emit_json(data):
     click.echo(text)
 
 
+def family_options(command):
+    """--cell and the options that choose a GRU's or a simple RNN's variant (the library checks the mix)."""
+    options = [
+        click.option("--cell", "family", type=click.Choice(list(FAMILIES)), default=None,
+                     help="Cell family: lstm, gru (gated recurrent unit) or rnn (simple Elman RNN); default: lstm, "
+                          "or the family whose options are given (--reset-after: gru, --nonlinearity: rnn)."),
+        click.option("--reset-after/--reset-before", "reset_after", default=None,
+                     help="GRU: the reset gate after the recurrent product (PyTorch, Keras' default; a second bias "
+                          "per gate) or before it (Cho et al. 2014; the default unless --framework says otherwise)."),
+        click.option("--nonlinearity", type=click.Choice(list(RNN_VARIANTS)), default=None,
+                     help="Simple RNN: tanh (default) or relu."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def cell_options(command=None, numeric=False):
     """The options every cell-building command shares (``numeric``: sizes must be integers)."""
     if command is None:
@@ -137,8 +157,9 @@ def cell_options(command=None, numeric=False):
                      help=f"Input size n (features of x_t): {kind}."),
         click.option("-k", "--hidden", "hidden_size", type=size, required=True,
                      help=f"Hidden size k (units): {kind}."),
+        family_options,
         click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
-                     help="Cell variant (default: standard; projection when --proj is given)."),
+                     help="LSTM variant (default: standard; projection when --proj is given)."),
         click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
                      help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x]."),
         click.option("--proj", "proj_size", type=size, default=None,
@@ -149,14 +170,13 @@ def cell_options(command=None, numeric=False):
     return command
 
 
-def default_variant(variant, proj_size):
-    return variant or ("projection" if proj_size is not None else "standard")
+def build_cell(input_size, hidden_size, variant, layout, proj_size, family=None, reset_after=None,
+               nonlinearity=None):
+    from .cell import make_cell
+    from .families import choose_cell
 
-
-def build_cell(input_size, hidden_size, variant, layout, proj_size):
-    from .cell import LSTMCell
-
-    return LSTMCell(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size)
+    return make_cell(family, input_size, hidden_size, chosen, layout, proj_size)
 
 
 @click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -200,8 +220,8 @@ def main(ctx):
 @click.option("--dense", type=POSITIVE, default=None, help="A fully connected head with C outputs after the LSTM.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
-def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, show_equations, framework, layers,
-           bidirectional, batch_first, return_sequences, output_mode, dense, as_json):
+def shapes(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, batch, steps,
+           show_equations, framework, layers, bidirectional, batch_first, return_sequences, output_mode, dense, as_json):
     """Every tensor's shape for input size n and hidden size k.
 
     \b
@@ -210,11 +230,14 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
       lstm-symbolic shapes -n n -k k                 # symbolic: W_f is k x n
       lstm-symbolic shapes -n 20 -k 50 --layout concat
       lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
+      lstm-symbolic shapes -n 80 -k 12 --cell gru --reset-after
     """
     from .builtin_shapes import cell_shapes  # the SymPy-free table for integer sizes
+    from .families import choose_cell
     from .render import equations_text, framework_shapes_text, json_dim, shapes_data, shapes_table
 
-    cell = cell_shapes(input_size, hidden_size, default_variant(variant, proj_size), layout, proj_size, batch)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size, framework)
+    cell = cell_shapes(input_size, hidden_size, chosen, layout, proj_size, batch, family)
     sequence = whole = None
     if framework is not None:
         from .render import framework_parameters
@@ -224,9 +247,9 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
             raise UsageError("framework sequence shapes need numeric -n and -k")
         sequence = sequence_shapes(framework, input_size, hidden_size, batch if batch != 1 or framework in
                                    ("pytorch", "onnx") else None, steps, layers, bidirectional, proj_size,
-                                   batch_first, return_sequences, output_mode, dense)
+                                   batch_first, return_sequences, output_mode, dense, cell=family)
         whole = framework_parameters(framework, input_size, hidden_size, layers, bidirectional, proj_size,
-                                     default_variant(variant, proj_size))
+                                     chosen, family)
     if as_json:
         data = shapes_data(cell, steps)
         if show_equations:
@@ -240,7 +263,7 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
         return
     click.echo(shapes_table(cell, steps, one_cell=sequence is not None))
     if sequence is not None:
-        click.echo("\n" + framework_shapes_text(framework, sequence, whole))
+        click.echo("\n" + framework_shapes_text(framework, sequence, whole, cell.family))
     if show_equations:
         click.echo("\nequations:\n" + equations_text(cell))
 
@@ -250,14 +273,15 @@ def shapes(input_size, hidden_size, variant, layout, proj_size, batch, steps, sh
               help="A known shape NAME=ROWSxCOLS (repeatable), e.g. W_f=50x20.")
 @click.option("-n", "--input", "input_size", type=SIZE, default=None, help="Input size n, if known.")
 @click.option("-k", "--hidden", "hidden_size", type=SIZE, default=None, help="Hidden size k, if known.")
+@family_options
 @click.option("--variant", type=click.Choice(list(VARIANTS)), default=None,
-              help="Cell variant whose equations relate the shapes (default: standard; projection with --proj).")
+              help="LSTM variant whose equations relate the shapes (default: standard; projection with --proj).")
 @click.option("--layout", type=click.Choice(list(LAYOUTS)), default="separate", show_default=True,
               help="separate: W@x + U@h + b; concat: W@[h; x] + b; augmented: W@[1; h; x].")
 @click.option("--proj", "proj_size", type=SIZE, default=None, help="Projection size p, if known.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dims\": ..., \"tensors\": ...} as JSON.")
 @library_errors
-def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
+def solve(given, input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, as_json):
     """Infer every shape from a few known ones, or explain why they contradict.
 
     Exit code 1 when the shapes contradict each other or leave a size undetermined.
@@ -267,8 +291,10 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
       lstm-symbolic solve --shape W_f=50x20
       lstm-symbolic solve --shape W_f=50x20 --shape h_prev=40x1    # contradiction
       lstm-symbolic solve --layout concat --shape W_i=50x70
+      lstm-symbolic solve --cell gru --shape W_z=50x20
     """
     from .cell import solve as solve_shapes
+    from .families import choose_cell
     from .render import shapes_data, shapes_table, swapped_size_hint
 
     shapes_given = {}
@@ -276,7 +302,8 @@ def solve(given, input_size, hidden_size, variant, layout, proj_size, as_json):
         if name in shapes_given and shapes_given[name] != shape:
             raise UsageError(f"{name} is given twice with different shapes")
         shapes_given[name] = shape
-    cell = solve_shapes(shapes_given, default_variant(variant, proj_size), layout, input_size, hidden_size, proj_size)
+    family, chosen = choose_cell(family, variant, reset_after, nonlinearity, proj_size)
+    cell = solve_shapes(shapes_given, chosen, layout, input_size, hidden_size, proj_size, family)
     hint = swapped_size_hint(cell, shapes_given)
     if hint:
         warn(hint)
@@ -453,7 +480,8 @@ def summary(file, framework, input_shape, as_json):
 @click.option("--jacobians", is_flag=True, help="Also print the gradient-flow Jacobians and what they mean.")
 @click.option("--json", "as_json", is_flag=True, help="Print the equations (and Jacobians) as JSON.")
 @library_errors
-def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_json):
+def derive(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, jacobians,
+           as_json):
     """Backward (BPTT) equations of one step, with every term's shape.
 
     The gradients are produced by reverse-mode rules over the forward equations and
@@ -464,10 +492,11 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
       lstm-symbolic derive -n 20 -k 50
       lstm-symbolic derive -n n -k k --variant peephole --jacobians
       lstm-symbolic derive -n 20 -k 50 --layout concat --json
+      lstm-symbolic derive -n n -k k --cell rnn --jacobians
     """
     from .render import derivation_data, derivation_text
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
     derivation = cell.backward()
     flow = cell.jacobians() if jacobians else None
     if as_json:
@@ -485,7 +514,8 @@ def derive(input_size, hidden_size, variant, layout, proj_size, jacobians, as_js
 @click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE (default: standard output).")
 @library_errors
-def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivatives, fragment, output):
+def latex(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, notation, derivatives,
+          fragment, output):
     """A LaTeX derivation of the cell: dimensions, equations, shapes, parameter count.
 
     The document needs only amsmath and amssymb; compile it with pdflatex.  Output is
@@ -496,13 +526,16 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
       lstm-symbolic latex -n 20 -k 50 -o lstm.tex && pdflatex lstm.tex
       lstm-symbolic latex -n n -k k --notation course --derivatives -o lstm.tex
       lstm-symbolic latex -n 80 -k 12 --fragment
+      lstm-symbolic latex -n n -k k --cell gru --derivatives -o gru.tex
     """
     from .document import document
+    from .families import check_notation
     from .notations import get_notation
     from .output import write_output
 
     chosen = get_notation(notation)
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
+    check_notation(cell.family.name, chosen.name)
     source = document(cell, chosen, derivatives=derivatives, fragment=fragment)
     if output == "-":
         click.echo(source, nl=False)
@@ -516,7 +549,7 @@ def latex(input_size, hidden_size, variant, layout, proj_size, notation, derivat
 @click.option("-o", "--output", type=FilePath(dir_okay=False, allow_dash=True), default="-",
               help="FILE.dot, FILE.svg or FILE.png (default: DOT on standard output).")
 @library_errors
-def diagram(input_size, hidden_size, variant, layout, proj_size, output):
+def diagram(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, output):
     """The cell as a Graphviz graph, every edge labelled with its tensor and shape.
 
     Writes DOT; renders SVG or PNG when the output name ends in .svg or .png and
@@ -526,11 +559,12 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
     Examples:
       lstm-symbolic diagram -n 20 -k 50 -o lstm.svg
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
+      lstm-symbolic diagram -n 20 -k 50 --cell gru -o gru.svg
     """
     from .diagram import dot_source, render
     from .output import write_output
 
-    cell = build_cell(input_size, hidden_size, variant, layout, proj_size)
+    cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
     dot = dot_source(cell)
     if output == "-":
         click.echo(dot, nl=False)
@@ -563,10 +597,17 @@ def diagram(input_size, hidden_size, variant, layout, proj_size, output):
 @click.option("--bidirectional", is_flag=True, help="Two directions.")
 @click.option("--proj", "proj_size", type=POSITIVE, default=None, help="Projection size p.")
 @click.option("--variant", type=click.Choice(["standard", "peephole", "projection"]), default=None,
-              help="standard, peephole (ONNX, TF1) or projection (PyTorch, TF1; implied by --proj).")
+              help="standard, peephole (ONNX, TF1; with --proj both, TF1) or projection (PyTorch, TF1; implied by "
+                   "--proj).")
+@click.option("--cell", type=click.Choice(CELLS), default=None,
+              help="The recurrent cell family: LSTM (default), GRU or simple RNN.")
+@click.option("--reset-after/--reset-before", default=None,
+              help="A GRU's reset gate after the recurrent product (PyTorch, Keras' default) or before it "
+                   "(implies --cell gru).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"total": N, "tensors": {...}, "formula": "..."}.')
 @library_errors
-def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, as_json):
+def params(input_size, hidden_size, framework, layers, bidirectional, proj_size, variant, cell, reset_after,
+           as_json):
     """Parameter count, tensor by tensor, with the formula and the numbers put in.
 
     One-bias frameworks (Keras, MATLAB, TF1) count 4k(n + k + 1) per layer and direction;
@@ -577,56 +618,101 @@ def params(input_size, hidden_size, framework, layers, bidirectional, proj_size,
       lstm-symbolic params -n 20 -k 50
       lstm-symbolic params -n 20 -k 50 --framework pytorch --layers 2 --bidirectional
       lstm-symbolic params -n 10 -k 6 --framework pytorch --proj 3 --json
+      lstm-symbolic params -n 20 -k 50 --framework keras --cell gru
     """
     from .render import params_data, params_text
     from .sequences import parameter_table
 
-    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant)
+    cell = cell or ("gru" if reset_after is not None else "lstm")
+    table = parameter_table(framework, input_size, hidden_size, layers, bidirectional, proj_size, variant=variant,
+                            cell=cell, reset_after=reset_after)
     if as_json:
         emit_json(params_data(*table))
     else:
-        click.echo(params_text(framework, *table))
+        click.echo(params_text(framework, *table, cell=cell))
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number (``nan`` and ``inf`` are refused)."""
+
+    name = "NUMBER"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"must be a finite number, got {value!r}", param, ctx)
+        return number
+
+
+
+
+def weight_file_options(command):
+    """Options of the commands that read a weight file."""
+    for option in reversed([
+        click.option("--format", "in_format", type=click.Choice(FORMAT_NAMES), default=None,
+                     help="Format of SOURCE (default: from its extension: .npz, .pt/.pth, .onnx, .weights.h5, .mat)."),
+        click.option("--prefix", default=None,
+                     help="Read the layer whose array names start with this (encoder.lstm. of a whole module's "
+                          "state dict; a layer name of a .weights.h5 file)."),
+        click.option("--cell", type=click.Choice(CELLS), default=None,
+                     help="The recurrent cell family (default: recognised from the shapes)."),
+    ]):
+        command = option(command)
+    return command
 
 
 @main.command()
 @click.argument("source", type=FilePath(dir_okay=False))
-@click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework of SOURCE.")
-@click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), required=True, help="Framework to write.")
-@click.option("-o", "--output", type=FilePath(dir_okay=False), required=True, help="The .npz file to write.")
-@click.option("--forget-bias", type=float, default=1.0, show_default=True,
-              help="TF1 LSTMCell's forget_bias (added to the f block at run time).")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), required=True,
+              help="The file to write: .npz, .pt, .onnx (a runnable model) or .mat.")
+@click.option("--from", "from_fw", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Framework of SOURCE (default: the format's own; for .npz recognised from the names).")
+@click.option("--to", "to_fw", type=click.Choice(list(FRAMEWORKS)), default=None,
+              help="Framework to write (default: the output format's own; needed for .npz).")
+@weight_file_options
+@click.option("--output-format", "out_format", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Format of the output (default: from its extension).")
+@click.option("--forget-bias", type=FiniteFloat(), default=None,
+              help="TF1 LSTMCell's forget_bias, added to the f block at run time (default 1.0; only with TF1).")
+@click.option("--initial-states", is_flag=True, help="An .onnx output takes initial_h (and initial_c) inputs.")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
+              help="Write the weights in this precision (default: as read).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written (arrays and their shapes, sizes) as JSON.")
 @library_errors
-def convert(source, from_fw, to_fw, output, forget_bias, as_json):
-    """Convert LSTM weights between frameworks (.npz keyed by each framework's names).
+def convert(source, output, from_fw, to_fw, in_format, prefix, cell, out_format, forget_bias, initial_states, dtype,
+            as_json):
+    """Convert recurrent-layer weights between frameworks and file formats.
 
     Gates are reordered, matrices transposed, biases merged or split: a canonical bias
     b = b_ih + b_hh; into PyTorch it goes to bias_ih and bias_hh is zero (ONNX: Wb and
-    Rb likewise); TF1's forget_bias is folded in and out.
+    Rb likewise); TF1's forget_bias is folded in and out.  Reading .pt, .onnx,
+    .weights.h5 and .mat files needs the framework's library (pip install
+    'lstm_symbolic[torch]', [onnx], [keras], [matlab]).
 
     \b
     Examples:
+      lstm-symbolic convert model.pt -o model.onnx
+      lstm-symbolic convert model.pt --to keras -o keras.npz
       lstm-symbolic convert torch.npz --from pytorch --to keras -o keras.npz
-      lstm-symbolic convert lstm.npz --from matlab --to onnx -o onnx.npz
     """
-    from .frameworks import to_framework
-    from .npz import load_npz, read_weights, save_npz
+    from .weightfiles import convert_file
 
-    model = read_weights(from_fw, load_npz(source), forget_bias=forget_bias)
-    arrays = to_framework(to_fw, model)
-    if to_fw == "tf1" and forget_bias != 1.0:
-        raise UsageError("writing TF1 assumes LSTMCell(forget_bias=1.0); convert with the default")
-    save_npz(output, arrays)
-    sizes = {"layers": model.num_layers, "directions": model.num_directions, "n": model.input_size,
-             "k": model.hidden_size} | ({"p": model.proj_size} if model.proj_size else {})
+    done = convert_file(source, output, from_fw, to_fw, in_format, out_format, prefix, cell, forget_bias,
+                        initial_states, dtype)
+    for message in done["warnings"]:
+        warn(message)
     if as_json:
-        emit_json({"output": output, "framework": to_fw, **sizes,
-                   "arrays": {name: list(arrays[name].shape) for name in sorted(arrays)}})
+        emit_json({key: value for key, value in done.items() if key not in ("title", "warnings")})
         return
-    click.echo(f"wrote {output}: {_plural(len(arrays), 'array')} in {FRAMEWORKS[to_fw].title}'s layout "
-               f"({_plural(model.num_layers, 'layer')}, {_plural(model.num_directions, 'direction')}, "
-               + ", ".join(f"{k} = {v}" for k, v in sizes.items() if k not in ("layers", "directions"))
-               + f"); list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
+    sizes = ", ".join(f"{key} = {done[key]}" for key in ("n", "k", "p") if key in done)
+    for note in done["notes"]:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output}: {_plural(len(done['arrays']), 'array')} in {done['title']}'s layout "
+               f"({_plural(done['layers'], 'layer')}, {_plural(done['directions'], 'direction')}, {sizes}); "
+               f"list them with: lstm-symbolic inspect {shlex.quote(output)}", err=True)
 
 
 def _plural(count, noun):
@@ -636,10 +722,11 @@ def _plural(count, noun):
 @main.command()
 @click.argument("source", type=FilePath(dir_okay=False))
 @click.option("--framework", type=click.Choice(list(FRAMEWORKS)), default=None,
-              help="Read SOURCE as this framework (default: recognise it from the names).")
+              help="Read SOURCE as this framework (default: the format's own; .npz: recognised from the names).")
+@weight_file_options
 @click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")
 @library_errors
-def inspect(source, framework, as_json):
+def inspect(source, framework, in_format, prefix, cell, as_json):
     """Infer n, k, layers, directions and projection from a weights file; report inconsistencies.
 
     Exit code 1 when no framework reads the arrays consistently.
@@ -648,21 +735,23 @@ def inspect(source, framework, as_json):
     Examples:
       lstm-symbolic inspect torch.npz
       lstm-symbolic inspect weights.npz --framework keras
+      lstm-symbolic inspect model.pt --prefix encoder.lstm.
     """
-    from .npz import inspect_arrays, load_npz
     from .render import inspection_data, inspection_text
+    from .weightfiles import inspect_file
 
-    found = inspect_arrays(load_npz(source), framework)
+    found = inspect_file(source, framework, in_format, cell, prefix)
     data = inspection_data(found)
     if as_json:
         emit_json(data)
     else:
         click.echo(inspection_text(found))
     if not data["readings"]:
-        which = framework or "any framework"
+        which = found["requested"] or "any framework"
         hint = (f"; they do read as {' and '.join(found['alternatives'])} weights (leave out --framework)"
                 if found["alternatives"] else "")
-        fail(ShapeError(f"{source} is not consistent LSTM weights for {which} (the problems are listed above){hint}"))
+        fail(ShapeError(f"{source} is not consistent recurrent-layer weights for {which} (the problems are listed "
+                        f"above){hint}"))
 
 
 @main.command()
@@ -674,8 +763,9 @@ def inspect(source, framework, as_json):
               help="Verify every variant x layout (the projection variant with --proj, by default k // 2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @library_errors
-def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, seed, every, as_json):
-    """Check the lambdify-compiled cell against an independent NumPy LSTM.
+def verify(input_size, hidden_size, family, reset_after, nonlinearity, variant, layout, proj_size, batch, steps, seed,
+           every, as_json):
+    """Check the lambdify-compiled cell against an independent NumPy LSTM (or GRU, simple RNN).
 
     Runs T steps forward and backward (BPTT) in float64 (tolerance 1e-12, gradients
     1e-10) and float32 (1e-5, gradients 1e-4) on random data and prints the largest
@@ -689,16 +779,22 @@ def verify(input_size, hidden_size, variant, layout, proj_size, batch, steps, se
       lstm-symbolic verify -n 20 -k 50
       lstm-symbolic verify -n 20 -k 50 --variant peephole --batch 8 --steps 10
       lstm-symbolic verify -n 8 -k 6 --all
+      lstm-symbolic verify -n 20 -k 50 --cell gru --reset-after
     """
     from .render import verification_data, verification_summary, verification_text
     from .verification import default_projection, verify_every
     from .verification import verify as run_verify
 
     if every:
-        p = proj_size if proj_size is not None else default_projection(hidden_size)
-        reports = verify_every(input_size, hidden_size, p, batch, steps, seed)
+        from .families import choose_cell
+
+        family = choose_cell(family, variant, reset_after, nonlinearity, proj_size)[0]
+        projecting = any(v.projection for v in FAMILIES[family].variants.values())
+        p = default_projection(hidden_size) if proj_size is None and projecting else proj_size
+        reports = verify_every(input_size, hidden_size, p, batch, steps, seed, family)
     else:
-        reports = [run_verify(build_cell(input_size, hidden_size, variant, layout, proj_size), batch, steps, seed)]
+        cell = build_cell(input_size, hidden_size, variant, layout, proj_size, family, reset_after, nonlinearity)
+        reports = [run_verify(cell, batch, steps, seed)]
     if as_json:
         data = [verification_data(r) for r in reports]
         emit_json(data if every else data[0])

@@ -171,9 +171,9 @@ class BackwardProgram:
 
 
 @lru_cache(maxsize=None)
-def build_backward(variant, layout):
+def build_backward(variant, layout, family="lstm"):
     """Reverse-mode backward program of a variant in a layout (placeholder shapes)."""
-    forward_program = build_program(variant, layout)
+    forward_program = build_program(variant, layout, family)
     forward = normal_form(forward_program)
     defined = {eq.name for eq in forward}
     first_use = {}
@@ -240,7 +240,7 @@ class Derivation:
         from .solver import solve_program
 
         self.cell = cell
-        self._program = build_backward(cell.variant.name, cell.layout.name)
+        self._program = build_backward(cell.variant.name, cell.layout.name, cell.family.name)
         sizes = dict(cell.dims)
         self._solution = solve_program(self._program.program, sizes)
         shapes = self._solution.shapes

@@ -11,6 +11,7 @@ import subprocess
 
 from sympy import MatrixSymbol
 
+from .families import title as cell_title
 from .sizes import shape_text
 from .textprint import text
 
@@ -37,7 +38,7 @@ def dot_source(cell):
     shapes = derivation.shapes()
     params = set(cell.parameters)
     sizes = ", ".join(f"{k} = {v}" for k, v in cell.dims.items())
-    title = _quote(f"LSTM cell: {cell.variant.name} variant, {cell.layout.name} layout; {sizes}")
+    title = _quote(f"{cell_title(cell)}; {sizes}")
     lines = [
         "digraph lstm {",
         "  rankdir=LR;",
@@ -67,9 +68,10 @@ def dot_source(cell):
                 style = ", " + HIDDEN_PATH
             edge = _quote(f"{source} {shape_text(shapes[source])}")
             lines.append(f"  {source} -> {eq.name} [label={edge}{style}];")
-    lines.append('  h_next [label="next step\\n(h_t, c_t)", shape=plaintext];')
-    lines.append(f"  h_t -> h_next [{HIDDEN_PATH}, style=dashed];")
-    lines.append(f"  c_t -> h_next [{CELL_PATH}, style=dashed];")
+    news = [new for new, _ in cell.program.recurrence]
+    lines.append(f'  h_next [label="next step\\n({", ".join(news)})", shape=plaintext];')
+    for new in news:
+        lines.append(f"  {new} -> h_next [{CELL_PATH if new == 'c_t' else HIDDEN_PATH}, style=dashed];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sympy
 from sympy import MatrixSymbol
 
+from .families import title as cell_title
 from .handout_text import EXPLANATIONS, escape, fill, label, meaning
 from .notations import NEXT
 from .latex import LatexPrinter, aligned_rows, dims_latex, name_latex
@@ -59,7 +60,7 @@ def grouped_block(equations, shapes, notation, group_of, prefix=""):
 def forward_block(cell, notation):
     """The forward pass in the normal form (pre-activations named), one group per gate."""
     d = cell.backward()
-    return grouped_block(d.forward, d.shapes(), notation, label)
+    return grouped_block(d.forward, d.shapes(), notation, lambda n: label(n, cell.family))
 
 
 def derivation_rows(cell, notation):
@@ -156,9 +157,10 @@ def parameter_section(cell, notation):
 
 def symbolic_twin(cell):
     """The same cell with the sizes n, k (p) as symbols, for the formula of the parameter count."""
-    from .cell import LSTMCell
+    from .cell import make_cell
 
-    return LSTMCell("n", "k", cell.variant.name, cell.layout.name, "p" if cell.variant.projection else None)
+    return make_cell(cell.family.name, "n", "k", cell.variant.name, cell.layout.name,
+                     "p" if cell.variant.projection else None)
 
 
 def backward_section(cell, notation):
@@ -182,12 +184,12 @@ def backward_section(cell, notation):
              + (r"$v_{{a:b}}$ is the part of a vector $v$ from row $a$ to row $b$. " if cell.layout.stacked else "")
              + r"Going backwards from $t = T$ to $1$, with every gradient of step $T+1$ equal to zero:",
              notation, dh=f"\\delta {out}", **names),
-        grouped_block(rec.steps, rec.shapes, notation, lambda n: label(tensor_of.get(n, n))),
+        grouped_block(rec.steps, rec.shapes, notation, lambda n: label(tensor_of.get(n, n), cell.family)),
         f"The terms with index $t+1$ in ${direct_h}$" + (f" and in {later_terms}" if later_terms else "")
         + " carry the gradient from step $t+1$ back to step $t$; the gradients of the initial states are "
         "these terms at $t = 0$. "
         f"Each weight is shared by all steps, so its gradient is a sum over time:",
-        grouped_block(rec.sums, rec.shapes, notation, lambda n: label(tensor_of[n]),
+        grouped_block(rec.sums, rec.shapes, notation, lambda n: label(tensor_of[n], cell.family),
                       prefix=r"\sum_{t=1}^{T} "),
     ]
     parts += gradient_flow_section(cell, notation)
@@ -201,7 +203,8 @@ def gradient_flow_section(cell, notation):
     for jac in flow.jacobians:
         lhs = rf"\frac{{\partial {name_latex(jac.of, notation)}}}{{\partial {name_latex(jac.wrt, notation)}}}"
         rows.append(aligned_rows(lhs, printer.pieces(jac.expr)) if jac.expr is not None else f"{lhs} &= 0")
-    explanation = fill(EXPLANATIONS[cell.variant.name], notation) if cell.variant.name in EXPLANATIONS else ""
+    explanation = (fill(EXPLANATIONS[cell.variant.name], notation) if cell.variant.name in EXPLANATIONS
+                   else escape(flow.explanation))
     return [
         r"\section*{Gradient flow}",
         r"The Jacobians of one step (a batch of one), $\operatorname{diag}(v)$ being the square matrix with $v$ "
@@ -221,13 +224,14 @@ def document(cell, notation, derivatives=False, fragment=False):
         return "\n\n".join(blocks) + "\n"
     body = [
         PREAMBLE,
-        rf"\section*{{LSTM cell: {escape(cell.variant.name)} variant, {escape(cell.layout.name)} layout}}",
+        rf"\section*{{{escape(cell_title(cell))}}}",
         intro(cell, notation, derivatives),
         r"\section*{Symbols and dimensions}",
         dimension_table(cell, notation),
         r"\section*{Forward pass}",
-        r"For $t = 1, \dots, T$, starting from the initial states $" + name_latex("h_prev", notation).replace("t-1", "0")
-        + "$ and $" + name_latex("c_prev", notation).replace("t-1", "0") + r"$. Each gate first forms its "
+        r"For $t = 1, \dots, T$, starting from the initial state" + ("s $" if len(cell.states) > 1 else " $")
+        + "$ and $".join(name_latex(prev, notation).replace("t-1", "0") for _, prev in cell.program.recurrence)
+        + r"$. Each gate first forms its "
         r"pre-activation, a weighted sum of its inputs, then applies its activation elementwise. The dimensions "
         r"are written under each term.",
         forward_block(cell, notation),

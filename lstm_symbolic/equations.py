@@ -16,7 +16,8 @@ from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects onl
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import sympy_function
-from .variants import GATE_ACTIVATION, INPUTS, LAYOUTS, RECURRENCE, SIZE_SOURCES, VARIANTS
+from .families import FAMILIES, check_layout
+from .variants import LAYOUTS, SIZE_SOURCES
 
 #: The size symbols used inside templates (distinct from any user-named symbol).
 SIZE_SYMBOLS = {name: sympy.Symbol(f"size:{name}", positive=True, integer=True) for name in SIZE_SOURCES}
@@ -203,37 +204,68 @@ def ones_like(tensor):
 
 
 @lru_cache(maxsize=None)
-def build_program(variant_name, layout_name):
-    """The equations of one variant in one layout, with placeholder shapes.
+def build_program(variant_name, layout_name, family="lstm"):
+    """The equations of one variant of a cell family in one layout, with placeholder shapes.
 
     >>> [eq.name for eq in build_program("standard", "separate").equations]
     ['f_t', 'i_t', 'g_t', 'o_t', 'c_t', 'h_t']
+    >>> [eq.name for eq in build_program("reset-before", "separate", "gru").equations]
+    ['r_t', 'z_t', 'n_t', 'h_t']
     """
-    variant, layout = VARIANTS[variant_name], LAYOUTS[layout_name]
-    t = {name: placeholder(name) for name in INPUTS}
+    fam = FAMILIES[family]
+    variant, layout = fam.variants[variant_name], LAYOUTS[layout_name]
+    check_layout(family, variant_name, layout_name)
+    t = {name: placeholder(name) for name in fam.inputs}
     equations = []
 
     def define(name, rhs):
         t[name] = placeholder(name)
         equations.append(Equation(t[name], rhs))
 
+    BUILDERS[fam.name](fam, variant, layout, t, define)
+    defined = {eq.name for eq in equations}
+    found = {s.name for eq in equations for s in eq.rhs.atoms(MatrixSymbol)} - defined - set(fam.inputs)
+    sizes = tuple(s for s in fam.size_sources if s != "p" or variant.projection)
+    return Program(
+        equations=tuple(equations),
+        inputs=fam.inputs,
+        parameters=tuple(sorted(found, key=lambda name: _parameter_order(name, fam.gates))),
+        sizes=sizes,
+        size_sources={s: fam.size_sources[s] for s in sizes},
+        recurrence=fam.recurrence,
+    )
+
+
+def _concat(layout, recurrent, x):
+    """``[h; x]`` or ``[1; h; x]``: the rows the layout stacks, with ``recurrent`` for h_prev."""
+    parts = {"1": OneMatrix(1, SIZE_SYMBOLS["B"]), "h_prev": recurrent, "x_t": x}
+    return VConcat(*[parts[part] for part in layout.stacked])
+
+
+def _linear(g, layout, t, stacked=None, recurrent=None):
+    """The terms of gate ``g``'s pre-activation: ``W_g @ x_t + U_g @ h_prev + b_g`` or ``W_g @ z_t + b_g``."""
     if layout.stacked:
-        rows = [OneMatrix(1, SIZE_SYMBOLS["B"]) if part == "1" else t[part] for part in layout.stacked]
-        define("z_t", VConcat(*rows))
+        terms = [MatMul(placeholder(f"W_{g}"), stacked, evaluate=False)]
+    else:
+        terms = [
+            MatMul(placeholder(f"W_{g}"), t["x_t"], evaluate=False),
+            MatMul(placeholder(f"U_{g}"), t["h_prev"] if recurrent is None else recurrent, evaluate=False),
+        ]
+    if layout.bias:
+        terms.append(broadcast(placeholder(f"b_{g}")))
+    return terms
+
+
+def _lstm(fam, variant, layout, t, define):
+    """The LSTM's equations: gates, cell state, hidden state (see ``variants.VARIANTS``)."""
+    if layout.stacked:
+        define("z_t", _concat(layout, t["h_prev"], t["x_t"]))
 
     def gate(g):
-        if layout.stacked:
-            terms = [MatMul(placeholder(f"W_{g}"), t["z_t"], evaluate=False)]
-        else:
-            terms = [
-                MatMul(placeholder(f"W_{g}"), t["x_t"], evaluate=False),
-                MatMul(placeholder(f"U_{g}"), t["h_prev"], evaluate=False),
-            ]
-        if layout.bias:
-            terms.append(broadcast(placeholder(f"b_{g}")))
+        terms = _linear(g, layout, t, t.get("z_t"))
         if g in variant.peepholes:
             terms.append(hadamard(broadcast(placeholder(f"p_{g}")), t[variant.peepholes[g]]))
-        define(f"{g}_t", apply(GATE_ACTIVATION[g], add(*terms)))
+        define(f"{g}_t", apply(fam.gate_activation[g], add(*terms)))
 
     late = [g for g in variant.gates if variant.peepholes.get(g) == "c_t"]
     for g in variant.gates:
@@ -251,30 +283,48 @@ def build_program(variant_name, layout_name):
     out = hadamard(t["o_t"], squashed)
     define("h_t", MatMul(placeholder("W_hr"), out, evaluate=False) if variant.projection else out)
 
-    defined = {eq.name for eq in equations}
-    seen = []
-    for eq in equations:
-        for s in sorted(eq.rhs.atoms(MatrixSymbol), key=_parameter_order):
-            if s.name not in defined and s.name not in INPUTS and s.name not in seen:
-                seen.append(s.name)
-    sizes = tuple(s for s in SIZE_SOURCES if s != "p" or variant.projection)
-    return Program(
-        equations=tuple(equations),
-        inputs=INPUTS,
-        parameters=tuple(sorted(seen, key=lambda name: _parameter_order(name))),
-        sizes=sizes,
-        size_sources={s: SIZE_SOURCES[s] for s in sizes},
-        recurrence=RECURRENCE,
-    )
+
+def _gru(fam, variant, layout, t, define):
+    """The GRU's equations: reset and update gates, candidate, ``h_t = (1 - z_t) * n_t + z_t * h_prev``."""
+    joined, reset_joined = fam.concat
+    if layout.stacked:
+        define(joined, _concat(layout, t["h_prev"], t["x_t"]))
+    for g in ("r", "z"):
+        terms = _linear(g, layout, t, t.get(joined))
+        if variant.reset_after:
+            terms.append(broadcast(placeholder(f"c_{g}")))
+        define(f"{g}_t", apply(fam.gate_activation[g], add(*terms)))
+    if variant.reset_after:  # r_t applied to the recurrent product and its own bias c_n
+        recurrent = add(MatMul(placeholder("U_n"), t["h_prev"], evaluate=False), broadcast(placeholder("c_n")))
+        terms = [MatMul(placeholder("W_n"), t["x_t"], evaluate=False), broadcast(placeholder("b_n")),
+                 hadamard(t["r_t"], recurrent)]
+    else:  # r_t applied to h_prev before the product
+        reset = hadamard(t["r_t"], t["h_prev"])
+        if layout.stacked:
+            define(reset_joined, _concat(layout, reset, t["x_t"]))
+        terms = _linear("n", layout, t, t.get(reset_joined), reset)
+    define("n_t", apply(fam.gate_activation["n"], add(*terms)))
+    keep = add(ones_like(t["z_t"]), MatMul(-1, t["z_t"], evaluate=False))
+    define("h_t", add(hadamard(keep, t["n_t"]), hadamard(t["z_t"], t["h_prev"])))
 
 
-_KIND_ORDER = {"W": 0, "U": 1, "b": 2, "p": 3}
-_GATE_ORDER = {"f": 0, "i": 1, "g": 2, "o": 3, "hr": 4}
+def _rnn(fam, variant, layout, t, define):
+    """The simple RNN's one equation: ``h_t = act(W_h @ x_t + U_h @ h_prev + b_h)``."""
+    (joined,) = fam.concat
+    if layout.stacked:
+        define(joined, _concat(layout, t["h_prev"], t["x_t"]))
+    define("h_t", apply(variant.activation, add(*_linear("h", layout, t, t.get(joined)))))
 
 
-def _parameter_order(item):
-    name = item if isinstance(item, str) else item.name
+#: The equation builder of each family (a row of ``families.FAMILIES``).
+BUILDERS = {"lstm": _lstm, "gru": _gru, "rnn": _rnn}
+
+_KIND_ORDER = {"W": 0, "U": 1, "b": 2, "c": 3, "p": 4}
+
+
+def _parameter_order(name, gates):
+    """Weights, recurrent weights, biases, recurrent biases, peepholes; gates in the family's order."""
     kind, _, gate = name.partition("_")
     if gate == "hr":
         return (9, 0, name)
-    return (_KIND_ORDER.get(kind, 8), _GATE_ORDER.get(gate, 8), name)
+    return (_KIND_ORDER.get(kind, 8), gates.index(gate) if gate in gates else 8, name)

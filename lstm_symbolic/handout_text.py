@@ -12,6 +12,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from .latex import name_latex
+from .families import describe_tensor as family_tensor
 from .variants import GATE_MEANING, describe_tensor
 
 #: Meaning of each tensor in the dimension table.  W's meaning depends on the layout.
@@ -98,12 +99,12 @@ def fill(template, notation, **fixed):
     return template.format_map(LatexNames(notation, **fixed))
 
 
-def gate_of(name):
-    """The gate letter of ``W_f``, ``a_f``, ``f_t`` (None for other tensors)."""
+def gate_of(name, gates=GATE_MEANING):
+    """The gate letter of ``W_f``, ``a_f``, ``f_t`` (None for other tensors); ``gates``: a family's gates."""
     kind, _, rest = name.partition("_")
-    if rest in GATE_MEANING:
+    if rest in gates:
         return rest
-    if rest == "t" and kind in GATE_MEANING:
+    if rest == "t" and kind in gates:
         return kind
     return None
 
@@ -111,28 +112,35 @@ def gate_of(name):
 def meaning(name, cell, notation):
     """The dimension table's description of a tensor, in LaTeX text mode."""
     kind = name.partition("_")[0]
-    gate = gate_of(name)
+    gates = cell.family.gate_meaning
+    gate = gate_of(name, gates)
+    if name in cell.family.meanings:  # a family's own names: the GRU's update gate z_t
+        return escape(cell.family.meanings[name])
     if name in MEANINGS:
         template = MEANINGS[name]
-    elif gate is not None and kind == "W":
+    elif gate is not None and kind == "W" and cell.family.concat == ("z_t",):
         template = WEIGHT_MEANINGS.get(cell.layout.name, WEIGHT_MEANINGS["separate"])
     elif gate is not None and kind in MEANINGS:
         template = MEANINGS[kind]
     elif gate is not None and name == f"{gate}_t":
         template = "{gate}"
-        if cell.variant.forget == "coupled" and gate == "f":
+        if gate == "f" and getattr(cell.variant, "forget", None) == "coupled":
             template = "{gate}, coupled to the input gate"
     else:
-        return escape(describe_tensor(name))
-    peeped = cell.variant.peepholes.get(gate, "c_prev") if gate else "c_prev"
-    return fill(template, notation, gate=GATE_MEANING.get(gate, ""), peeped=name_latex(peeped, notation))
+        return escape(family_tensor(name, cell.family.name))
+    peeped = getattr(cell.variant, "peepholes", {}).get(gate, "c_prev") if gate else "c_prev"
+    return fill(template, notation, gate=gates.get(gate, ""), peeped=name_latex(peeped, notation))
 
 
-def label(name):
-    """The heading of the equation group a tensor belongs to (``Forget gate``, ``Cell state``)."""
-    gate = gate_of(name)
+def label(name, family=None):
+    """The heading of the equation group a tensor belongs to (``Forget gate``, ``Cell state``);
+    ``family``: the cell family's row (the LSTM's when None)."""
+    gates = GATE_MEANING if family is None else family.gate_meaning
+    gate = gate_of(name, gates)
     if gate is not None:
-        return GATE_MEANING[gate][0].upper() + GATE_MEANING[gate][1:]
+        return gates[gate][0].upper() + gates[gate][1:]
+    if family is not None and name in family.meanings:
+        return escape(family.meanings[name]).capitalize()
     return LABELS.get(name, escape(describe_tensor(name)).capitalize() or "Other")
 
 

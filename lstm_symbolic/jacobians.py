@@ -124,38 +124,62 @@ def jvp(expr, wrt, known, output=None):
     raise ShapeError(f"no Jacobian rule for {type(expr).__name__}")
 
 
-#: Why the cell path matters, per variant (the computed Jacobians follow each text).
+#: Why the paths matter, per (family, variant) (the computed Jacobians follow each text).
 EXPLANATIONS = {
-    "standard": (
+    ("lstm", "standard"): (
         "The cell path is additive: c_t = f_t * c_prev + ..., so d c_t / d c_prev = diag(f_t) holds no weight "
         "matrix and no squashing derivative. Gradients flowing back along c are scaled elementwise by the "
         "forget gate at each step; while f_t stays near 1 they survive many steps (the constant error carousel), "
         "unlike a plain RNN whose Jacobian U^T diag(1 - h^2) shrinks or explodes them. The path through h "
         "multiplies by U_* and sigmoid/tanh derivatives (at most 1/4 and 1) and decays like an RNN's."
     ),
-    "vanilla": (
+    ("lstm", "vanilla"): (
         "Without a forget gate, c_t = c_prev + i_t * g_t and d c_t / d c_prev = I: the cell carries gradients "
         "unchanged over any number of steps (Hochreiter & Schmidhuber's constant error carousel), but the cell "
         "state can also grow without bound, because nothing ever resets it."
     ),
-    "peephole": (
+    ("lstm", "peephole"): (
         "The gates see the cell, so c_prev also reaches c_t through f_t and i_t: besides diag(f_t), "
         "d c_t / d c_prev has diagonal terms p_f * f_t(1 - f_t) * c_prev and p_i * i_t(1 - i_t) * g_t. They are "
         "still diagonal (peepholes are elementwise), so the cell path keeps its no-matrix character."
     ),
-    "cifg": (
+    ("lstm", "cifg"): (
         "With the coupled gate f_t = 1 - i_t, d c_t / d c_prev = diag(1 - i_t): writing to the cell (large i_t) "
         "is forgetting, so a unit cannot both keep its memory and add to it. The gradient through the cell is "
         "scaled by 1 - i_t at each step."
     ),
-    "no-output-tanh": (
+    ("lstm", "no-output-tanh"): (
         "The cell path is the standard one (diag(f_t)); without the output tanh, d h_t / d c_t = diag(o_t) has no "
         "1 - tanh^2 factor, so large cell values no longer saturate the output's gradient."
     ),
-    "projection": (
+    ("lstm", "projection"): (
         "The cell path is the standard one (diag(f_t)); the hidden path goes through the projection: "
         "d h_t / d h_prev = W_hr @ (...) @ U_* with h of size p, so the recurrent matrices are k x p and the "
         "Jacobian of h is p x p."
+    ),
+    ("gru", "reset-before"): (
+        "The GRU has no separate cell: h_t = (1 - z_t) * n_t + z_t * h_prev, so d h_t / d h_prev holds diag(z_t), "
+        "an additive path like the LSTM's cell path (gradients survive while the update gate z_t stays near 1), "
+        "plus terms through n_t, r_t and z_t that multiply by U_n, U_r, U_z and sigmoid/tanh derivatives. With the "
+        "reset gate before the product, the candidate reads U_n @ (r_t * h_prev): its term is "
+        "diag(1 - n_t^2) @ U_n @ diag(r_t) (and the path through r_t)."
+    ),
+    ("gru", "reset-after"): (
+        "The GRU has no separate cell: h_t = (1 - z_t) * n_t + z_t * h_prev, so d h_t / d h_prev holds diag(z_t), "
+        "an additive path like the LSTM's cell path (gradients survive while the update gate z_t stays near 1), "
+        "plus terms through n_t, r_t and z_t that multiply by U_n, U_r, U_z and sigmoid/tanh derivatives. With the "
+        "reset gate after the product, the candidate reads r_t * (U_n @ h_prev + c_n): its term is "
+        "diag(1 - n_t^2) @ diag(r_t) @ U_n (and the path through r_t)."
+    ),
+    ("rnn", "tanh"): (
+        "The simple RNN has one path: d h_t / d h_prev = diag(1 - h_t^2) @ U_h. Over many steps the gradient is "
+        "multiplied by this matrix again and again, so it shrinks (tanh' <= 1 and a small U_h) or explodes (a "
+        "large U_h): the vanishing and exploding gradients that the LSTM's and the GRU's additive paths avoid."
+    ),
+    ("rnn", "relu"): (
+        "The simple RNN has one path: d h_t / d h_prev = diag(step(h_t)) @ U_h, U_h restricted to the units "
+        "that are active (h_t > 0). Over many steps the gradient is multiplied by it again and again: it explodes "
+        "when U_h's largest singular value exceeds 1 on the active units and vanishes when units stay off."
     ),
 }
 
@@ -180,12 +204,21 @@ class GradientFlow:
         return "\n".join([str(j) for j in self.jacobians] + ["", self.explanation])
 
 
+def state_pairs(cell):
+    """(new state, previous state) pairs, cell path first: (c_t, c_prev), (c_t, h_prev), (h_t, h_prev), ..."""
+    recurrence = list(reversed(cell.program.recurrence))  # the LSTM's cell state first
+    pairs = []
+    for new, own in recurrence:
+        pairs += [(new, own)] + [(new, prev) for _, prev in recurrence if prev != own]
+    return pairs
+
+
 def gradient_flow(cell):
     """The step's Jacobians d{c_t, h_t} / d{c_prev, h_prev} at batch 1, and why they matter."""
     forward = cell.with_batch(1).backward().forward  # the normal form: a_f = ..., f_t = sigmoid(a_f)
     symbols = symbols_of(forward)
     found = []
-    for of, wrt in (("c_t", "c_prev"), ("c_t", "h_prev"), ("h_t", "h_prev"), ("h_t", "c_prev")):
+    for of, wrt in state_pairs(cell):
         wrt_symbol = symbols[wrt]
         known = {}
         for eq in forward:
@@ -193,4 +226,4 @@ def gradient_flow(cell):
             if J is not None:
                 known[eq.name] = J
         found.append(Jacobian(of, wrt, known.get(of)))
-    return GradientFlow(cell.variant.name, tuple(found), EXPLANATIONS[cell.variant.name])
+    return GradientFlow(cell.variant.name, tuple(found), EXPLANATIONS[(cell.family.name, cell.variant.name)])

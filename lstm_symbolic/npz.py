@@ -1,87 +1,93 @@
-"""Reading and writing weight files (.npz), and recognising which framework wrote them."""
+"""The .npz weight-file format: named NumPy arrays in a zip archive, read with every check first.
+
+Refused before anything is allocated: a path that is not a regular file (``/dev/zero``, a
+pipe: a zip archive needs seeking), a file that is not a zip archive, a file or its arrays
+past :data:`MAX_BYTES` (each array's header is read and its size computed first, so a
+header claiming 320 GB is named, not attempted), pickled objects.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import stat
 import zipfile
+from math import prod
 
 import numpy as np
 
-from .errors import LstmSymbolicError, ShapeError, UsageError
-from .frameworks import FRAMEWORKS, from_framework
-from .output import write_atomically
+from .errors import LstmSymbolicError, UsageError
+from .output import write_output
 
 #: Largest .npz accepted: on disk and unpacked (a small compressed file can unpack to gigabytes).
 MAX_BYTES = 2 * 1024**3
 MAX_ARRAYS = 10_000
+GIB = 1024**3
+
+
+def check_regular_file(path, max_bytes=MAX_BYTES):
+    """The size of ``path``; a UsageError when it is missing, not a regular file or too large."""
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path} is not a regular file (a device, pipe or folder); weight files are read from "
+                         "regular files only")
+    if info.st_size > max_bytes:
+        raise UsageError(f"{path} is {info.st_size / GIB:.1f} GiB; the limit is {max_bytes / GIB:.0f} GiB")
+    return info.st_size
+
+
+def _claimed_bytes(archive, member):
+    """The bytes an array member's .npy header claims (0 for a member that is not an array)."""
+    with archive.open(member) as handle:
+        try:
+            version = np.lib.format.read_magic(handle)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            shape, _, dtype = read[version](handle, max_header_size=100_000)
+        except (ValueError, SyntaxError, EOFError, KeyError):
+            return 0  # np.load reports it
+    return prod(shape) * dtype.itemsize
+
+
+def _check_archive(path):
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_ARRAYS:
+            raise UsageError(f"{path} holds {len(members)} arrays; the limit is {MAX_ARRAYS}")
+        unpacked = sum(m.file_size for m in members)
+        claimed = sum(_claimed_bytes(archive, m) for m in members if m.filename.endswith(".npy"))
+    total = max(unpacked, claimed)
+    if total > MAX_BYTES:
+        what = "the array headers claim" if claimed >= unpacked else "it unpacks to"
+        raise UsageError(f"{path}: {what} {total / GIB:.1f} GiB of arrays; the limit is {MAX_BYTES / GIB:.0f} GiB")
 
 
 def load_npz(path):
-    """``{name: array}`` from an .npz file; clear errors for missing, corrupt or huge files."""
+    """``{name: array}`` from an .npz file; clear errors for missing, corrupt, special or huge files."""
+    check_regular_file(path)
+    with open(path, "rb") as handle:
+        magic = handle.read(6)
+    if magic == b"\x93NUMPY":
+        raise UsageError(f"{path} is a single .npy array, not an .npz archive of named arrays")
+    if not zipfile.is_zipfile(path):
+        raise UsageError(f"{path} is not an .npz file (an .npz is a zip archive of .npy arrays, as np.savez writes)")
     try:
-        size = os.path.getsize(path)
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
-    if size > MAX_BYTES:
-        raise UsageError(f"{path} is {size / 1024**3:.1f} GiB; the limit is {MAX_BYTES / 1024**3:.0f} GiB")
-    try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                members = archive.infolist()
-            unpacked = sum(m.file_size for m in members)
-            if unpacked > MAX_BYTES:
-                raise UsageError(f"{path} unpacks to {unpacked / 1024**3:.1f} GiB of arrays; the limit is "
-                                 f"{MAX_BYTES / 1024**3:.0f} GiB")
-            if len(members) > MAX_ARRAYS:
-                raise UsageError(f"{path} holds {len(members)} arrays; the limit is {MAX_ARRAYS}")
+        _check_archive(path)
         with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise UsageError(f"{path} is a single .npy array, not an .npz archive of named arrays")
             return {name: data[name] for name in data.files}
     except LstmSymbolicError:
         raise
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as err:
         raise UsageError(f"{path} is not a readable .npz archive ({str(err)[:120]})") from None
 
 
-def save_npz(path, arrays):
+def save_npz(path, arrays, model=None, **_):
+    """Write ``arrays`` in their order (the order Keras' ``set_weights`` takes them)."""
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    write_atomically(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())
 
 
-def _reading(name, arrays, **options):
-    try:
-        return from_framework(name, arrays, **options)
-    except (ShapeError, UsageError) as err:
-        return err
-
-
-def _readers(arrays, besides):
-    """The frameworks other than ``besides`` that read ``arrays`` consistently."""
-    return [name for name in FRAMEWORKS if name != besides and not isinstance(_reading(name, arrays), Exception)]
-
-
-def read_weights(framework, arrays, forget_bias=1.0):
-    """``from_framework``; when it fails, the error names the frameworks that do read the arrays."""
-    model = _reading(framework, arrays, forget_bias=forget_bias)
-    if not isinstance(model, Exception):
-        return model
-    others = _readers(arrays, besides=framework)
-    if others:
-        raise type(model)(f"{model}\n  hint: the arrays read consistently as {' and '.join(others)} weights: "
-                          f"try --from {others[0]}") from None
-    raise model
-
-
-def inspect_arrays(arrays, framework=None):
-    """Which frameworks can read these arrays, and what they say about the model.
-
-    With ``framework`` given and failing, ``alternatives`` lists the frameworks that do read them."""
-    readings = {name: _reading(name, arrays) for name in ([framework] if framework else FRAMEWORKS)}
-    alternatives = []
-    if framework and isinstance(readings[framework], Exception):
-        alternatives = _readers(arrays, besides=framework)
-    return {"arrays": {k: tuple(v.shape) for k, v in arrays.items()}, "readings": readings,
-            "requested": framework, "alternatives": alternatives}
+load, save = load_npz, save_npz  # the names every weight-file format module provides

@@ -19,6 +19,7 @@ import numpy as np
 from .codegen import Compiled, compile_loop
 from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
+from .families import cell_words
 from .fusion import hoist_inputs, stack_products
 from .paramset import DTYPE, SHAPE, build, stacked_copy
 from .resources import check_resources
@@ -143,14 +144,14 @@ class NumericCell:
             if missing:
                 parts.append(f"missing: {', '.join(missing)}")
             if extra:
-                parts.append(f"not parameters of the {self.cell.variant.name} cell: {', '.join(map(str, extra))}")
+                parts.append(f"not parameters of the {cell_words(self.cell)}: {', '.join(map(str, extra))}")
             raise ShapeError(
-                f"the parameters do not match the {self.cell.variant.name} cell ({'; '.join(parts)})\n"
+                f"the parameters do not match the {cell_words(self.cell)} ({'; '.join(parts)})\n"
                 f"  expected: {', '.join(self.parameters)}"
             )
         if expected is None:  # a symbolic cell whose sizes the parameters do not determine
-            raise ShapeError(f"the parameters' shapes do not determine the sizes of the {self.cell.variant.name} "
-                             f"cell: expected {', '.join(f'{p} : {_symbolic(self.cell, p)}' for p in self.parameters)}")
+            raise ShapeError(f"the parameters' shapes do not determine the sizes of the {cell_words(self.cell)}: "
+                             f"expected {', '.join(f'{p} : {_symbolic(self.cell, p)}' for p in self.parameters)}")
         for name in self.parameters:
             if getattr(params[name], "shape", None) != expected[name]:
                 self._shape_error(name, params[name], expected, dims)
@@ -210,7 +211,8 @@ class NumericCell:
         """Check the input and the states (count, dimensions, dtype, finiteness, shapes) and
         convert them to ``dtype``; returns ``(x, states, dims)``."""
         if len(states) != len(self.state_names):
-            raise UsageError(f"the {self.cell.variant.name} cell takes {len(self.state_names)} states "
+            count = len(self.state_names)
+            raise UsageError(f"the {self.cell.family.title} cell takes {count} state{'s' if count > 1 else ''} "
                              f"({', '.join(names[1:])}), got {len(states)}")
         arrays = []
         for name, arr, ndim in zip(names, (x, *states), (ndim_x,) + (2,) * len(states)):
@@ -287,7 +289,8 @@ class NumericCell:
         return dims
 
     def step(self, params, x, *states):
-        """One step: the new states (``h_t, c_t``) from ``x`` (n x B) and the states (``h_prev, c_prev``).
+        """One step: the new states from ``x`` (n x B) and the states: ``(h_t, c_t)`` from ``h_prev,
+        c_prev`` (an LSTM), ``h_t`` alone from ``h_prev`` (a GRU or a simple RNN: one state).
 
         ``params`` is a dict {parameter name: array}; it is checked once and remembered
         (see :mod:`.paramset`).
@@ -302,10 +305,12 @@ class NumericCell:
             pset, x, states, _ = self._checked(params, x, states, ("x",) + self.state_names, 2)
         if pset.refill_each_step:
             pset.fresh()
-        return pset.step(x, *states, *pset.step_args)
+        out = pset.step(x, *states, *pset.step_args)
+        return out if len(out) > 1 else out[0]
 
     def forward(self, params, xs, *states):
-        """Run T steps: ``(hs, h_T, c_T)`` with ``xs`` T x n x B and ``hs`` T x k x B (the outputs)."""
+        """Run T steps from the initial states (``h0, c0``; ``h0`` for one-state cells): ``(hs, h_T, c_T)``
+        (``(hs, h_T)``) with ``xs`` T x n x B and ``hs`` T x rows(h) x B (the outputs)."""
         pset, xs, states, _ = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
         values = pset.fresh()
         T = xs.shape[0]
@@ -334,15 +339,18 @@ class NumericCell:
         return arrays
 
     def backward(self, params, xs, *args):
-        """Gradients of a loss through T steps (BPTT): ``backward(params, xs, h0, c0, dhs)``.
+        """Gradients of a loss through T steps (BPTT): ``backward(params, xs, h0, c0, dhs)`` for an
+        LSTM, ``backward(params, xs, h0, dhs)`` for a GRU or a simple RNN.
 
         ``dhs`` (T x rows(h) x B) is the upstream gradient dL/dh_t of every output.
-        Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}``.
+        Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"``
+        without a cell state).
         """
         from .bptt import CompiledBackward, check_upstream
 
         if not args:
-            raise UsageError("backward needs the initial states and the upstream gradients dhs")
+            raise UsageError("backward needs the initial states and dhs: backward(params, xs, "
+                             + ", ".join(self.initial_names) + ", dhs)")
         states, dhs = args[:-1], args[-1]
         pset, xs, states, dims = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
         dhs = check_upstream(dhs, xs.shape[0], states[0].shape[0], xs.shape[2], pset.dtype)

@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 from .errors import UsageError
-from .framework_table import FRAMEWORKS
+from .framework_table import FRAMEWORKS, get_layout
 
 #: What a rule's finding is: a usage error; a warning that the option is ignored (not read); a
 #: warning about an option that is read but probably not what the user meant.
 ERROR, IGNORED, ADVICE = "error", "ignored", "advice"
 CELL = ("shapes", "derive", "latex", "diagram", "verify", "solve", "params")
 
-_CELL_OPTIONS = {"input_size", "hidden_size", "variant", "layout", "proj_size"}
+_CELL_OPTIONS = {"input_size", "hidden_size", "variant", "layout", "proj_size",
+                 "family", "reset_after", "nonlinearity"}  # --cell and the GRU's / simple RNN's choices
 
 #: The options each command reads (click's parameter names), unless a rule below says otherwise.
 READS = {
@@ -37,15 +38,18 @@ READS = {
                                "batch_first", "return_sequences", "output_mode", "dense", "as_json"},
     "solve": _CELL_OPTIONS | {"given", "as_json"},
     "params": {"input_size", "hidden_size", "framework", "layers", "bidirectional", "proj_size", "variant",
-               "as_json"},
+               "cell", "reset_after", "as_json"},
     "derive": _CELL_OPTIONS | {"jacobians", "as_json"},
     "latex": _CELL_OPTIONS | {"notation", "derivatives", "fragment", "output"},
     "diagram": _CELL_OPTIONS | {"output"},
     "verify": _CELL_OPTIONS | {"batch", "steps", "seed", "every", "as_json"},
     "check": {"file", "as_json", "as_latex"},
     "quiz": {"question", "options", "path", "as_json"},
-    "convert": {"source", "from_fw", "to_fw", "output", "forget_bias", "as_json"},
-    "inspect": {"source", "framework", "as_json"},
+    # convert: whether --forget-bias applies is known once the source is read (its framework may be
+    # recognised from the names), so the library checks it (weightfiles.convert_file)
+    "convert": {"source", "from_fw", "to_fw", "output", "forget_bias", "as_json", "in_format", "prefix", "cell",
+                "out_format", "initial_states", "dtype"},
+    "inspect": {"source", "framework", "as_json", "in_format", "prefix", "cell"},
     "summary": {"file", "framework", "input_shape", "as_json"},
 }
 
@@ -62,8 +66,8 @@ class Rule:
     message: str
 
 
-def _fw(values):
-    return FRAMEWORKS.get(values.get("framework")) if values.get("framework") else None
+def _has_projection(framework):
+    return "projection" in get_layout(framework).features
 
 
 def _numeric(*values):
@@ -111,8 +115,8 @@ RULES = _FRAMEWORK_ONLY + [
     Rule(("shapes",), "output_mode", lambda v: v["framework"] == "matlab" and v["return_sequences"] is not None
          and v["output_mode"] is not None, ADVICE,
          "--output-mode {output_mode} and {_sequences_flag} say the same thing: one is enough"),
-    Rule(("shapes",), "proj_size", lambda v: v["proj_size"] is not None and _fw(v) is not None
-         and not _fw(v).projection, ERROR,
+    Rule(("shapes",), "proj_size", lambda v: v["proj_size"] is not None and v["framework"] is not None
+         and not _has_projection(v["framework"]), ERROR,
          "--proj does not apply to --framework {framework}: it has no projection (proj_size); "
          "frameworks with one: {_projection_frameworks}"),
     Rule(("shapes", "params"), "proj_size", lambda v: _proj_too_big(v) and v.get("framework") == "pytorch", ERROR,
@@ -135,8 +139,8 @@ RULES = _FRAMEWORK_ONLY + [
     Rule(("quiz",), "options", lambda v: v["path"] is None and v["question"] is None, ERROR,
          "--option goes with a QUESTION argument; a question block on standard input lists its own options, "
          "one per line after the question"),
-    Rule(("convert",), "forget_bias", lambda v: "tf1" not in (v["from_fw"], v["to_fw"]), IGNORED,
-         "--forget-bias is TF1 LSTMCell's forget_bias; converting --from {from_fw} --to {to_fw} does not use it"),
+    Rule(("params",), "reset_after", lambda v: v["cell"] not in (None, "gru"), ERROR,
+         "--reset-after/--reset-before describe a GRU's reset gate; they do not apply to --cell {cell}"),
 ]
 
 
@@ -153,7 +157,7 @@ def _extras(values):
     return {"_keras_hint": ": use --return-sequences/--last-only" if values.get("framework") in ("keras", "tf1")
             else "",
             "_sequences_flag": "--return-sequences" if values.get("return_sequences") else "--last-only",
-            "_projection_frameworks": ", ".join(f.name for f in FRAMEWORKS.values() if f.projection)}
+            "_projection_frameworks": ", ".join(f for f in FRAMEWORKS if _has_projection(f))}
 
 
 def rules_for(command):

@@ -1,4 +1,5 @@
-"""An LSTM written by hand in NumPy, independent of the symbolic code.
+"""An LSTM written by hand in NumPy, independent of the symbolic code (the GRU and the simple
+RNN are in :mod:`lstm_symbolic.reference_gru_rnn`).
 
 This is the yardstick the compiled cell is checked against (``lstm-symbolic
 verify`` and the tests), so it deliberately shares nothing with the equation
@@ -64,9 +65,17 @@ def reference_step(variant, layout, params, x, h, c):
     return h_new, c_new
 
 
-def reference_forward(variant, layout, params, xs, h0, c0):
-    """T steps: returns (hs, h_T, c_T) with hs of shape T x rows(h) x B."""
-    h, c = h0, c0
+def reference_forward(variant, layout, params, xs, *states):
+    """T steps from the initial states: returns (hs, h_T, c_T) with hs of shape T x rows(h) x B.
+
+    A GRU or simple-RNN variant (``reset-before``, ``reset-after``, ``tanh``, ``relu``) takes
+    ``h0`` alone and returns (hs, h_T): see :mod:`lstm_symbolic.reference_gru_rnn`.
+    """
+    from .reference_gru_rnn import FORWARD
+
+    if variant in FORWARD:
+        return FORWARD[variant](variant, layout, params, xs, *states)
+    h, c = states
     hs = []
     for x in xs:
         h, c = reference_step(variant, layout, params, x, h, c)
@@ -74,11 +83,17 @@ def reference_forward(variant, layout, params, xs, h0, c0):
     return np.stack(hs), h, c
 
 
-def reference_backward(variant, layout, params, xs, h0, c0, dhs):
-    """BPTT written by hand: gradients of sum_t <dhs[t], h_t> w.r.t. everything.
+def reference_backward(variant, layout, params, xs, *states_and_dhs):
+    """BPTT written by hand: gradients of sum_t <dhs[t], h_t> w.r.t. everything; called as
+    ``(variant, layout, params, xs, h0, c0, dhs)`` (``h0, dhs`` for a GRU or a simple RNN).
 
-    Returns ``{parameter: gradient, "xs": ..., "h0": ..., "c0": ...}``.
+    Returns ``{parameter: gradient, "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"`` without a cell).
     """
+    from .reference_gru_rnn import BACKWARD
+
+    if variant in BACKWARD:
+        return BACKWARD[variant](variant, layout, params, xs, *states_and_dhs)
+    h0, c0, dhs = states_and_dhs
     gates = GATES_OF[variant]
     T = xs.shape[0]
     cache = []

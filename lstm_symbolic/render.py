@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .families import cell_words, describe_tensor, heading
 from .sizes import shape_text
-from .variants import describe_tensor
 
 
 def json_dim(value):
@@ -35,6 +35,11 @@ def shapes_data(cell, steps=None):
     return {"dims": dims, "tensors": tensors}
 
 
+def _parameters(cell):
+    """The parameter names of a cell or a shape sheet (``tensor_roles``)."""
+    return {name for role, names in cell.tensor_roles() if role == "parameter" for name in names}
+
+
 def _sequence_tensors(cell, steps):
     shapes = cell.shapes()
     return {
@@ -47,11 +52,11 @@ def shapes_table(cell, steps=None, one_cell=False):
     """An aligned table of every tensor's shape, grouped by role (``one_cell``: say that the count
     is one cell's, not a framework's whole layer)."""
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
-    head = f"LSTM cell: variant {cell.variant.name}, layout {cell.layout.name}; {dims}"
+    head = f"{heading(cell)}; {dims}"
     rows = []
     for role, names in cell.tensor_roles():
         for name in names:
-            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name)))
+            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name, cell.family.name)))
     if steps is not None:
         for name, shape in _sequence_tensors(cell, steps).items():
             what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"
@@ -61,7 +66,8 @@ def shapes_table(cell, steps=None, one_cell=False):
     lines.append(f"{'tensor':<{widths[0]}}  {'shape':<{widths[1]}}  {'role':<{widths[2]}}  meaning")
     for r in rows:
         lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip())
-    label = "parameters of one cell (one layer, one direction, one bias per gate)" if one_cell else "parameters"
+    biases = "two biases" if any(p.startswith("c_") for p in _parameters(cell)) else "one bias"  # c_*: GRU
+    label = f"parameters of one cell (one layer, one direction, {biases} per gate)" if one_cell else "parameters"
     lines += ["", f"{label}: {count_text(cell.parameter_count())}"]
     return "\n".join(lines)
 
@@ -101,7 +107,7 @@ def equations_text(cell):
 def verification_text(report):
     cell = report.cell
     lines = [
-        f"verify: compiled {cell.variant.name} cell ({cell.layout.name} layout) against the NumPy reference,"
+        f"verify: compiled {cell_words(cell)} ({cell.layout.name} layout) against the NumPy reference,"
         " forward and backward (BPTT)",
         f"  n = {cell.input_size}, k = {cell.hidden_size}"
         + (f", p = {cell.proj_size}" if cell.proj_size is not None else "")
@@ -136,15 +142,18 @@ def verification_summary(reports, proj_size, proj_chosen):
     weak = sum(1 for r in reports if r.ok and r.weak_dtypes)
     head = (f"summary: all {len(reports)} cells passed" if not failed else
             f"summary: {len(failed)} of {len(reports)} cells FAILED ({', '.join(failed)})")
-    notes = [f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else "")]
+    notes = []
+    if any(r.cell.variant.projection for r in reports):  # (a GRU or a simple RNN has no projection)
+        notes.append(f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else ""))
     if weak:
         notes.append(f"{weak} with checks too loose to mean much")
-    return f"{head}; {'; '.join(notes)}"
+    return head + "".join(f"; {note}" for note in notes)
 
 
 def verification_data(report):
     return {
         "ok": report.ok,
+        "cell": report.cell.family.name,
         "variant": report.cell.variant.name,
         "layout": report.cell.layout.name,
         "dims": {k: json_dim(v) for k, v in report.cell.dims.items() if k != "B"},
@@ -180,12 +189,13 @@ def term_shapes(expr):
 def derivation_text(derivation, flow=None):
     cell = derivation.cell
     dims = ", ".join(f"{k} = {json_dim(v)}" for k, v in cell.dims.items())
-    up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
     shapes = derivation.shapes()
+    meaning = {"h_t": "(dL/dh_t: from the loss and from step t+1)", "c_t": "(dL/dc_t through step t+1's cell state)"}
+    upstream = [f"{grad} : {shape_text(shapes[grad])}  {meaning.get(name, '')}".rstrip()
+                for name, grad in derivation.upstream.items()]
     lines = [
-        f"backward equations of the {cell.variant.name} cell ({cell.layout.name} layout); {dims}",
-        f"upstream: {up_h} : {shape_text(shapes[up_h])}  (dL/dh_t: from the loss and from step t+1)",
-        f"          {up_c} : {shape_text(shapes[up_c])}  (dL/dc_t through step t+1's cell state)",
+        f"backward equations of the {cell_words(cell)} ({cell.layout.name} layout); {dims}",
+        "upstream: " + "\n          ".join(upstream),
         "'*' is the elementwise product, '@ 1' sums over the batch columns",
         "",
     ]
@@ -208,6 +218,7 @@ def derivation_data(derivation, flow=None):
     cell = derivation.cell
     shapes = derivation.shapes()
     data = {
+        "cell": cell.family.name,
         "variant": cell.variant.name,
         "layout": cell.layout.name,
         "dims": {k: json_dim(v) for k, v in cell.dims.items()},
@@ -261,26 +272,30 @@ def _paren(value):
     return f"({text})" if " " in text else text
 
 
-def framework_shapes_text(framework, shapes, parameters=None):
-    """The framework's sequence shapes, then the whole layer's parameter count when known."""
+def framework_shapes_text(framework, shapes, parameters=None, family=None):
+    """The framework's sequence shapes, then the whole layer's parameter count when known; ``family``
+    names the layer when it is not an LSTM (a Family row)."""
     from .framework_table import FRAMEWORKS
 
     rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
             for name, shape in shapes.items()]
     width = max(len(r[0]) for r in rows)
-    lines = [f"{FRAMEWORKS[framework].title}: sequence shapes"]
+    title = FRAMEWORKS[framework].title
+    if family is not None and family.layer_title:
+        title = f"{title.split()[0]} {family.layer_title}"
+    lines = [f"{title}: sequence shapes"]
     lines += [f"  {name:<{width}}  {shape}" for name, shape in rows]
     if parameters is not None:
-        lines += ["", f"parameters of the whole {FRAMEWORKS[framework].title} (every layer and direction, "
+        lines += ["", f"parameters of the whole {title} (every layer and direction, "
                       f"its own biases): {parameters}"]
     return "\n".join(lines)
 
 
 #: The cell variants a framework's parameter table knows (the others have no framework layer).
-_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection")
+_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection", "reset-before", "reset-after", "tanh", "relu")
 
 
-def framework_parameters(framework, n, k, layers, bidirectional, proj, variant):
+def framework_parameters(framework, n, k, layers, bidirectional, proj, variant, family="lstm"):
     """The framework's whole-layer parameter count (as ``params`` gives it), or ``None`` when the
     framework has no such layer (a variant it lacks, symbolic sizes)."""
     from .errors import UsageError
@@ -288,8 +303,11 @@ def framework_parameters(framework, n, k, layers, bidirectional, proj, variant):
 
     if variant not in _FRAMEWORK_VARIANTS or not all(isinstance(v, int) for v in (n, k)):
         return None
+    lstm_variant = variant if variant in _FRAMEWORK_VARIANTS[:3] else None
+    reset_after = {"reset-after": True, "reset-before": False}.get(variant)
     try:
-        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=variant)[0]
+        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=lstm_variant, cell=family,
+                               reset_after=reset_after)[0]
     except UsageError:
         return None
 
@@ -302,29 +320,27 @@ def params_data(total, tensors, formula):
             "formula": formula}
 
 
-def params_text(framework, total, tensors, formula):
+def params_text(framework, total, tensors, formula, cell="lstm"):
     from math import prod
 
-    from .framework_table import FRAMEWORKS
+    from .framework_table import CANONICAL, get_layout
 
-    title = FRAMEWORKS[framework].title if framework else "canonical cell (separate layout, one bias per gate)"
+    row = get_layout(framework, cell) if framework else CANONICAL[cell]
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
     w = [max(len(r[i]) for r in rows + [("tensor", "shape", "count")]) for i in range(3)]
-    lines = [f"{title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
+    lines = [f"{row.title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
     lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
     lines += ["", f"total: {total}", f"formula: {formula}"]
-    if framework is None or FRAMEWORKS[framework].biases == 1:
-        lines.append("PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); "
-                     "Keras, MATLAB and TF1 keep one.")
-    else:
-        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); "
-                     "the two biases are only ever used as their sum.")
+    if cell == "lstm":
+        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); the two "
+                     "biases are only ever used as their sum." if row.two_biases else "PyTorch, cuDNN and ONNX keep "
+                     "two biases per gate (4k more per layer and direction); Keras, MATLAB and TF1 keep one.")
     return "\n".join(lines)
 
 
 def _reading_summary(model):
-    return {"n": model.input_size, "k": model.hidden_size, "p": model.proj_size, "layers": model.num_layers,
-            "directions": model.num_directions, "variant": model.variant}
+    return {"cell": model.cell, "n": model.input_size, "k": model.hidden_size, "p": model.proj_size,
+            "layers": model.num_layers, "directions": model.num_directions, "variant": model.variant}
 
 
 def inspection_data(found):
@@ -333,7 +349,8 @@ def inspection_data(found):
     return {"arrays": {k: list(v) for k, v in found["arrays"].items()},
             "framework": next(iter(ok)) if len(ok) == 1 else None,
             "readings": ok,
-            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)}}
+            "problems": {name: str(e) for name, e in readings.items() if isinstance(e, Exception)},
+            "notes": found.get("notes", [])}
 
 
 def inspection_text(found):
@@ -341,7 +358,7 @@ def inspection_text(found):
     lines = ["arrays:"] + [f"  {k}: {tuple(v)}" for k, v in data["arrays"].items()]
     if data["framework"]:
         r = data["readings"][data["framework"]]
-        lines.append(f"\nframework: {data['framework']}")
+        lines.append(f"\nframework: {data['framework']} ({r['cell'].upper()})")
         lines.append(f"  n = {r['n']}, k = {r['k']}" + (f", p = {r['p']}" if r["p"] else "")
                      + f", layers = {r['layers']}, directions = {r['directions']}, variant = {r['variant']}")
     elif data["readings"]:
@@ -349,4 +366,5 @@ def inspection_text(found):
     if found["requested"] or not data["readings"]:
         for name, problem in data["problems"].items():
             lines.append(f"\nas {name}: {problem}")
+    lines += [f"note: {note}" for note in data["notes"]]
     return "\n".join(lines)

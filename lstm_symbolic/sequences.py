@@ -1,5 +1,5 @@
 """Parameter tensors and sequence shapes the way each framework lays them out (shapes only:
-nothing is allocated, so n = 10**9 is fine).
+nothing is allocated, so n = 10**9 is fine).  Both walk the framework table.
 
 >>> total, tensors, formula = parameter_table("pytorch", 20, 50)
 >>> total, tensors["weight_ih_l0"]
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from math import prod
 
-from .framework_table import FRAMEWORKS, get_framework
 from .errors import UsageError
-
+from .framework_table import CANONICAL, CELL_FEATURES, CELL_MODES, CELL_STATE, CELL_TITLES, get_framework, get_layout
+from .weight_layout import check_supported, tensor_shapes
 
 #: The parameter table lists every layer's tensors; deeper stacks are refused, not listed.
 MAX_LAYERS = 1000
@@ -27,90 +27,54 @@ def check_layers(layers):
                          "every layer above the first has the same shapes, so a few layers show them all)")
 
 
-def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None):
-    """``(total, {tensor: shape}, formula)`` for one framework (``None``: the canonical cell).
+def _features(variant, proj, peephole, cell, reset_after):
+    """The model features a params request asks for (``variant``, when given, checked against ``proj``;
+    ``peephole`` with ``proj`` is an LSTM with both, as TF1's LSTMCell(use_peepholes=True, num_proj=p))."""
+    if variant == "projection" and proj is None:
+        raise UsageError("the projection variant needs --proj")
+    if proj is not None and variant not in (None, "projection", "peephole"):
+        raise UsageError(f"--proj only applies to the projection and peephole variants, not {variant!r}")
+    peephole = peephole or variant == "peephole"
+    asked = {f for f, on in (("peephole", peephole), ("projection", proj)) if on}
+    if asked - CELL_FEATURES[cell]:
+        raise UsageError(f"peepholes and projections are LSTM features; a {CELL_TITLES[cell]} has neither")
+    modes = CELL_MODES.get(cell, ())
+    mode = {modes[0]} if modes and reset_after is not False else ({modes[-1]} if modes else set())
+    return asked | mode
 
-    ``variant`` (standard, peephole, projection), when given, is checked against ``proj``.
-    """
+
+def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None,
+                    cell="lstm", reset_after=None):
+    """``(total, {tensor: shape}, formula)`` for one framework (``None``: the canonical cell)."""
     check_layers(layers)
-    if variant is not None:
-        if variant == "projection" and proj is None:
-            raise UsageError("the projection variant needs --proj")
-        if proj is not None and variant != "projection":
-            raise UsageError(f"--proj only applies to the projection variant, not {variant!r}")
-        peephole = variant == "peephole"
-    if proj is not None and proj >= k and framework == "pytorch":
-        raise UsageError(f"PyTorch requires proj_size < hidden_size, got p = {proj}, k = {k}")
+    features = _features(variant, proj, peephole, cell, reset_after)
+    row = get_layout(framework, cell) if framework else CANONICAL[cell]
     D = 2 if bidirectional else 1
-    h = proj or k
-    fw = get_framework(framework) if framework else None
-    if fw is not None:
-        if proj and not fw.projection:
-            raise UsageError(f"{fw.title} has no projection (proj_size). Frameworks with one: "
-                             + ", ".join(f.name for f in FRAMEWORKS.values() if f.projection))
-        if peephole and fw.peepholes is None:
-            raise UsageError(f"{fw.title} has no peephole connections. Frameworks with them: "
-                             + ", ".join(f.name for f in FRAMEWORKS.values() if f.peepholes))
-    tensors = {}
-    for L in range(layers):
-        n_in = n if L == 0 else D * h
-        _layer_tensors(fw, tensors, L, layers, D, n_in, k, h, proj, peephole)
+    required = features | {f for f, on in (("stacked", layers > 1), ("bidirectional", D > 1)) if on}
+    check_supported(row, required, cell, proj, k)
+    tensors = tensor_shapes(row, n, k, layers, D, proj, features)
     total = sum(prod(shape) for shape in tensors.values())
-    return total, tensors, _formula(fw, n, k, layers, D, h, proj, peephole, total)
+    biases = sum(part in ("b", "c") for t in tensors_of(row, features) for part in t.parts
+                 if t.gates is None or t.gates == row.gate_order[:1])
+    formula = _formula(row.blocks, biases, n, k, layers, D, proj, "peephole" in features, total)
+    if biases == 2 and "reset_after" in features:
+        formula = formula.replace("summed at run time", "the candidate's recurrent bias is multiplied by the reset "
+                                  "gate, so they are not one sum")
+    return total, tensors, formula
 
 
-def _layer_tensors(fw, out, L, layers, D, n_in, k, h, proj, peephole):  # noqa: C901 - one row per framework
-    name = fw.name if fw else "canonical"
-    if name == "onnx":
-        sfx = f"_l{L}" if layers > 1 else ""
-        out["W" + sfx], out["R" + sfx], out["B" + sfx] = (D, 4 * k, n_in), (D, 4 * k, h), (D, 8 * k)
-        if peephole:
-            out["P" + sfx] = (D, 3 * k)
-        return
-    if name == "matlab":
-        prefix = f"l{L}/" if layers > 1 else ""
-        out[prefix + "InputWeights"] = (4 * D * k, n_in)
-        out[prefix + "RecurrentWeights"] = (4 * D * k, h)
-        out[prefix + "Bias"] = (4 * D * k, 1)
-        return
-    for d in range(D):
-        if name == "pytorch":
-            sfx = f"_l{L}{fw.directions[d]}"
-            out["weight_ih" + sfx], out["weight_hh" + sfx] = (4 * k, n_in), (4 * k, h)
-            out["bias_ih" + sfx], out["bias_hh" + sfx] = (4 * k,), (4 * k,)
-            if proj:
-                out["weight_hr" + sfx] = (proj, k)
-            continue
-        prefix = (f"l{L}/" if layers > 1 else "") + (f"{fw.directions[d]}/" if fw and D > 1 else
-                                                      (f"{'forward' if d == 0 else 'backward'}/" if D > 1 else ""))
-        if name == "keras":
-            out[prefix + "kernel"], out[prefix + "recurrent_kernel"] = (n_in, 4 * k), (k, 4 * k)
-            out[prefix + "bias"] = (4 * k,)
-        elif name == "tf1":
-            out[prefix + "kernel"], out[prefix + "bias"] = (n_in + h, 4 * k), (4 * k,)
-            if proj:
-                out[prefix + "projection/kernel"] = (k, proj)
-            if peephole:
-                for g in ("i", "f", "o"):
-                    out[prefix + f"w_{g}_diag"] = (k,)
-        else:  # canonical, separate layout
-            for g in ("i", "f", "g", "o"):
-                out[f"{prefix}W_{g}"], out[f"{prefix}U_{g}"], out[f"{prefix}b_{g}"] = (k, n_in), (k, h), (k, 1)
-            if peephole:
-                for g in ("i", "f", "o"):
-                    out[f"{prefix}p_{g}"] = (k, 1)
-            if proj:
-                out[prefix + "W_hr"] = (proj, k)
+def tensors_of(row, features):
+    return [t for t in row.tensors if t.feature is None or t.feature in features]
 
 
-def _formula(fw, n, k, layers, D, h, proj, peephole, total):
-    biases = fw.biases if fw else 1
+def _formula(G, biases, n, k, layers, D, proj, peephole, total):
+    h = proj or k
     parts_symbolic, parts_numbers = [], []
     for L in range(min(layers, 2)):  # the layers above the first are all alike
         h_name = "p" if proj else "k"
         n_in, n_name = (n, "n") if L == 0 else (D * h, f"{D}{h_name}" if D > 1 else h_name)
-        sym = f"4k({n_name} + {'p' if proj else 'k'} + {biases})"
-        num = f"4·{k}·({n_in} + {h} + {biases})"
+        sym, num = f"{G}k({n_name} + {h_name} + {biases})", f"{G}·{k}·({n_in} + {h} + {biases})"
+        sym, num = (sym.replace("1k(", "k("), num.replace("1·", "")) if G == 1 else (sym, num)
         if proj:
             sym, num = sym + " + pk", num + f" + {proj}·{k}"
         if peephole:
@@ -127,61 +91,50 @@ def _formula(fw, n, k, layers, D, h, proj, peephole, total):
 
 
 def sequence_shapes(framework, n, k, batch=None, steps=None, layers=1, bidirectional=False, proj=None,
-                    batch_first=False, return_sequences=None, output_mode=None, dense=None):
+                    batch_first=False, return_sequences=None, output_mode=None, dense=None, cell="lstm"):
     """Input, output, final state (and dense head) shapes as the framework lays them out.
 
-    ``batch=None`` is shown as None (Keras' "any batch"); ``steps=None`` as T.
+    ``batch=None`` is shown the framework's way (Keras' ``None``, MATLAB leaves the axis out
+    for one sequence); ``steps=None`` as T.
     """
     fw = get_framework(framework)
+    row = get_layout(framework, cell)
     D = 2 if bidirectional else 1
+    if proj:
+        check_supported(row, {"projection"}, cell, proj, k)
+    sequence = _sequence_wanted(fw, return_sequences, output_mode)
+    templates = dict(fw.shapes_sequence if sequence else fw.shapes_last)
+    if batch_first and fw.batch_first:  # (the command line says when --batch-first does not apply)
+        templates = dict(zip(("input", "output"), fw.batch_first))
+    templates.update({name: t for name, t, needs_c in fw.states if cell in CELL_STATE or not needs_c})
     h = proj or k
-    B = batch if batch is not None else ("None" if fw.name in ("keras", "tf1") else "B")
-    T = steps if steps is not None else "T"
-    out = {}
-    if output_mode is not None:
-        sequence = output_mode == "sequence"
-    elif return_sequences is not None:
-        sequence = return_sequences
-    else:
-        sequence = fw.name != "keras"  # Keras' LSTM defaults to return_sequences=False
-    if fw.name == "pytorch":
-        out["input"] = (B, T, n) if batch_first else (T, B, n)
-        out["output"] = (B, T, D * h) if batch_first else (T, B, D * h)
-        out["h_n"], out["c_n"] = (D * layers, B, h), (D * layers, B, k)
-        features = D * h
-    elif fw.name in ("keras", "tf1"):
-        out["input"] = (B, T, n)
-        out["output"] = (B, T, D * k) if sequence else (B, D * k)
-        out["h_n"], out["c_n"] = (B, k), (B, k)
-        features = D * k
-    elif fw.name == "onnx":
-        out["X"] = (T, B, n)
-        out["Y"] = (T, D, B, k)
-        out["Y_h"], out["Y_c"] = (D, B, k), (D, B, k)
-        features = D * k
-    else:  # matlab: features x time (one sequence), features x batch x time with a batch
-        out["input"] = (n, T) if batch is None else (n, B, T)
-        if sequence:
-            out["output"] = (D * k, T) if batch is None else (D * k, B, T)
-        else:
-            out["output"] = (D * k, 1) if batch is None else (D * k, B)
-        features = D * k
+    dims = {"T": steps if steps is not None else "T", "n": n, "k": k, "h": h, "D": D, "Dh": D * h, "DL": D * layers,
+            "B": batch if batch is not None else fw.batch_default, "B1": batch if batch is not None else 1}
+    drop = {"B"} if fw.batchless and batch is None else set()
+    out = {name: tuple(dims[d] for d in t.split() if d not in drop) for name, t in templates.items()}
     if dense:
-        head = _dense_shapes(fw.name, features, dense, out, sequence, batch_first)
-        out.update(head)
+        out.update(_dense_shapes(fw, D * h, dense, out))
     return out
 
 
-def _dense_shapes(name, features, classes, out, sequence, batch_first):
-    """A fully connected head on the LSTM's output (per step, or on the last step)."""
-    lstm_out = out.get("output", out.get("Y"))
-    if name == "matlab":
-        return {"dense weights": (classes, features), "dense bias": (classes, 1),
-                "dense output": (classes,) + lstm_out[1:]}
-    if name in ("keras", "tf1"):
-        return {"dense kernel": (features, classes), "dense bias": (classes,),
-                "dense output": lstm_out[:-1] + (classes,)}
-    if name == "pytorch":
-        return {"linear weight": (classes, features), "linear bias": (classes,),
-                "linear output": lstm_out[:-1] + (classes,)}
-    return {"dense W": (classes, features), "dense B": (classes,)}
+def _sequence_wanted(fw, return_sequences, output_mode):
+    if output_mode is not None:
+        sequence = output_mode == "sequence"
+    else:
+        sequence = fw.sequence_default if return_sequences is None else return_sequences
+    if not sequence and fw.shapes_last is None:
+        raise UsageError(f"{fw.title} returns the output of every step (take the last one from it); "
+                         "--last-only does not apply")
+    return sequence
+
+
+def _dense_shapes(fw, features, classes, out):
+    """A fully connected head with ``classes`` outputs on the recurrent layer's output."""
+    weight, bias, output, weight_t, bias_t, axis = fw.head
+    dims = {"C": classes, "F": features, "1": 1}
+    head = {weight: tuple(dims[d] for d in weight_t.split()), bias: tuple(dims[d] for d in bias_t.split())}
+    if output:
+        lstm_out = list(out[fw.shapes_sequence[1][0]])
+        lstm_out[axis] = classes
+        head[output] = tuple(lstm_out)
+    return head

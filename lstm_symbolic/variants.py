@@ -27,6 +27,7 @@ class Variant:
     forget: str = "gate"  # "gate": f_t has weights; "coupled": f_t = 1 - i_t; "none": no f_t
     output_activation: str | None = "tanh"  # h_t = o_t * act(c_t), or o_t * c_t when None
     projection: bool = False  # h_t = W_hr @ (...), h is p x 1
+    refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # layout -> why
 
 
 VARIANTS = MappingProxyType(

@@ -91,17 +91,23 @@ def verify(cell, batch=1, steps=5, seed=0, backward=True, check_limits=True):
     numeric = cell.compile()
     sensitivity = None
     checks = []
+    forward = _forward_names(cell)
     for dtype in ("float64", "float32"):
         data = _inputs(cell, numeric, dtype, batch, steps, seed, backward)
-        got, want = _compiled(numeric, *data), _reference(cell, *data)
+        got, want = _compiled(cell, numeric, *data), _reference(cell, *data)
         if sensitivity is None:
             sensitivity = _sensitivity(cell, data, want, seed)
         for quantity in got:
-            base = (TOLERANCE if quantity in FORWARD else GRADIENT_TOLERANCE)[dtype]
+            base = (TOLERANCE if quantity in forward else GRADIENT_TOLERANCE)[dtype]
             tolerance = max(base, SAFETY * sensitivity[quantity] * EPSILON[dtype] / EPSILON["float32"])
             checks.append(Check(dtype, quantity, relative_error(got[quantity], want[quantity]), tolerance,
                                 tolerance > base))
     return VerificationReport(cell, batch, steps, seed, tuple(_worst_gradient(checks)))
+
+
+def _forward_names(cell):
+    """``("hs", "h_T", "c_T")``, or ``("hs", "h_T")`` for a cell without a cell state."""
+    return ("hs",) + tuple(f"{state}_T" for state in cell.states)
 
 
 def _inputs(cell, numeric, dtype, batch, steps, seed, backward):
@@ -110,24 +116,24 @@ def _inputs(cell, numeric, dtype, batch, steps, seed, backward):
     params = numeric.init_params(seed=seed, dtype=dtype)
     rows_h = cell.shapes()["h_prev"][0]
     xs = rng.standard_normal((steps, cell.input_size, batch)).astype(dtype)
-    h0 = rng.standard_normal((rows_h, batch)).astype(dtype)
-    c0 = rng.standard_normal((cell.hidden_size, batch)).astype(dtype)
+    states = tuple(rng.standard_normal((cell.shapes()[prev][0], batch)).astype(dtype)
+                   for _, prev in cell.program.recurrence)
     dhs = rng.standard_normal((steps, rows_h, batch)).astype(dtype) if backward else None
-    return params, xs, h0, c0, dhs
+    return params, xs, states, dhs
 
 
-def _compiled(numeric, params, xs, h0, c0, dhs):
-    out = dict(zip(FORWARD, numeric.forward(params, xs, h0, c0)))
+def _compiled(cell, numeric, params, xs, states, dhs):
+    out = dict(zip(_forward_names(cell), numeric.forward(params, xs, *states)))
     if dhs is not None:
-        out.update(numeric.backward(params, xs, h0, c0, dhs))
+        out.update(numeric.backward(params, xs, *states, dhs))
     return out
 
 
-def _reference(cell, params, xs, h0, c0, dhs):
+def _reference(cell, params, xs, states, dhs):
     names = (cell.variant.name, cell.layout.name)
-    out = dict(zip(FORWARD, reference_forward(*names, params, xs, h0, c0)))
+    out = dict(zip(_forward_names(cell), reference_forward(*names, params, xs, *states)))
     if dhs is not None:
-        out.update(reference_backward(*names, params, xs, h0, c0, dhs))
+        out.update(reference_backward(*names, params, xs, *states, dhs))
     return out
 
 
@@ -139,8 +145,9 @@ def _sensitivity(cell, data, want, seed):
     def nudge(a):
         return None if a is None else a * (1 + EPSILON["float32"] * rng.uniform(-1, 1, np.shape(a)))
 
-    params, xs, h0, c0, dhs = data
-    moved = _reference(cell, {k: nudge(v) for k, v in params.items()}, nudge(xs), nudge(h0), nudge(c0), nudge(dhs))
+    params, xs, states, dhs = data
+    moved = _reference(cell, {k: nudge(v) for k, v in params.items()}, nudge(xs), tuple(map(nudge, states)),
+                       nudge(dhs))
     return {q: relative_error(moved[q], want[q]) for q in want}
 
 
@@ -165,15 +172,19 @@ def default_projection(hidden_size):
     return max(1, hidden_size // 2) if isinstance(hidden_size, int) else hidden_size
 
 
-def verify_every(input_size, hidden_size, proj_size=None, batch=1, steps=5, seed=0):
-    """:func:`verify` for every variant x layout (the projection variant with ``proj_size``, by
-    default :func:`default_projection`)."""
-    from .variants import LAYOUTS, VARIANTS
+def verify_every(input_size, hidden_size, proj_size=None, batch=1, steps=5, seed=0, family="lstm"):
+    """:func:`verify` for every variant x layout of a cell family (the LSTM's projection variant with
+    ``proj_size``, by default :func:`default_projection`; the GRU's reset-after placement has only the
+    separate layout)."""
+    from .cell import make_cell
+    from .families import combinations, get_family
 
+    fam = get_family(family)
+    combos = combinations(fam.name)
     if proj_size is None:
         proj_size = default_projection(hidden_size)
-    cells = [LSTMCell(input_size, hidden_size, variant, layout, proj_size if VARIANTS[variant].projection else None)
-             for variant in VARIANTS for layout in LAYOUTS]
+    cells = [make_cell(fam.name, input_size, hidden_size, variant, layout,
+                       proj_size if fam.variants[variant].projection else None) for variant, layout in combos]
     if not cells[0].is_symbolic:  # (symbolic sizes: verify() says why)
         largest = max(cells, key=lambda c: array_bytes(c, batch, steps))
         check_resources(largest, batch, steps, cells=len(cells))

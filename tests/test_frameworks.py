@@ -2,30 +2,41 @@
 
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
 
 from lstm_symbolic import ShapeError, UsageError
-from lstm_symbolic.frameworks import (FRAMEWORKS, from_framework, from_pytorch, random_model, run_model,
-                                      to_framework)
+from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, LAYOUTS
+from lstm_symbolic.frameworks import FRAMEWORKS, from_framework, from_pytorch, random_model, run_model, to_framework
+from lstm_symbolic.weight_layout import tensor_shapes
 from lstm_symbolic.sequences import parameter_table, sequence_shapes
 
 from .conftest import require
 
-MODELS = {
-    "one-layer": dict(),
-    "stacked": dict(layers=2),
-    "bidirectional": dict(bidirectional=True),
-    "stacked-bidirectional": dict(layers=3, bidirectional=True),
-    "projection": dict(proj_size=2, layers=2, bidirectional=True),
-    "peephole": dict(peephole=True, layers=2),
-}
+def feature_sets(cell):
+    """Every combination of the optional features some layout of the cell family has, times its modes."""
+    optional = sorted({f for row in LAYOUTS if row.cell == cell for f in row.features} - set(CELL_MODES.get(cell, ())))
+    modes = CELL_MODES.get(cell, (None,))
+    return [frozenset(subset) | ({mode} if mode else set()) for size in range(len(optional) + 1)
+            for subset in itertools.combinations(optional, size) for mode in modes]
 
 
-def supports(fw, kw):
-    f = FRAMEWORKS[fw]
-    return (not kw.get("proj_size") or f.projection) and (not kw.get("peephole") or f.peepholes)
+def model_with(cell, features, dtype=np.float64, seed=7):
+    return random_model(5, 3, layers=2 if "stacked" in features else 1, bidirectional="bidirectional" in features,
+                        proj_size=2 if "projection" in features else None, peephole="peephole" in features,
+                        cell=cell, reset_after="reset_before" not in features, seed=seed, dtype=dtype)
+
+
+def label(features):
+    return "+".join(sorted(features)) or "plain"
+
+
+ROUND_TRIPS = [pytest.param(a.framework, b.framework, a.cell, features, id=f"{a.cell}-{a.framework}-{b.framework}-"
+                            f"{label(features)}")
+               for a in LAYOUTS for b in LAYOUTS if a.cell == b.cell
+               for features in feature_sets(a.cell) if features <= a.features and features <= b.features]
 
 
 def same(a, b, fw_pair):
@@ -35,33 +46,39 @@ def same(a, b, fw_pair):
     return np.array_equal(a, b)
 
 
-ROUND_TRIPS = [(s, t, kind) for kind in MODELS for s, t in itertools.product(FRAMEWORKS, FRAMEWORKS)
-               if supports(s, MODELS[kind]) and supports(t, MODELS[kind])]  # the rest: test_unsupported_features
-
-
-@pytest.mark.parametrize("source,target,kind", ROUND_TRIPS)
-def test_round_trips_between_every_pair(source, target, kind):
-    kw = MODELS[kind]
-    model = random_model(5, 3, seed=7, **kw)
+@pytest.mark.parametrize("source,target,cell,features", ROUND_TRIPS)
+def test_round_trips_between_every_pair(source, target, cell, features):
+    model = model_with(cell, features)
     there = to_framework(target, from_framework(source, to_framework(source, model)))
     back = from_framework(source, to_framework(source, from_framework(target, there)))
     for L, directions in enumerate(model.layers):
         for d, params in enumerate(directions):
+            assert set(back.layers[L][d]) == set(params)
             for name, value in params.items():
                 assert same(back.layers[L][d][name], value, (source, target)), (L, d, name)
-    assert (back.input_size, back.hidden_size, back.proj_size, back.num_layers, back.num_directions) == \
-        (5, 3, kw.get("proj_size"), kw.get("layers", 1), 2 if kw.get("bidirectional") else 1)
+    assert (back.input_size, back.hidden_size, back.proj_size, back.num_layers, back.num_directions, back.cell) == \
+        (5, 3, model.proj_size, model.num_layers, model.num_directions, cell)
+    assert back.features == model.features
 
 
-@pytest.mark.parametrize("fw,kw,message", [
-    ("pytorch", dict(peephole=True), "PyTorch nn.LSTM has no peephole connections"),
-    ("keras", dict(proj_size=2), "Keras LSTM has no projection"),
-    ("onnx", dict(proj_size=2), "ONNX LSTM has no projection"),
-    ("matlab", dict(peephole=True), "has no peephole connections"),
-])
-def test_unsupported_features(fw, kw, message):
-    with pytest.raises(UsageError, match=message):
-        to_framework(fw, random_model(4, 3, **kw))
+@pytest.mark.parametrize("row", LAYOUTS, ids=lambda row: f"{row.cell}-{row.framework}")
+def test_float32_stays_float32(row):
+    model = model_with(row.cell, row.always, dtype=np.float32)
+    arrays = to_framework(row.framework, model)
+    assert {a.dtype for a in arrays.values()} == {np.dtype(np.float32)}
+    back = from_framework(row.framework, arrays, cell=row.cell)
+    assert {a.dtype for p in back.layers[0] for a in p.values()} == {np.dtype(np.float32)}
+
+
+UNSUPPORTED = [pytest.param(row, feature, id=f"{row.cell}-{row.framework}-{feature}") for row in LAYOUTS
+               for feature in sorted(set().union(*feature_sets(row.cell)) - row.features)]
+
+
+@pytest.mark.parametrize("row,feature", UNSUPPORTED)
+def test_unsupported_features_are_errors(row, feature):
+    model = model_with(row.cell, {feature} | ({"reset_before"} if feature == "reset_before" else set()))
+    with pytest.raises(UsageError, match=f"{re.escape(row.title)} cannot hold {re.escape(FEATURE_TEXT[feature])}"):
+        to_framework(row.framework, model)
 
 
 # -- parameter counts ------------------------------------------------------------------------------
@@ -77,13 +94,21 @@ def test_one_and_two_bias_counts():
     assert "= 4·6·(10 + 3 + 2) + 3·6 =" in formula
 
 
-@pytest.mark.parametrize("fw,kind", [(fw, kind) for fw in FRAMEWORKS for kind in MODELS if supports(fw, MODELS[kind])])
-def test_tables_match_the_converted_arrays(fw, kind):
-    kw = MODELS[kind]
-    arrays = to_framework(fw, random_model(5, 3, **kw))
-    _, tensors, _ = parameter_table(fw, 5, 3, kw.get("layers", 1), kw.get("bidirectional", False),
-                                    kw.get("proj_size"), kw.get("peephole", False))
-    assert {name: tuple(a.shape) for name, a in arrays.items()} == tensors
+LISTED = [pytest.param(row, features, id=f"{row.cell}-{row.framework}-{label(features)}") for row in LAYOUTS
+          for features in feature_sets(row.cell) if features <= row.features]
+
+
+@pytest.mark.parametrize("row,features", LISTED)
+def test_the_shape_lister_lists_what_the_writer_writes(row, features):
+    model = model_with(row.cell, features)
+    arrays = to_framework(row.framework, model)
+    listed = tensor_shapes(row, 5, 3, model.num_layers, model.num_directions, model.proj_size, model.features)
+    assert {name: a.shape for name, a in arrays.items()} == listed
+    assert list(arrays) == list(listed)  # the order Keras' set_weights expects: layer, direction, tensor
+    if row.cell == "lstm" and features <= {"stacked", "bidirectional", "projection", "peephole"}:
+        counted = parameter_table(row.framework, 5, 3, model.num_layers, model.num_directions == 2, model.proj_size,
+                                  "peephole" in features)
+        assert counted[1] == listed
 
 
 def test_huge_sizes_never_allocate():
@@ -236,7 +261,7 @@ def test_cli_convert_and_inspect(cli, tmp_path):
     inspected = cli("inspect", target, "--json")
     data = json.loads(inspected.output)
     assert data["framework"] == "keras"
-    assert data["readings"]["keras"] == {"n": 5, "k": 4, "p": None, "layers": 2, "directions": 2,
+    assert data["readings"]["keras"] == {"cell": "lstm", "n": 5, "k": 4, "p": None, "layers": 2, "directions": 2,
                                          "variant": "standard"}
 
 
@@ -248,17 +273,17 @@ def test_inspect_reports_every_inconsistency(cli, tmp_path):
     result = cli("inspect", path, "--framework", "pytorch")
     assert result.exit_code == 1
     assert "missing bias_hh_l0" in result.output
-    assert "missing weight_hr_l0 (the recurrent weights have p = 3 columns, so this is a projection model)" \
+    assert "missing weight_hr_l0 (weight_hh_l0 has 3 recurrent columns, not k = 4: a model with a projection)" \
         in result.output
     arrays = to_framework("keras", random_model(5, 4))
     arrays["kernel"] = arrays["kernel"][:, :15]
     result = cli("inspect", save(tmp_path, "k.npz", arrays), "--framework", "keras")
-    assert result.exit_code == 1 and "kernel has 15 rows, not a multiple of 4" in result.output
+    assert result.exit_code == 1 and "kernel: the gate axis has 15 entries, not a multiple of 4 (one block per gate: i, f, c, o)" in result.output
 
 
 @pytest.mark.parametrize("make,fragment", [
     (lambda p: None, "cannot read"),
-    (lambda p: p.write_bytes(b"not a zip"), "not a readable .npz"),
+    (lambda p: p.write_bytes(b"not a zip"), "is not an .npz file"),
     (lambda p: np.savez(p, weight_ih_l0=np.zeros((10, 3)), weight_hh_l0=np.zeros((10, 3)),
                         bias_ih_l0=np.zeros(10), bias_hh_l0=np.zeros(10)), "not a multiple of 4"),
     (lambda p: np.savez(p, weight_ih_l0=np.zeros((8, 3, 1)), weight_hh_l0=np.zeros((8, 2)),
@@ -277,7 +302,7 @@ def test_cli_convert_unsupported_feature(cli, tmp_path):
     source = save(tmp_path, "p.npz", to_framework("pytorch", random_model(5, 4, proj_size=2)))
     out = tmp_path / "onnx.npz"
     result = cli("convert", source, "--from", "pytorch", "--to", "onnx", "-o", out)
-    assert result.exit_code == 2 and "ONNX LSTM has no projection" in result.stderr and not out.exists()
+    assert result.exit_code == 2 and "ONNX LSTM cannot hold a projection (proj_size)" in result.stderr and not out.exists()
 
 
 def test_cli_unknown_framework(cli):
@@ -316,3 +341,49 @@ def test_reading_with_the_wrong_framework_names_the_right_one(cli, tmp_path):
         in result.stderr
     result = cli("inspect", tmp_path / "t.npz", "--framework", "matlab")
     assert result.exit_code == 1 and "they do read as pytorch weights (leave out --framework)" in result.stderr
+
+
+# -- TF1 and MATLAB: arrays written out by hand from their documentation -------------------------------
+def two_unit_model():
+    """n = 1, k = 2, every gate's numbers distinct: W_i = [1; 2], W_f = [3; 4], W_g = [5; 6], W_o = [7; 8];
+    U_i = [11 12; 13 14], U_f = [21 ...], U_g = [31 ...], U_o = [41 ...]; b_i = [.1; .2], ... b_o = [.7; .8]."""
+    params = {}
+    for j, g in enumerate("ifgo"):
+        params[f"W_{g}"] = np.array([[2 * j + 1.0], [2 * j + 2.0]])
+        params[f"U_{g}"] = np.array([[10 * (j + 1) + 1.0, 10 * (j + 1) + 2], [10 * (j + 1) + 3, 10 * (j + 1) + 4]])
+        params[f"b_{g}"] = np.array([[0.2 * j + 0.1], [0.2 * j + 0.2]])
+    from lstm_symbolic.frameworks import Model
+    return Model(1, 2, [[params]])
+
+
+def test_tf1_arrays_as_its_documentation_lays_them_out():
+    # rnn_cell_impl.LSTMCell: lstm_matrix = concat([inputs, m_prev], 1) @ kernel + bias;
+    # i, j, f, o = split(lstm_matrix, 4, axis=1); c = sigmoid(f + forget_bias) * c_prev + sigmoid(i) * tanh(j)
+    expected = {
+        "kernel": np.array([[1, 2, 5, 6, 3, 4, 7, 8],            # x: i, j (= g), f, o
+                            [11, 13, 31, 33, 21, 23, 41, 43],    # h_1 (U's first column)
+                            [12, 14, 32, 34, 22, 24, 42, 44]]),  # h_2
+        "bias": np.array([0.1, 0.2, 0.5, 0.6, 0.3 - 1, 0.4 - 1, 0.7, 0.8]),  # forget_bias 1.0 added at run time
+    }
+    arrays = to_framework("tf1", two_unit_model())
+    assert list(arrays) == list(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)
+    back = from_framework("tf1", expected)
+    np.testing.assert_allclose(back.layers[0][0]["b_f"], [[0.3], [0.4]], rtol=0, atol=1e-15)
+    shifted = to_framework("tf1", two_unit_model(), forget_bias=0.0)  # LSTMCell(forget_bias=0.0)
+    np.testing.assert_allclose(shifted["bias"][4:6], [0.3, 0.4], rtol=0, atol=1e-15)
+
+
+def test_matlab_arrays_as_its_documentation_lays_them_out():
+    # lstmLayer: InputWeights = [W_i; W_f; W_g; W_o] (4k x n), RecurrentWeights likewise (4k x k),
+    # Bias = [b_i; b_f; b_g; b_o] (4k x 1)
+    expected = {
+        "InputWeights": np.array([[1], [2], [3], [4], [5], [6], [7], [8]]),
+        "RecurrentWeights": np.array([[11, 12], [13, 14], [21, 22], [23, 24], [31, 32], [33, 34], [41, 42], [43, 44]]),
+        "Bias": np.array([[0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8]]),
+    }
+    arrays = to_framework("matlab", two_unit_model())
+    assert list(arrays) == list(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)

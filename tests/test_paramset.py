@@ -220,3 +220,24 @@ def test_non_finite_states_are_refused_after_the_cache_warmed(cell, rng, monkeyp
     arrays[where][1, 2] = bad
     with pytest.raises(UsageError, match=f"{('x', 'h_prev', 'c_prev')[where]} contains NaN or inf"):
         cell.step(params, *arrays)
+
+
+@pytest.mark.parametrize("family, variant", [("gru", "reset-after"), ("gru", "reset-before"), ("rnn", "tanh"),
+                                             ("rnn", "relu")], ids=["gru-after", "gru-before", "rnn-tanh", "rnn-relu"])
+def test_one_state_cells_float32_and_untouched_inputs(family, variant, rng):
+    """GRU and simple RNN (checked against their references in test_cells.py in float64): float32
+    parameters give float32 results that agree with the float64 ones, and no input is changed."""
+    from lstm_symbolic import make_cell
+
+    num = make_cell(family, N, K, variant).compile()
+    wide = num.init_params(3)
+    narrow = {k: v.astype(np.float32) for k, v in wide.items()}
+    xs, h0, dhs = rng.standard_normal((5, N, B)), rng.standard_normal((K, B)), rng.standard_normal((5, K, B))
+    before = [a.copy() for a in (*narrow.values(), xs, h0, dhs)]
+    got = [num.step(narrow, xs[0], h0), *num.forward(narrow, xs, h0), *num.backward(narrow, xs, h0, dhs).values()]
+    want = [num.step(wide, xs[0], h0), *num.forward(wide, xs, h0), *num.backward(wide, xs, h0, dhs).values()]
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32
+        assert float(np.abs(g - w).max()) <= 1e-5 * max(1.0, float(np.abs(w).max()))
+    for old, new in zip(before, (*narrow.values(), xs, h0, dhs)):
+        np.testing.assert_array_equal(old, new)

@@ -28,6 +28,9 @@ from .resources import check_resources
 #: than the per-gate products it saves; such a step reads the members directly.
 REFILL_LIMIT = 1 << 16
 
+#: How many parameter sets a cell remembers (a training loop may alternate a few).
+REMEMBERED = 4
+
 #: Up to this many elements the quick finiteness check of a step's input uses a dot product.
 SMALL_ARRAY = 4096
 
@@ -67,7 +70,8 @@ class NumericCell:
         self.state_names = tuple(prev for _, prev in program.recurrence)  # h_prev, c_prev
         self.x_name = next(name for name in self.inputs if name not in self.state_names)
         self._getter = operator.itemgetter(*self.parameters)
-        self._expected_cache, self._backward, self._slot = {}, None, None
+        self._expected_cache, self._backward = {}, None
+        self._slots, self._slot = [], None  # the parameter sets checked last, the most recent first
         self._state_shapes = {}  # batch size -> shapes of (x, *states) checked once (numeric cells)
         ins = [syms[name] for name in (self.x_name,) + self.state_names]
         outs = [syms[name] for name in self.outputs]
@@ -170,13 +174,15 @@ class NumericCell:
     def _parameter_set(self, params, dims=None):
         """The checked :class:`~.paramset.ParameterSet` of ``params``: the remembered one when
         these are the very arrays it checked (same shapes and dtypes), else checked now."""
-        slot = self._slot
-        if slot is not None:
+        for index, slot in enumerate(self._slots):
             try:
                 if len(params) == len(self.parameters) and slot.matches(self._getter(params)):
+                    if index:  # the most recent first: the step's fast path looks there
+                        self._slots.insert(0, self._slots.pop(index))
+                        self._slot = slot
                     return slot
             except (KeyError, TypeError, AttributeError):
-                pass  # the thorough check below says what is wrong
+                break  # the thorough check below says what is wrong
         if dims is None:
             dims = {**self.cell.dims, "B": 1}
         self._check_params(params, self.expected_shapes(dims), dims)
@@ -187,6 +193,8 @@ class NumericCell:
         pset.step_args = tuple(pset.values[p] for p in (self.parameters if per_gate else self._fused_params))
         pset.refill_each_step = bool(pset.refills) and not per_gate
         if not self._symbolic:  # a symbolic cell's parameter shapes depend on the states
+            self._slots.insert(0, pset)
+            del self._slots[REMEMBERED:]
             self._slot = pset
         return pset
 

@@ -6,8 +6,8 @@ training loop that calls ``step(params, ...)`` with the same dict pays the names
 dtypes and finiteness checks once.  The rules, chosen so that nothing can go stale:
 
 * The set keeps references to the arrays it checked, so while it is remembered no new
-  array can be given the id of one of them.  Only the last set is remembered, so an old
-  one is released at the next call with another.
+  array can be given the id of one of them.  Only the last few sets are remembered
+  (``numeric.REMEMBERED``), so an old one is released after a few calls with others.
 * Values may change in place between calls (an optimizer's ``W -= lr * dW``): they are
   read at every call.  A stacked weight (``[W_f; W_i; W_o; W_g]``) is a *view* when its
   members are consecutive row blocks of one buffer, as the arrays of

@@ -241,3 +241,18 @@ def test_one_state_cells_float32_and_untouched_inputs(family, variant, rng):
         assert float(np.abs(g - w).max()) <= 1e-5 * max(1.0, float(np.abs(w).max()))
     for old, new in zip(before, (*narrow.values(), xs, h0, dhs)):
         np.testing.assert_array_equal(old, new)
+
+
+def test_a_few_alternating_parameter_sets_are_each_checked_once(cell, rng, monkeypatch):
+    built = []
+    real = numeric_module.build
+    monkeypatch.setattr(numeric_module, "build", lambda *args: built.append(1) or real(*args))
+    sets = [cell.init_params(seed) for seed in range(numeric_module.REMEMBERED)]
+    x, h, c = states(rng)
+    for _ in range(3):
+        for params in sets:
+            assert_step_matches(cell, params, x, h, c)
+    assert len(built) == numeric_module.REMEMBERED
+    cell.step(cell.init_params(99), x, h, c)  # one more: the least recent is forgotten
+    cell.step(sets[0], x, h, c)
+    assert len(built) == numeric_module.REMEMBERED + 2

@@ -15,7 +15,12 @@ import sympy
 from sympy import MatrixSymbol
 
 from .families import title as cell_title
-from .handout_text import EXPLANATIONS, escape, fill, label, meaning
+from sympy import preorder_traversal
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from .handout_text import (ACTIVATION_DEFINITIONS, CELL_NOTES, DERIVATIVE_DEFINITIONS, EXPLANATIONS, FORWARD_DEFAULT,
+                           FORWARD_WORDS, RECURSION_NOTES, escape, fill, label, meaning)
+from .textprint import function_name
 from .notations import NEXT
 from .latex import LatexPrinter, aligned_rows, dims_latex, name_latex
 from .recursion import time_recursion
@@ -101,17 +106,31 @@ def sizes_sentence(cell):
     return "Sizes: " + ", ".join(parts) + "."
 
 
+def activations(cell):
+    """The activation functions of the forward pass, in the order of ACTIVATION_DEFINITIONS."""
+    used = {function_name(node) for eq in cell.backward().forward for node in preorder_traversal(eq.rhs)
+            if isinstance(node, ElementwiseApplyFunction)}
+    return [name for name in ACTIVATION_DEFINITIONS if name in used]
+
+
+def _listing(texts):
+    """``a, b and c``."""
+    return ", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0]
+
+
 def intro(cell, notation, derivatives):
     what = "its forward pass, its shapes and its parameter count"
     if derivatives:
         what = "its forward pass, its shapes, its parameter count and its backward pass through time"
-    return "\n".join([
+    lines = [
         f"This handout derives {what}. {sizes_sentence(cell)}",
         f"Symbols are written in {notation.title}. {notation.note}",
         r"Vectors are columns: $" + name_latex("x_t", notation) + r"$ is $n \times 1$ and weights multiply "
         r"from the left. $\odot$ is the elementwise (Hadamard) product; "
-        r"$\sigma(a) = 1/(1 + e^{-a})$ and $\tanh$ act elementwise.",
-    ])
+        + _listing([ACTIVATION_DEFINITIONS[a] for a in activations(cell)])
+        + (" act" if len(activations(cell)) > 1 else " acts") + " elementwise.",
+    ]
+    return "\n".join(lines)
 
 
 def _term_latex(count, r, c, values=None):
@@ -180,20 +199,29 @@ def backward_section(cell, notation):
              r"$\delta v = \partial L / \partial v$ is the gradient of $L$ with respect to $v$ (it has the shape "
              r"of $v$), counting every path through later steps; ${Delta_t}$ is the part of ${dh}$ that comes "
              r"directly from the loss at step $t$. The derivatives of the activations are written with their "
-             r"outputs: $\sigma'(a) = \sigma(a)\,(1 - \sigma(a))$ and $\tanh'(a) = 1 - \tanh^2(a)$. "
+             r"outputs: {derivatives}. "
              + (r"$v_{{a:b}}$ is the part of a vector $v$ from row $a$ to row $b$. " if cell.layout.stacked else "")
              + r"Going backwards from $t = T$ to $1$, with every gradient of step $T+1$ equal to zero:",
-             notation, dh=f"\\delta {out}", **names),
+             notation, dh=f"\\delta {out}", derivatives=_listing([DERIVATIVE_DEFINITIONS[a] for a in activations(cell)]),
+             **names),
         grouped_block(rec.steps, rec.shapes, notation, lambda n: label(tensor_of.get(n, n), cell.family)),
-        f"The terms with index $t+1$ in ${direct_h}$" + (f" and in {later_terms}" if later_terms else "")
-        + " carry the gradient from step $t+1$ back to step $t$; the gradients of the initial states are "
-        "these terms at $t = 0$. "
-        f"Each weight is shared by all steps, so its gradient is a sum over time:",
+        recursion_words(cell, notation, direct_h, later_terms)
+        + "Each weight is shared by all steps, so its gradient is a sum over time:",
         grouped_block(rec.sums, rec.shapes, notation, lambda n: label(tensor_of[n], cell.family),
                       prefix=r"\sum_{t=1}^{T} "),
     ]
     parts += gradient_flow_section(cell, notation)
     return "\n\n".join(parts)
+
+
+def recursion_words(cell, notation, direct_h, later_terms):
+    """What the terms of step t+1 in the recursion are (a family's own words, else the generic ones)."""
+    if cell.variant.name in RECURSION_NOTES:
+        h0 = name_latex("h_prev", notation).replace("t-1", "0")
+        return fill(RECURSION_NOTES[cell.variant.name], notation, dh=direct_h, h0=h0)
+    return (f"The terms with index $t+1$ in ${direct_h}$" + (f" and in {later_terms}" if later_terms else "")
+            + " carry the gradient from step $t+1$ back to step $t$; the gradients of the initial states are "
+            "these terms at $t = 0$. ")
 
 
 def gradient_flow_section(cell, notation):
@@ -227,13 +255,13 @@ def document(cell, notation, derivatives=False, fragment=False):
         rf"\section*{{{escape(cell_title(cell))}}}",
         intro(cell, notation, derivatives),
         r"\section*{Symbols and dimensions}",
-        dimension_table(cell, notation),
+        dimension_table(cell, notation) + ("\n\n" + fill(CELL_NOTES[cell.variant.name], notation)
+                                           if cell.variant.name in CELL_NOTES else ""),
         r"\section*{Forward pass}",
         r"For $t = 1, \dots, T$, starting from the initial state" + ("s $" if len(cell.states) > 1 else " $")
         + "$ and $".join(name_latex(prev, notation).replace("t-1", "0") for _, prev in cell.program.recurrence)
-        + r"$. Each gate first forms its "
-        r"pre-activation, a weighted sum of its inputs, then applies its activation elementwise. The dimensions "
-        r"are written under each term.",
+        + "$. " + FORWARD_WORDS.get(cell.family.name, FORWARD_DEFAULT) + " The dimensions are written under "
+        "each term.",
         forward_block(cell, notation),
         r"\section*{Shapes, equation by equation}",
         "Each formula, then the same formula with every tensor replaced by its shape, then the result.",

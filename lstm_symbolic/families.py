@@ -81,6 +81,8 @@ class Family:
     gate_activation: MappingProxyType
     gate_meaning: MappingProxyType
     concat: tuple = ("z_t",)  # names of the concatenated inputs in the concat / augmented layouts
+    concat_hidden: tuple = (("h_prev",),)  # each one's recurrent block: h_prev, or r_t * h_prev (GRU)
+    concat_gates: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # gate -> index in concat
     meanings: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # family-only names
     notations: tuple | None = None  # notations that name this family's tensors (None: all)
     heading: str = "{title} cell: {variant}"  # shown before ", layout ..."
@@ -100,9 +102,10 @@ class Family:
 
 #: Where each framework's GRU applies the reset gate by default (True: after the recurrent product).
 #: PyTorch nn.GRU and cuDNN: after; Keras 3 GRU: reset_after=True; MATLAB gruLayer: ResetGateMode
-#: "after-multiplication"; ONNX GRU: linear_before_reset=0 (before); TF1 GRUCell: before.
+#: "after-multiplication"; TF1 GRUCell: before.  The ONNX operator's default is linear_before_reset=0
+#: (before), but this tool's ONNX layout holds linear_before_reset=1 (after, as PyTorch exports it).
 GRU_RESET_AFTER_BY_FRAMEWORK = MappingProxyType(
-    {"pytorch": True, "keras": True, "matlab": True, "onnx": False, "tf1": False})
+    {"pytorch": True, "keras": True, "matlab": True, "onnx": True, "tf1": False})
 
 _ONE_STATE = {"inputs": ("x_t", "h_prev"), "recurrence": (("h_t", "h_prev"),),
               "size_sources": MappingProxyType({"n": ("x_t", 0), "k": ("h_prev", 0), "B": ("x_t", 1)})}
@@ -122,9 +125,10 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         chooser="--reset-after or --reset-before", option="reset_after", **_ONE_STATE, gates=("r", "z", "n"),
         gate_activation=MappingProxyType({"r": "sigmoid", "z": "sigmoid", "n": "tanh"}),
         gate_meaning=MappingProxyType({"r": "reset gate", "z": "update gate", "n": "candidate hidden state"}),
-        concat=("hx_t", "rhx_t"), layer_title="GRU layer",
-        meanings=MappingProxyType({"z_t": "update gate (activation)", "hx_t": "concatenated input [h_prev; x_t]",
-                                   "rhx_t": "concatenated input of the candidate [r_t * h_prev; x_t]"}),
+        concat=("hx_t", "rhx_t"), concat_hidden=(("h_prev",), ("r_t", "h_prev")),
+        concat_gates=MappingProxyType({"n": 1}), layer_title="GRU layer",
+        meanings=MappingProxyType({"z_t": "update gate (activation)", "hx_t": "concatenated input {rows}",
+                                   "rhx_t": "concatenated input of the candidate {rows}"}),
         notations=("standard",), cell_words="{variant} GRU cell", variant_word="GRU variant",
         option_values=MappingProxyType({True: "reset-after", False: "reset-before"}),
         framework_defaults=GRU_RESET_AFTER_BY_FRAMEWORK,
@@ -212,8 +216,21 @@ def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=N
     if value is None:
         projecting = [v.name for v in fam.variants.values() if v.projection]
         return projecting[0] if proj_size is not None and projecting else fam.default_variant
-    name = fam.option_values.get(value, value)
-    return lookup(fam.variants, name, fam.variant_word).name
+    name = lookup(fam.variants, fam.option_values.get(value, value), fam.variant_word).name
+    if framework is not None:
+        _check_framework_mode(framework, fam.name, name)
+    return name
+
+
+def _check_framework_mode(framework, family, variant):
+    """A UsageError when the framework's layout of ``family`` cannot hold the mode ``variant`` names
+    (PyTorch's nn.GRU has no reset-before placement)."""
+    from .framework_table import CELL_MODES, get_layout
+    from .weight_layout import check_supported
+
+    mode = variant.replace("-", "_")
+    if mode in CELL_MODES.get(family, ()):
+        check_supported(get_layout(framework, family), {mode}, family, None, None)
 
 
 #: What each kind of per-gate tensor is, by its prefix.
@@ -223,16 +240,57 @@ KIND_MEANING = MappingProxyType({
 })
 
 
-def describe_tensor(name, family="lstm"):
-    """A short description of a canonical tensor name in a family's cell.
+#: The weights of a gate in the concat and augmented layouts multiply a concatenated input.
+STACKED_WEIGHT_MEANING = "weights of the {gate}{bias} (multiply {input} = {rows})"
+
+
+def gate_input(family, gate):
+    """The concatenated input that ``gate`` reads in the concat / augmented layouts (``z_t``, ``rhx_t``)."""
+    fam = get_family(family)
+    return fam.concat[fam.concat_gates.get(gate, 0)]
+
+
+def stacked_blocks(family, name, layout):
+    """The blocks of the concatenated input ``name`` in ``layout`` as tuples of canonical names
+    multiplied elementwise (``(("1",), ("r_t", "h_prev"), ("x_t",))``); None in the separate layout."""
+    from .variants import LAYOUTS
+
+    fam = get_family(family)
+    blocks = lookup(LAYOUTS, layout, "layout").stacked
+    if blocks is None:
+        return None
+    hidden = fam.concat_hidden[fam.concat.index(name)]
+    return tuple(hidden if block == "h_prev" else (block,) for block in blocks)
+
+
+def stacked_rows(family, name, layout):
+    """``[1; r_t * h_prev; x_t]``: the rows of a concatenated input (None in the separate layout)."""
+    blocks = stacked_blocks(family, name, layout)
+    return None if blocks is None else "[" + "; ".join(" * ".join(b) for b in blocks) + "]"
+
+
+def describe_tensor(name, family="lstm", layout="separate"):
+    """A short description of a canonical tensor name in a family's cell, in ``layout``.
 
     >>> describe_tensor("z_t", "gru"), describe_tensor("c_r", "gru"), describe_tensor("U_h", "rnn")
     ('update gate (activation)', 'recurrent bias of the reset gate', 'recurrent weights of the hidden state')
+    >>> describe_tensor("W_n", "gru", "augmented")
+    'weights of the candidate hidden state, bias in the first column (multiply rhx_t = [1; r_t * h_prev; x_t])'
     """
+    from .variants import LAYOUTS
+
     fam = get_family(family)
+    kind, _, gate = name.partition("_")
+    if name in fam.concat and stacked_rows(family, name, layout) is not None:
+        template = fam.meanings.get(name, "concatenated input {rows}")
+        return template.format(rows=stacked_rows(family, name, layout))
     if name in fam.meanings:
         return fam.meanings[name]
-    kind, _, gate = name.partition("_")
+    if gate in fam.gate_meaning and kind == "W" and LAYOUTS[layout].stacked is not None:
+        feed = gate_input(family, gate)
+        return STACKED_WEIGHT_MEANING.format(gate=fam.gate_meaning[gate], input=feed,
+                                             rows=stacked_rows(family, feed, layout),
+                                             bias="" if LAYOUTS[layout].bias else ", bias in the first column")
     if gate in fam.gate_meaning and kind in KIND_MEANING:
         return KIND_MEANING[kind].format(gate=fam.gate_meaning[gate])
     if gate == "t" and kind in fam.gate_meaning and kind not in fam.states:

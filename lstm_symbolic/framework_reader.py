@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import ShapeError, UsageError
 from .framework_table import CELL_MODES, FEATURE_TEXT, get_layout, layouts_of
+from .sizes import with_article
 from .weight_layout import VECTOR_KINDS, Model, array_key, block_gates, present, stored_shape, tensor_shapes
 
 
@@ -90,7 +91,7 @@ def _structure(row, arrays):
                 layers += 1
             return layers, _directions(row, arrays, stacked, D), stacked
     probe = array_key(row, first, 0, 1, 0, 1)
-    raise ShapeError(f"no {probe} (the first array of a {row.title}) among: {', '.join(sorted(arrays)[:20])}")
+    raise ShapeError(f"no {probe} (the first array of {with_article(row.title)}) among: {', '.join(sorted(arrays)[:20])}")
 
 
 def _directions(row, arrays, stacked, found_with):

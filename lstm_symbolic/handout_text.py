@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from .latex import name_latex
 from .families import describe_tensor as family_tensor
+from .families import gate_input, stacked_blocks
 from .variants import GATE_MEANING, describe_tensor
 
 #: Meaning of each tensor in the dimension table.  W's meaning depends on the layout.
@@ -20,7 +21,6 @@ MEANINGS = MappingProxyType({
     "x_t": "input at step $t$",
     "h_prev": "hidden state of step $t-1$ (the previous output)",
     "c_prev": "cell state of step $t-1$",
-    "z_t": "the stacked input of every gate",
     "c_t": "cell state at step $t$",
     "h_t": "hidden state at step $t$ (the output)",
     "m_t": "output before the projection",
@@ -29,21 +29,34 @@ MEANINGS = MappingProxyType({
     "b": "bias of the {gate}",
     "p": "peephole weights of the {gate} (multiply ${peeped}$ elementwise)",
     "a": "pre-activation of the {gate}",
+    "c": "second (recurrent) bias of the {gate}, added to ${U} {h_prev}$",
 })
+
+#: A family's gates that say more than their name (by family, then gate letter).
+GATE_NOTES = MappingProxyType({
+    "gru": MappingProxyType({
+        "r": "reset gate: how much of ${h_prev}$ the candidate reads",
+        "z": "update gate: the share of ${h_prev}$ kept in ${h_t}$",
+        "n": "candidate hidden state",
+    }),
+})
+
+#: The stacked input of the concat and augmented layouts.
+STACKED_MEANING = "stacked input of {readers}"
 
 #: The input weights' meaning, by layout.
 WEIGHT_MEANINGS = MappingProxyType({
     "separate": "input weights of the {gate} (multiply ${x_t}$)",
-    "concat": "weights of the {gate} (multiply ${z_t} = [{h_prev}; {x_t}]$)",
-    "augmented": "weights of the {gate}, bias in the first column (multiply ${z_t} = [1; {h_prev}; {x_t}]$)",
+    "concat": "weights of the {gate} (multiply ${stacked} = {rows}$)",
+    "augmented": "weights of the {gate}, bias in the first column (multiply ${stacked} = {rows}$)",
 })
 
 #: Group labels of the equation blocks (the gates are labelled by their meaning).
-LABELS = MappingProxyType({"z_t": "Stacked input", "c_t": "Cell state", "h_t": "Hidden state (output)",
-                           "m_t": "Hidden state (output)", "x_t": "Input"})
+LABELS = MappingProxyType({"c_t": "Cell state", "h_t": "Hidden state (output)", "m_t": "Hidden state (output)",
+                           "x_t": "Input"})
 
-#: Why the gradient flows as it does, per variant (the LaTeX twin of jacobians.EXPLANATIONS).
-EXPLANATIONS = MappingProxyType({
+#: Why the gradient flows as it does, per LSTM variant (the LaTeX twin of jacobians.EXPLANATIONS).
+LSTM_EXPLANATIONS = MappingProxyType({
     "standard": (
         r"The cell path is additive, ${c_t} = {f_t} \odot {c_prev} + \dots$, so "
         r"$\partial {c_t} / \partial {c_prev} = \operatorname{{diag}}({f_t})$ holds no weight matrix and no "
@@ -109,27 +122,53 @@ def gate_of(name, gates=GATE_MEANING):
     return None
 
 
+def rows_latex(cell, name, notation):
+    """``[1; r_{t} \\odot h_{t-1}; x_{t}]``: the blocks of a stacked input in LaTeX."""
+    blocks = stacked_blocks(cell.family.name, name, cell.layout.name)
+    return "[" + "; ".join(r" \odot ".join(name_latex(b, notation) for b in block) for block in blocks) + "]"
+
+
+def _readers(cell, name):
+    """``every gate`` or ``the reset gate and the update gate``: the gates that read a stacked input."""
+    fam = cell.family
+    weighted = [g for g in fam.gates if f"W_{g}" in cell.parameters]
+    readers = [g for g in weighted if gate_input(fam.name, g) == name]
+    if readers == weighted and len(readers) > 1:
+        return "every gate"
+    return " and ".join("the " + fam.gate_meaning[g] for g in readers)
+
+
 def meaning(name, cell, notation):
     """The dimension table's description of a tensor, in LaTeX text mode."""
+    fam = cell.family
     kind = name.partition("_")[0]
-    gates = cell.family.gate_meaning
+    gates = fam.gate_meaning
     gate = gate_of(name, gates)
-    if name in cell.family.meanings:  # a family's own names: the GRU's update gate z_t
-        return escape(cell.family.meanings[name])
-    if name in MEANINGS:
+    fixed = {"gate": gates.get(gate, "")}
+    stacked = cell.layout.stacked is not None
+    if name in fam.concat and stacked:
+        template = STACKED_MEANING + ", ${stacked} = {rows}$"
+        fixed.update(readers=_readers(cell, name), stacked=name_latex(name, notation),
+                     rows=rows_latex(cell, name, notation))
+    elif gate is not None and kind == "W" and stacked:
+        template = WEIGHT_MEANINGS[cell.layout.name]
+        feed = gate_input(fam.name, gate)
+        fixed.update(stacked=name_latex(feed, notation), rows=rows_latex(cell, feed, notation))
+    elif name in MEANINGS:
         template = MEANINGS[name]
-    elif gate is not None and kind == "W" and cell.family.concat == ("z_t",):
-        template = WEIGHT_MEANINGS.get(cell.layout.name, WEIGHT_MEANINGS["separate"])
-    elif gate is not None and kind in MEANINGS:
-        template = MEANINGS[kind]
     elif gate is not None and name == f"{gate}_t":
-        template = "{gate}"
+        template = GATE_NOTES.get(fam.name, {}).get(gate, "{gate}")
         if gate == "f" and getattr(cell.variant, "forget", None) == "coupled":
             template = "{gate}, coupled to the input gate"
+    elif gate is not None and kind == "W":
+        template = WEIGHT_MEANINGS["separate"]
+    elif gate is not None and kind in MEANINGS:
+        template = MEANINGS[kind]
     else:
-        return escape(family_tensor(name, cell.family.name))
+        return escape(family_tensor(name, fam.name, cell.layout.name))
     peeped = getattr(cell.variant, "peepholes", {}).get(gate, "c_prev") if gate else "c_prev"
-    return fill(template, notation, gate=gates.get(gate, ""), peeped=name_latex(peeped, notation))
+    return fill(template, notation, peeped=name_latex(peeped, notation),
+                U=name_latex(f"U_{gate}", notation) if gate else "", **fixed)
 
 
 def label(name, family=None):
@@ -139,8 +178,9 @@ def label(name, family=None):
     gate = gate_of(name, gates)
     if gate is not None:
         return gates[gate][0].upper() + gates[gate][1:]
-    if family is not None and name in family.meanings:
-        return escape(family.meanings[name]).capitalize()
+    concat = ("z_t",) if family is None else family.concat
+    if name in concat:
+        return "Stacked input" + (" of the candidate" if concat.index(name) > 0 else "")
     return LABELS.get(name, escape(describe_tensor(name)).capitalize() or "Other")
 
 
@@ -151,3 +191,97 @@ _TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "
 def escape(text):
     """Plain text for LaTeX's text mode."""
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in text)
+
+
+#: What each activation is (the intro) and its derivative written with its output (the backward pass).
+ACTIVATION_DEFINITIONS = MappingProxyType({
+    "sigmoid": r"$\sigma(a) = 1/(1 + e^{-a})$",
+    "tanh": r"$\tanh$",
+    "relu": r"$\operatorname{relu}(a) = \max(a, 0)$",
+})
+DERIVATIVE_DEFINITIONS = MappingProxyType({
+    "sigmoid": r"$\sigma'(a) = \sigma(a)\,(1 - \sigma(a))$",
+    "tanh": r"$\tanh'(a) = 1 - \tanh^2(a)$",
+    "relu": r"$\operatorname{relu}'(a) = \operatorname{step}(\operatorname{relu}(a))$, where "
+            r"$\operatorname{step}(v)$ is $1$ where $v > 0$ and $0$ elsewhere",
+})
+
+_GRU_CONVENTION = (
+    r"The new hidden state mixes the candidate and the previous state, "
+    r"${h_t} = (1 - {z_t}) \odot {n_t} + {z_t} \odot {h_prev}$. This handout follows Cho et al. (2014), PyTorch "
+    r"and Keras, in which an update gate near $1$ keeps the previous state. Some texts (Chung et al. 2014, for "
+    r"one) swap the two and write $(1 - z_t) \odot h_{{t-1}} + z_t \odot \tilde{{h}}_t$: their update gate is "
+    r"$1 - {z_t}$ here. The candidate is written ${n_t}$, as PyTorch writes it (Cho et al. write "
+    r"$\tilde{{h}}_t$); it has nothing to do with the input size $n$. "
+)
+
+#: What the document says about a cell before its symbol table, by variant (LSTM variants: nothing).
+CELL_NOTES = MappingProxyType({
+    "reset-before": _GRU_CONVENTION + (
+        r"The reset gate acts before the recurrent weights: the candidate reads ${r_t} \odot {h_prev}$ in place "
+        r"of ${h_prev}$, as in Cho et al. (2014), ONNX's default and TensorFlow 1's GRU cell. Each gate has one bias."
+    ),
+    "reset-after": _GRU_CONVENTION + (
+        r"The reset gate acts after the recurrent weights: the candidate's pre-activation reads "
+        r"${r_t} \odot ({U_n} {h_prev} + {c_n})$, as in PyTorch, cuDNN and Keras' default. Each gate has two "
+        r"biases: ${b_r}, {b_z}, {b_n}$ on the input side (PyTorch's $b_{{ir}}, b_{{iz}}, b_{{in}}$) and "
+        r"${c_r}, {c_z}, {c_n}$ on the recurrent side (PyTorch's $b_{{hr}}, b_{{hz}}, b_{{hn}}$). In the reset "
+        r"and update gates only the sum of the two matters; ${c_n}$ is multiplied by ${r_t}$ and is a parameter "
+        r"of its own."
+    ),
+    "tanh": r"The simple (Elman) recurrent network has no gates: the new hidden state is $\tanh$ of one "
+            r"pre-activation, ${h_t} = \tanh({a_h})$.",
+    "relu": r"The simple (Elman) recurrent network has no gates: the new hidden state is $\operatorname{{relu}}$ "
+            r"of one pre-activation, ${h_t} = \operatorname{{relu}}({a_h})$.",
+})
+
+#: How the forward pass is introduced, by family (default: the gated cells').
+FORWARD_WORDS = MappingProxyType({
+    "rnn": "The hidden state is the activation function, applied elementwise, of its pre-activation, a weighted "
+           "sum of the inputs.",
+})
+FORWARD_DEFAULT = ("Each gate first forms its pre-activation, a weighted sum of its inputs, then applies its "
+                   "activation elementwise.")
+
+_GRU_PATHS = (
+    r"The terms of step $t+1$ in ${dh}$ are the four ways ${h_t}$ reaches step $t+1$: directly, through "
+    r"${h_t__next} = \dots + {z_t__next} \odot {h_t}$ (hence the factor ${z_t__next}$); through the candidate "
+    r"of step $t+1$, whose pre-activation reads {reads} (hence the factor ${r_t__next}$); and through the "
+    r"update gate and the reset gate of step $t+1$. The gradient of the initial state ${h0}$ is these terms at "
+    r"$t = 0$. "
+)
+
+#: What the terms of step t+1 in the backward recursion are, by variant (LSTM variants: the generic words).
+RECURSION_NOTES = MappingProxyType({
+    "reset-before": _GRU_PATHS.replace("{reads}", r"${r_t__next} \odot {h_t}$"),
+    "reset-after": _GRU_PATHS.replace("{reads}", r"${r_t__next} \odot ({U_n} {h_t} + {c_n})$"),
+    "tanh": r"The term of step $t+1$ in ${dh}$ is the one way ${h_t}$ reaches step $t+1$, through the "
+            r"pre-activation ${a_h__next}$; the gradient of the initial state ${h0}$ is this term at $t = 0$. ",
+})
+RECURSION_NOTES = MappingProxyType({**RECURSION_NOTES, "relu": RECURSION_NOTES["tanh"]})
+
+_GRU_FLOW = (
+    r"The GRU has no separate cell: ${h_t} = (1 - {z_t}) \odot {n_t} + {z_t} \odot {h_prev}$, so "
+    r"$\partial {h_t} / \partial {h_prev}$ holds $\operatorname{{diag}}({z_t})$, an additive path like the LSTM's "
+    r"cell path: gradients survive many steps while the update gate stays near $1$. The other terms go through "
+    r"${n_t}$, ${r_t}$ and ${z_t}$ and multiply by recurrent weights and by derivatives of $\sigma$ and $\tanh$ "
+    r"(at most $1/4$ and $1$). "
+)
+
+#: Why the gradient flows as it does in the other families (the LaTeX twin of jacobians.EXPLANATIONS).
+EXPLANATIONS = MappingProxyType({
+    **LSTM_EXPLANATIONS,
+    "reset-before": _GRU_FLOW + r"With the reset gate before the recurrent weights, the candidate's term holds "
+                                r"$\operatorname{{diag}}({r_t})$: a reset gate near $0$ cuts the path through it.",
+    "reset-after": _GRU_FLOW + r"With the reset gate after the recurrent weights, the candidate's term is "
+                               r"$\operatorname{{diag}}\bigl((1 - {z_t}) \odot (1 - {n_t}^{{2}}) \odot {r_t}\bigr)\, "
+                               r"{U_n}$ (plus the path through ${r_t}$): a reset gate near $0$ cuts it.",
+    "tanh": r"The simple recurrent network has one path: the Jacobian above multiplies the recurrent weights by "
+            r"$\tanh' \le 1$. Over many steps the gradient is multiplied by such a matrix again and again, so it "
+            r"shrinks (small weights, saturated units) or explodes (large weights): the vanishing and exploding "
+            r"gradients that the additive paths of the LSTM and the GRU avoid.",
+    "relu": r"The simple recurrent network has one path: the Jacobian above is the recurrent weights restricted "
+            r"to the active units (those with ${h_t} > 0$). Over many steps the gradient is multiplied by such a "
+            r"matrix again and again: it explodes when the recurrent weights' largest singular value on the "
+            r"active units exceeds $1$, and vanishes when units stay off.",
+})

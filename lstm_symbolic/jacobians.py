@@ -162,14 +162,14 @@ EXPLANATIONS = {
         "an additive path like the LSTM's cell path (gradients survive while the update gate z_t stays near 1), "
         "plus terms through n_t, r_t and z_t that multiply by U_n, U_r, U_z and sigmoid/tanh derivatives. With the "
         "reset gate before the product, the candidate reads U_n @ (r_t * h_prev): its term is "
-        "diag(1 - n_t^2) @ U_n @ diag(r_t) (and the path through r_t)."
+        "diag(1 - z_t) @ diag(1 - n_t^2) @ U_n @ diag(r_t) (and the path through r_t)."
     ),
     ("gru", "reset-after"): (
         "The GRU has no separate cell: h_t = (1 - z_t) * n_t + z_t * h_prev, so d h_t / d h_prev holds diag(z_t), "
         "an additive path like the LSTM's cell path (gradients survive while the update gate z_t stays near 1), "
         "plus terms through n_t, r_t and z_t that multiply by U_n, U_r, U_z and sigmoid/tanh derivatives. With the "
         "reset gate after the product, the candidate reads r_t * (U_n @ h_prev + c_n): its term is "
-        "diag(1 - n_t^2) @ diag(r_t) @ U_n (and the path through r_t)."
+        "diag(1 - z_t) @ diag(1 - n_t^2) @ diag(r_t) @ U_n (and the path through r_t)."
     ),
     ("rnn", "tanh"): (
         "The simple RNN has one path: d h_t / d h_prev = diag(1 - h_t^2) @ U_h. Over many steps the gradient is "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from math import prod
 
 from .modelcode import Unknown
+from .sizes import with_article
 
 
 class LayerProblem(Exception):
@@ -96,7 +97,7 @@ def flag(args, name):
 def need_rank(x, ranks, what):
     """``x`` when its rank is one of ``ranks``; LayerContradiction otherwise."""
     if x is not None and x[0] != "*" and len(x) not in ranks:  # "*": any leading dimensions (PyTorch)
-        raise LayerContradiction(f"expects {what}, got a {len(x)}-D input {shape_text(x)}")
+        raise LayerContradiction(f"expects {what}, got {with_article(str(len(x)) + '-D input')} {shape_text(x)}")
     return x
 
 

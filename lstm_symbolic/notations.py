@@ -89,8 +89,12 @@ class Notation:
         key, offset = found
         if key.startswith("a_") and key[2:] in GATE_LETTERS:
             return stamp(self._gate_format("a", key[2:]), offset, self.time)
+        if key.startswith("a_"):  # another family's gate (the GRU's a_r): the standard a_{r,t}
+            return stamp(f"a_{{{key[2:]}}}", offset, self.time)
         if key in self.bases:
             return stamp(self.bases[key], offset, self.time)
+        if re.fullmatch(r"[a-z]", key):  # another family's gate activation (the GRU's r_t)
+            return stamp(key, offset, self.time)
         return None
 
     def _gate_format(self, kind, gate):
@@ -99,6 +103,8 @@ class Notation:
 
 _BASES = {key: key for key in ("x", "h", "c", "z", "m", "f", "i", "g", "o")}
 _BASES["Delta"] = r"\Delta"
+# The GRU's stacked inputs in the concat and augmented layouts: [h_{t-1}; x_t] and [r_t * h_{t-1}; x_t].
+_BASES.update(hx=r"\hat{x}", rhx=r"\tilde{x}")
 
 NOTATIONS = MappingProxyType({n.name: n for n in (
     Notation(

@@ -9,7 +9,7 @@ from math import prod
 
 from .errors import UsageError
 from .quiz_reading import CannotDecide
-from .sizes import MAX_SIZE, SIZE_MEANINGS
+from .sizes import SIZE_MEANINGS
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
 FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
@@ -23,8 +23,6 @@ def need(u, *names, numeric=False):
         raise CannotDecide(f"the question does not give {what}: say e.g. 'input of dimension (20x1)', "
                            "'80 features', '50 hidden units' or 'output of dimension (50x1)'")
     for name, value in u.sizes.items():
-        if isinstance(value, int) and not 1 <= value <= MAX_SIZE:
-            raise CannotDecide(f"{name} = {value} is not a size: sizes are between 1 and 10**18")
         if numeric and name in names and isinstance(value, str):
             raise CannotDecide(f"parameter counts and framework layouts need numbers, but {name} is the symbol "
                                f"{value!r}")
@@ -84,18 +82,19 @@ def _tuple_style(u, target):
 
 
 def _cell(u):
+    """The shape sheet of the question's cell (a GRU asked about c_* is the reset-after one, which has them)."""
     from .builtin_shapes import cell_shapes
 
-    if u.family != "lstm":
-        raise CannotDecide(f"I read '{FAMILY_TITLE[u.family]}' but answer cell-tensor shapes only for LSTM cells; "
-                           "ask about the framework's tensors (weight_ih_l0, kernel, ...) or the parameter count")
     need(u, "n", "k")
     proj = u.sizes.get("p") if u.variant == "projection" else None
     if u.variant == "projection" and proj is None:
         raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
+    variant = u.variant
+    if u.family == "gru" and not u.variant_stated and any(t.startswith("c_") for t in u.targets):
+        variant = "reset-after"
     try:
         batch = u.sizes.get("B") if isinstance(u.sizes.get("B"), int) else 1
-        return cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, proj, batch)
+        return cell_shapes(u.sizes["n"], u.sizes["k"], variant, u.layout, proj, batch, family=u.family)
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
 
@@ -108,21 +107,39 @@ def _all_gates(cell, kind):
     if len(common) != 1:
         raise CannotDecide(f"the gates' {kind} weights differ in shape here: name the gate")
     shape = common.pop()
+    if len(names) == 1:
+        return shape, f"{names[0]} is {shape_text(shape)}"
     return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
 
 
 def _cell_tensor(cell, u, target):
+    from .families import cell_words, describe_tensor
+
     shapes = cell.shapes()
     if target not in shapes:
-        raise CannotDecide(f"the {u.variant} LSTM cell ({u.layout} layout) has no {target}")
+        fam = cell.family
+        raise CannotDecide(f"the {cell_words(cell)} ({cell.layout.name} layout) has no {target} ("
+                           f"{describe_tensor(target, fam.name)})" + (
+                               "; only the reset-after GRU (PyTorch, Keras' default) has a second, recurrent bias "
+                               "per gate" if target.startswith("c_") and fam.name == "gru" else ""))
     equation = next((t for t in cell.equation_texts() if t.startswith(target + " = ")), None)
     using = next((t for t in cell.equation_texts() if f" {target} " in f" {t.split(' = ', 1)[1]} "), None)
     line = f"{target} is {shape_text(shapes[target])}"
+    if cell.family.name != "lstm":
+        line += f" ({describe_tensor(target, cell.family.name)}" + _placement_note(cell, target) + ")"
     if equation:
         line += f": {equation}"
     elif using:
         line += f", so that {using} is defined"
     return shapes[target], line
+
+
+def _placement_note(cell, target):
+    if cell.family.name != "gru":
+        return ""
+    if target.startswith("c_"):
+        return "; only the reset-after GRU (PyTorch, Keras' default) has this second, recurrent bias"
+    return "; the same whichever side of the recurrent product the reset gate is applied"
 
 
 def _framework_tensor(u, name):
@@ -199,11 +216,22 @@ def param_count(u, family=None):
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
     biases = _biases(family, u.framework, reset_after)
-    G = GATE_COUNT[family]
-    formula = (f"{G}k(n + k + {biases})" + (f" per layer, {L} layers" if L > 1 else "") + (" x 2 directions" if D == 2
-               else "") + f" = {total}   ({'one bias' if biases == 1 else 'two biases'} per gate, "
-               f"{u.framework or 'textbook'} convention)")
-    return total, formula
+    return total, _formula(GATE_COUNT[family], n, k, p, biases, L, D) + f" = {total}   (" + (
+        ("one bias per gate", "two biases per gate") if GATE_COUNT[family] > 1 else
+        ("one bias vector", "two bias vectors"))[biases - 1] + f", {u.framework or 'textbook'} convention)"
+
+
+def _formula(G, n, k, p, biases, L, D):
+    """``3k(n + k + 1) = 3·20·(10 + 20 + 1)`` (one layer), or the first layer and the others, directions."""
+    g = str(G) if G > 1 else ""
+    if p:
+        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + (" x 2 directions" if D > 1 else "")
+    first = f"{g}k(n + k + {biases})"
+    if L == 1 and D == 1:
+        return f"{first} = {g + '·' if g else ''}{k}·({n} + {k} + {biases})"
+    wide = f"{D}k" if D > 1 else "k"
+    rest = f" + {f'{L - 1} x ' if L > 2 else ''}{g}k({wide} + k + {biases})" if L > 1 else ""
+    return (f"({first}{rest}) x 2 directions" if D > 1 else first + rest)
 
 
 def _biases(family, framework, reset_after):

@@ -80,6 +80,8 @@ def _keras(facts, layer):
     for flag in ("return_sequences", "reset_after"):
         if isinstance(layer.kwargs.get(flag), bool):
             facts.flags[flag] = layer.kwargs[flag]
+    if layer.type == "SimpleRNN" and isinstance(layer.kwargs.get("activation"), str):
+        facts.flags["nonlinearity"] = layer.kwargs["activation"].lower()
 
 
 def _shape_kwargs(facts, layer):
@@ -101,6 +103,8 @@ def _torch(facts, layer):
     for flag in ("batch_first", "bidirectional"):
         if isinstance(layer.kwargs.get(flag), bool):
             facts.flags[flag] = layer.kwargs[flag]
+    if isinstance(layer.kwargs.get("nonlinearity"), str):
+        facts.flags["nonlinearity"] = layer.kwargs["nonlinearity"].lower()
     if layer.kwargs.get("bias") is False:
         facts.problems.append("bias=False (the quiz counts layers with their biases)")
 

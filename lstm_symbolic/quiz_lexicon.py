@@ -128,6 +128,9 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 FAMILY_WORDS = {"lstm": "lstm", "lstms": "lstm", "lstmlayer": "lstm", "bilstmlayer": "lstm", "lstmp": "lstm",
                 "bilstm": "lstm", "lstmcell": "lstm", "gru": "gru", "grus": "gru", "grulayer": "gru",
                 "grucell": "gru", "simplernn": "rnn", "elman": "rnn", "rnn": "rnn?", "rnns": "rnn?"}
+#: Several-word names of a family.
+FAMILY_PHRASES = [(("simple", "rnn"), "rnn"), (("simple", "rnns"), "rnn"), (("gated", "recurrent", "unit"), "gru"),
+                  (("gated", "recurrent", "units"), "gru"), (("elman", "network"), "rnn")]
 FRAMEWORK_WORDS = {"pytorch": "pytorch", "torch": "pytorch", "nn.lstm": "pytorch", "nn.gru": "pytorch",
                    "nn.rnn": "pytorch", "torch.nn.lstm": "pytorch", "keras": "keras", "tensorflow": "keras",
                    "tf.keras": "keras", "onnx": "onnx", "matlab": "matlab", "lstmlayer": "matlab",
@@ -144,3 +147,92 @@ OUT_OF_SCOPE = {
 }
 CONCEPTUAL = {"why", "explain", "intuition", "rationale", "purpose", "advantage", "advantages", "better", "statement",
               "statements", "true", "correct", "disadvantage", "benefit"}
+
+
+# -- the other cell families (GRU, simple RNN): generated from families.FAMILIES and the cells' shape tables ----
+#: Names that mean the same tensor in every family; any other LSTM name is absent from a GRU or simple RNN.
+SHARED_NAMES = ("x_t", "h_prev", "h_t")
+#: Written forms of a family's tensors that its canonical names do not cover (Cho et al.'s and
+#: Wikipedia's candidate \tilde{h}_t / \hat{h}_t, PyTorch's "new gate" n_t).
+ALIASES = {"gru": {"\\tilde{h}_t": "n_t", "\\hat{h}_t": "n_t", "h\u0303_t": "n_t"}}
+GATE_ALIASES = {"gru": [(("new", "gate"), "n")]}
+_LSTM_GATE_NAMES = {"f": "forget gate", "i": "input gate", "g": "candidate", "o": "output gate"}
+
+
+def flat(value):
+    """A token value ``(base, index)`` as one string: ``("W", "n")`` -> ``"W_n"``, ``("W_z", None)`` -> ``"W_z"``."""
+    base, index = value
+    return f"{base}_{index}" if index else base
+
+
+@lru_cache(maxsize=None)
+def family_tensors(family):
+    """The canonical tensor names of a family's cell over all its variants, from the cell's shape table."""
+    from .builtin_shapes import cell_shapes
+    from .families import get_family
+
+    names = []
+    for variant in get_family(family).variants:
+        proj = 1 if variant == "projection" else None
+        for name in cell_shapes(3, 2, variant, "separate", proj, family=family).shapes():
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+@lru_cache(maxsize=None)
+def family_names(family):
+    """``{written name, flattened: canonical name}`` for a GRU or simple RNN (canonical and notation forms)."""
+    from .notations import NOTATIONS
+    from .families import get_family
+
+    table = {}
+    for notation in get_family(family).notations or ("standard",):
+        for name in family_tensors(family):
+            for form in (name, NOTATIONS[notation].tensor(name)):
+                if form:
+                    table[flat(_ident_value(form))] = name
+    for form, name in ALIASES.get(family, {}).items():
+        table[flat(_ident_value(form))] = name
+    return table
+
+
+def gate_names(family):
+    """``{gate letter: its English name}``: ``{"r": "reset gate", ...}``."""
+    from .families import get_family
+
+    return _LSTM_GATE_NAMES if family == "lstm" else dict(get_family(family).gate_meaning)
+
+
+@lru_cache(maxsize=None)
+def gate_words(family):
+    """English words for a family's gates, longest first (``update`` -> z for the GRU, i for the LSTM)."""
+    if family == "lstm":
+        return GATE_WORDS
+    found = []
+    for gate, meaning in gate_names(family).items():
+        words = tuple(meaning.split())
+        found += [(words, gate), (words[:1], gate)]
+    found += GATE_ALIASES.get(family, [])
+    return sorted(dict.fromkeys(found), key=lambda pair: -len(pair[0]))
+
+
+@lru_cache(maxsize=None)
+def state_phrases(family):
+    """English names of a family's states and activations, longest first; the LSTM's others marked absent."""
+    if family == "lstm":
+        return STATE_PHRASES
+    from .families import get_family
+
+    fam, names = get_family(family), family_tensors(family)
+    found = {}
+    for gate, meaning in gate_names(family).items():
+        if f"{gate}_t" in names and gate not in fam.states:
+            words = tuple(meaning.split())
+            found[words] = found[words[:1]] = f"{gate}_t"
+    for words, gate in GATE_ALIASES.get(family, []):
+        found.setdefault(words, f"{gate}_t")
+    for words, name in STATE_PHRASES:
+        keep = name in SHARED_NAMES or name == "act:h_n"
+        found.setdefault(words, name if keep else "!absent:" + name)
+    return sorted(found.items(), key=lambda pair: -len(pair[0]))

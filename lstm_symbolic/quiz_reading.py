@@ -108,6 +108,7 @@ class Understanding:
     families: list = field(default_factory=list)  # the two models of a difference
     notes: list = field(default_factory=list)
     text: str = ""
+    variant_stated: bool = True  # False: a GRU's placement / RNN's nonlinearity is only the default
 
     def as_dict(self):
         return {"sizes": dict(self.sizes), "framework": self.framework, "model": self.family,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .quiz_lexicon import AFTER_CUES, FILLER, NUMBER_WORDS, STOP, SUBJECTS
+from .quiz_tokens import names_a_value
 
 SIZE_KINDS = ("num", "shape", "tuple", "real")
 SYMBOL_LETTERS = set("nkmdhpq")
@@ -121,8 +122,12 @@ def _in_formula(tokens, i):
         return True
     if t.kind == "num" and isinstance(t.value, float):
         return True  # sizes are whole numbers; 0.5 is a value
-    if t.kind == "num" and prev is not None and prev.value == "=" and i >= 2 and tokens[i - 2].kind == "ident" \
-            and tokens[i - 2].value[1] is not None:
+    if any(tok.kind == "word" and tok.value == "al" for tok in tokens[max(0, i - 2):i]):
+        return True  # a year: "Cho et al. 2014"
+    nxt, after = (tokens[i + 1:i + 3] + [None, None])[:2]
+    if nxt is not None and nxt.kind == "sym" and nxt.value in "+-*" and after is not None and after.kind == "ident":
+        return True  # the 1 of (1 - z_t)
+    if t.kind == "num" and prev is not None and prev.value == "=" and i >= 2 and names_a_value(tokens[i - 2]):
         return True
     return False
 

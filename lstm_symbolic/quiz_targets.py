@@ -7,9 +7,10 @@ phrases ("the recurrent weights of the forget gate", "the forget gate's input we
 
 from __future__ import annotations
 
-from .quiz_lexicon import (GATE_WORDS, KIND_WORDS, STATE_PHRASES, TIME_CLASS, WEIGHT_NOUNS, framework_tensors,
-                           tensor_names)
+from .quiz_lexicon import (KIND_WORDS, SHARED_NAMES, TIME_CLASS, WEIGHT_NOUNS, family_names, family_tensors, flat,
+                           framework_tensors, gate_names, gate_words, state_phrases, tensor_names)
 from .quiz_reading import CannotDecide
+from .quiz_tokens import names_a_value
 
 #: Words after which the focus no longer names what is asked ("..., which is multiplied with h_t").
 CUT_WORDS = {"when", "if", "given", "where", "which", "so", "respectively", "because", "since", "using", "in",
@@ -17,8 +18,38 @@ CUT_WORDS = {"when", "if", "given", "where", "which", "so", "respectively", "bec
 ACTIVATIONS = {"h_n": "h_n", "c_n": "c_n", "output": "output", "output.shape": "output"}
 
 
-def canonical(token, tokens):
-    """The canonical tensor an identifier names, or None; ambiguity is reported."""
+def canonical(token, tokens, family="lstm"):
+    """The canonical tensor an identifier names in ``family``'s cell, or None; ambiguity is reported.
+
+    A GRU's or simple RNN's own names come first (``W_n`` is the GRU candidate's, not a time index);
+    an LSTM name that the family does not have (``c_t``, ``W_f``) is declined with the reason.
+    """
+    if family == "lstm":
+        return _lstm_canonical(token, tokens)
+    name = family_names(family).get(flat(token.value))
+    if name is None:
+        name = _lstm_canonical(token, tokens)
+        if name is not None and name not in SHARED_NAMES:
+            raise CannotDecide(absent(family, name, token.text))
+    return name
+
+
+def absent(family, name, written):
+    """Why ``family``'s cell has no tensor ``name`` (an LSTM name such as c_t, f_t, W_f)."""
+    from .families import describe_tensor, get_family
+
+    fam = get_family(family)
+    gates = [f"the {meaning} {g}" for g, meaning in fam.gate_meaning.items() if g not in fam.states]
+    gates = ", ".join(gates[:-1]) + " and " + gates[-1] if len(gates) > 1 else "".join(gates)
+    if name in ("c_t", "c_prev"):
+        what = "" if "cell" in written.lower() else " (the cell state)"
+        return (f"I read '{written}'{what}, but a {fam.title} has no cell state: its only state is the hidden state "
+                "h_t (k x 1)")
+    return (f"I read '{written}' ({name}: the LSTM's {describe_tensor(name)}), but a {fam.title} has none"
+            + (f"; its gates are {gates}" if gates else f"; its tensors are {', '.join(family_tensors(family))}"))
+
+
+def _lstm_canonical(token, tokens):
     base, index = token.value
     cls = TIME_CLASS.get(index) if index else None
     if index == "n" and not any(t.kind == "ident" and t.value[1] == "n+1" for t in tokens):
@@ -88,7 +119,7 @@ def focus_targets(focus, u):
             continue
         got = _weight_phrase(tokens, words, i, u, used) or _name(tokens, i, u) or _state_phrase(words, i, u, used)
         if got and tokens[i].kind == "ident":
-            used.update(range(i, _gates_after(words, i + 1)[1]))  # "b_c of the cell candidate"
+            used.update(range(i, _gates_after(words, i + 1, u.family)[1]))  # "b_c of the cell candidate"
         for name in got or []:
             if name not in found:
                 found.append(name)
@@ -107,7 +138,7 @@ def _name(tokens, i, u):
     if fw:
         return [fw]
     if t.kind == "ident":
-        name = canonical(t, tokens)
+        name = canonical(t, tokens, u.family)
         return [name] if name else None
     return None
 
@@ -120,8 +151,10 @@ def _state_phrase(words, i, u, used):
     if words[i] == "output" and not _match(words, i, ("output", "gate")):
         if u.framework is not None and "of the whole" not in " ".join(words[i:i + 4]):
             return ["act:output"]
-    for phrase, name in STATE_PHRASES:
+    for phrase, name in state_phrases(u.family):
         if _match(words, i, phrase):
+            if name.startswith("!absent:"):
+                raise CannotDecide(absent(u.family, name[8:], " ".join(phrase)))
             after = [w for w in words[i + len(phrase):i + len(phrase) + 4] if w not in ("", "s")]
             if phrase[-1] == "gate" and any(w in WEIGHT_NOUNS or w in ("input", "recurrent", "bias", "feed",
                                                                        "weight") for w in after[:3]):
@@ -138,19 +171,24 @@ def _weight_phrase(tokens, words, i, u, used):
     if words[i] not in WEIGHT_NOUNS | {"bias", "biases"}:
         return None
     kind = "b" if words[i].startswith("bias") else _kind_before(words, i)
+    if kind == "b" and _kind_before(words, i) == "U" and any(f"c_{g}" in family_tensors(u.family)
+                                                             for g in gate_names(u.family)):
+        kind = "c"  # the reset-after GRU's recurrent bias (PyTorch bias_hh)
     if words[i] == "kernel" and u.framework in ("keras", "tf1"):
         used.add(i)
         return ["fw:recurrent_kernel" if kind == "U" else "fw:kernel"]
-    gates, end = _gates_after(words, i + 1)
+    gates, end = _gates_after(words, i + 1, u.family)
     if kind is None:
-        kind, gates2, end2 = _operand(tokens, words, i + 1)
+        kind, gates2, end2 = _operand(tokens, words, i + 1, u.family)
         gates, end = (gates or gates2), max(end, end2)
-    gates = gates or _gates_before(words, i) or _shared_gates(words, i + 1)
+    gates = gates or _gates_before(words, i, u.family) or _shared_gates(words, i + 1, u.family)
+    if not gates and kind is not None and len(gate_names(u.family)) == 1:
+        gates = list(gate_names(u.family))  # a simple RNN's only weights: "the input-to-hidden weight matrix"
     if kind is None or not gates:
         if kind is None and gates:
             used.update(range(i, end))
-            return ["?which weights of the " + " and ".join(_GATE_NAME[g] for g in gates) + " gate: the input "
-                    "(feed-forward) weights W or the recurrent weights U?"]
+            return ["?which weights of the " + " and ".join(gate_names(u.family)[g] for g in gates) + ": the "
+                    "input (feed-forward) weights W or the recurrent weights U?"]
         if kind is not None and u.framework is None and words[i] in ("weights", "biases", "matrices"):
             used.update(range(max(0, i - 4), i + 1))
             return [f"{kind}_*"]  # "the recurrent weights": every gate's, which share one shape
@@ -159,14 +197,11 @@ def _weight_phrase(tokens, words, i, u, used):
     return [f"{kind}_{g}" for g in gates]
 
 
-_GATE_NAME = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
-
-
-def _shared_gates(words, j):
+def _shared_gates(words, j, family):
     """'the input weights and the recurrent weights of the candidate gate': the gate closing the list."""
     for k in range(j, min(len(words), j + 8)):
         if words[k] in ("of", "for") and k > j:
-            return _gates_after(words, k)[0]
+            return _gates_after(words, k, family)[0]
         if words[k] not in ("and", "the", "", "input", "recurrent", "feed", "forward", "weights", "weight", "matrix",
                             "hidden", "to", "biases", "bias", "matrices"):
             return []
@@ -183,14 +218,14 @@ def _kind_before(words, i):
     return None
 
 
-def _gate_at(words, j):
-    for phrase, gate in GATE_WORDS:
+def _gate_at(words, j, family):
+    for phrase, gate in gate_words(family):
         if _match(words, j, phrase):
             return gate, j + len(phrase)
     return None, j
 
 
-def _gates_after(words, j):
+def _gates_after(words, j, family):
     """Gates named after ``of``/``for``: ``of forget and input gate``, ``of the forget gate and of the input gate``."""
     if j >= len(words) or words[j] not in ("of", "for", "in"):
         return [], j
@@ -199,7 +234,7 @@ def _gates_after(words, j):
         if words[k] in ("the", "and", "of", "", "gate", "gates", "all"):
             k += 1
             continue
-        gate, k2 = _gate_at(words, k)
+        gate, k2 = _gate_at(words, k, family)
         if gate is None:
             break
         gates.append(gate)
@@ -207,24 +242,24 @@ def _gates_after(words, j):
     return gates, k
 
 
-def _gates_before(words, i):
+def _gates_before(words, i, family):
     for j in range(i - 1, max(-1, i - 6), -1):
         if words[j] == "gate" and j >= 1:
-            gate, _ = _gate_at(words, j - 1)
+            gate, _ = _gate_at(words, j - 1, family)
             if gate:
                 return [gate]
     return []
 
 
-def _operand(tokens, words, j):
+def _operand(tokens, words, j, family):
     """``that multiplies h_{t-1}`` / ``applied to x_t``: W for x_t, U for h_{t-1}."""
     for k in range(j, min(len(tokens), j + 4)):
         t = tokens[k]
         if t.kind == "ident":
-            name = canonical(t, tokens)
+            name = canonical(t, tokens, family)
             kind = {"x_t": "W", "h_prev": "U"}.get(name)
             if kind:
-                gates, end = _gates_after(words, k + 1)
+                gates, end = _gates_after(words, k + 1, family)
                 return kind, gates, end
     return None, [], j
 
@@ -236,7 +271,7 @@ def given_vectors(tokens, u):
         values = _values(tokens, i)
         if values is None:
             continue
-        name = _owner(tokens, i)
+        name = _owner(tokens, i, u.family)
         if name is None:
             raise CannotDecide(f"I could not tell which tensor the values {t.text} belong to: write e.g. 'o_t = "
                                "[0.4, 0.6]' or 'the output gate is [0.4, 0.6]'")
@@ -250,23 +285,34 @@ def _values(tokens, i):
     t = tokens[i]
     if t.kind == "vector":
         return list(t.value)
-    if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and tokens[i - 2].kind == "ident" \
-            and tokens[i - 2].value[1] is not None:
+    if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and names_a_value(tokens[i - 2]):
         return [float(t.value)]
     return None
 
 
-def _owner(tokens, i):
+def _owner(tokens, i, family):
     words = [t.value if t.kind == "word" else "" for t in tokens]
     for j in range(i - 1, max(-1, i - 12), -1):
         t = tokens[j]
         if t.kind in ("vector",) or (t.kind == "num" and j < i - 1):
             break
         if t.kind == "ident":
-            name = canonical(t, tokens)
+            name = canonical(t, tokens, family)
             if name:
                 return name
-        for phrase, name in STATE_PHRASES:
-            if _match(words, j, phrase):
-                return "c_prev" if name == "c_t" and words[j - 1:j] == ["previous"] else name
+        found = _phrase_covering(words, j, family)
+        if found:
+            start, phrase, name = found
+            if name.startswith("!absent:"):
+                raise CannotDecide(absent(family, name[8:], " ".join(phrase)))
+            return "c_prev" if name == "c_t" and words[start - 1:start] == ["previous"] else name
+    return None
+
+
+def _phrase_covering(words, j, family):
+    """The state phrase that covers word ``j`` and starts earliest ("the candidate hidden state": n_t, not h_t)."""
+    for start in range(max(0, j - 3), j + 1):
+        for phrase, name in state_phrases(family):
+            if start + len(phrase) > j and _match(words, start, phrase):
+                return start, phrase, name
     return None

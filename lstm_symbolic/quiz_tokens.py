@@ -244,6 +244,14 @@ def _ident_value(raw):
     return name, None
 
 
+def names_a_value(token):
+    """``o_t``, ``h_{t-1}``, ``W_z``, ``b_r``: a name a number can be given for (``input_size`` is a size)."""
+    if token.kind != "ident":
+        return False
+    base, index = token.value
+    return index is not None or (len(base) <= 5 and base[1:2] == "_" and base[:1].isalpha())
+
+
 def _suffix(s, j, raw):
     """Extend a name over its subscripts/superscripts and a ``(n)``/``(t-1)`` argument."""
     while j < len(s) and s[j] in "_^":

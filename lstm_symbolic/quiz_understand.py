@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from .quiz_cells import cell_variant
 from .quiz_code import read_code
-from .quiz_lexicon import (CONCEPTUAL, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
+from .quiz_lexicon import (CONCEPTUAL, FAMILY_PHRASES, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
                            framework_tensors)
 from .quiz_reading import CannotDecide, Understanding
 from .quiz_sizes import read_sizes
 from .quiz_targets import focus_targets, given_vectors
-from .quiz_tokens import Token, tokenize
+from .quiz_tokens import Token, names_a_value, tokenize
 
 INTERROGATIVES = {"what", "which", "how", "compute", "calculate", "find", "give", "state", "write", "determine",
                   "whats", "what's"}
@@ -25,16 +26,23 @@ def split_focus(tokens):
         sentences.append((start, len(tokens), False))
     chosen = None
     for lo, hi, asks in sentences:
-        if asks or any(t.kind == "word" and t.value in INTERROGATIVES for t in tokens[lo:hi]):
+        if asks or any(tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES and not _noun_state(tokens, i)
+                       for i in range(lo, hi)):
             chosen = (lo, hi)
     if chosen is None:
         return [], tokens
     lo, hi = chosen
-    head = next((i for i in range(lo, hi) if tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES), None)
+    head = next((i for i in range(lo, hi) if tokens[i].kind == "word" and tokens[i].value in INTERROGATIVES
+                 and not _noun_state(tokens, i)), None)
     if head is None:
         colon = [i for i in range(lo, hi) if tokens[i].kind == "sym" and tokens[i].value == ":"]
         head = colon[-1] + 1 if colon else lo
     return tokens[:head] + tokens[hi:], tokens[head:hi]
+
+
+def _noun_state(tokens, i):
+    """'state' asks ("State the shapes") only where a sentence or clause starts; 'hidden state' is a noun."""
+    return tokens[i].value == "state" and i > 0 and tokens[i - 1].kind != "sym"
 
 
 def _inside_number(tokens, i):
@@ -63,7 +71,8 @@ def question_kind(focus, has_vectors):
         return "count"
     if "how many" in joined and any(w in ("weights", "numbers", "biases") for w in words):
         return "count"
-    if has_vectors and any(w in words for w in ("compute", "calculate", "what", "obtain", "value", "result")):
+    if has_vectors and any(w in words for w in ("compute", "calculate", "what", "obtain", "value", "result", "find",
+                                                "determine", "evaluate")):
         return "value"
     if "range" in words or "values" in words or "can be the output" in joined or "can take" in joined:
         return "range"
@@ -82,8 +91,7 @@ def _model(tokens, code):
     for i, w in enumerate(words):
         if w in FAMILY_WORDS:
             families.append(FAMILY_WORDS[w])
-        if w == "simple" and i + 1 < len(words) and words[i + 1] in ("rnn", "rnns"):
-            families.append("rnn")
+        families.extend(f for phrase, f in FAMILY_PHRASES if tuple(words[i:i + len(phrase)]) == phrase)
         if w in FRAMEWORK_WORDS and framework is None:
             framework = FRAMEWORK_WORDS[w]
         if w in VARIANT_WORDS:
@@ -92,7 +100,7 @@ def _model(tokens, code):
             flags["bidirectional"] = True
     fw_names = framework_tensors()
     for t in tokens:
-        plain = t.value[0].rstrip("0123456789").removesuffix("_l") if t.kind == "ident" else ""
+        plain = t.value[0].rstrip("0123456789").removesuffix("_l") if t.kind == "ident" and t.value[1] is None else ""
         if plain in fw_names and framework is None:
             owners = fw_names[plain]
             framework = "keras" if "keras" in owners else next(iter(owners)) if len(owners) == 1 else None
@@ -169,8 +177,7 @@ def _has_values(tokens):
     for i, t in enumerate(tokens):
         if t.kind == "vector":
             return True
-        if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and tokens[i - 2].kind == "ident" \
-                and tokens[i - 2].value[1] is not None:
+        if t.kind == "num" and i >= 2 and tokens[i - 1].value == "=" and names_a_value(tokens[i - 2]):
             return True
     return False
 
@@ -184,6 +191,9 @@ def read_question(text):
     _refuse_out_of_scope(tokens, focus, kind)
     if code.problems:
         raise CannotDecide("I could not read all of the code: " + "; ".join(code.problems))
+    asked = _words(focus)
+    if any(a == "and" and b in ("what", "how", "which") for a, b in zip(asked, asked[1:])):
+        raise CannotDecide("the question asks two things at once: ask them one at a time")
     if kind is None:
         raise CannotDecide("cannot tell what is asked: ask for a shape/dimension, a number of parameters, a range "
                            "of values, or a computed value")
@@ -201,23 +211,36 @@ def read_question(text):
     if code.recurrent > 1 and "L" not in sizes.values and len(set(code.families)) == 1:
         sizes.set("L", code.recurrent, "the recurrent layers in the code")
     values = dict(sizes.values)
+    check_sizes(values, sizes.sources)
     if flags.get("bidirectional"):
         values["D"] = 2
     if values.get("p") and variant == "standard":
         variant = "projection"
-    layout = "concat" if _concatenates(tokens) else "separate"
-    u = Understanding(values, dict(sizes.sources), framework, family, variant, layout, kind, [], flags,
-                      families=plain, text=text)
+    variant, stated = (variant, True) if family == "lstm" else cell_variant(family, _words(tokens), flags, framework, kind)
+    u = Understanding(values, dict(sizes.sources), framework, family, variant, "concat" if _concatenates(tokens) else
+                      "separate", kind, [], flags, families=plain, text=text, variant_stated=stated)
     u.targets = focus_targets(focus, u)
     joined = " ".join(_words(focus))
     if kind == "count" and any(p in joined for p in ("each gate", "every gate", "single gate", "does one gate")):
         u.targets.append("per-gate")
-    if kind == "value" and family != "lstm":
-        raise CannotDecide(f"I read '{family.upper()}' but compute values only with the LSTM cells' equations (the "
-                           "GRU and simple RNN cells are not in the symbolic core yet)")
     if kind == "value":
         u.given = given_vectors(tokens, u)
     return u
+
+
+#: What each size role is called in a refusal ("the input size n (read from '...') is too large").
+ROLE_WORDS = {"n": "the input size", "k": "the hidden size", "p": "the projection size", "B": "the batch size",
+              "T": "the number of time steps", "L": "the number of layers", "C": "the number of classes"}
+
+
+def check_sizes(values, sources):
+    """Every whole-number size within the limit every command shares (:func:`sizes.check_size`, a UsageError)."""
+    from .sizes import check_size
+
+    for role, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            where = f" (read from '{sources[role]}')" if role in sources else ""
+            check_size(value, f"{ROLE_WORDS.get(role, 'the size ' + role)} {role}{where}")
 
 
 def _framework_hint(tokens):

@@ -18,12 +18,38 @@ from .quiz_reading import CannotDecide
 _STATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t")
 
 
-def equations(variant):
-    """``{name: right-hand side AST}`` of the variant's equations, in evaluation order."""
+def equations(variant, family="lstm", replace=None):
+    """``({name: right-hand side AST}, texts)`` of a variant's equations, in evaluation order.
+
+    ``replace`` is an equation text (``h_t = ...``) that takes the place of the cell's own for its name.
+    """
     from .builtin_shapes import cell_shapes
 
-    texts = cell_shapes(3, 2, variant, "separate", 1 if variant == "projection" else None).equation_texts()
+    proj = 1 if variant == "projection" else None
+    texts = cell_shapes(3, 2, variant, "separate", proj, family=family).equation_texts()
+    if replace:
+        texts = [replace if t.split(" = ")[0] == replace.split(" = ")[0] else t for t in texts]
     return {t.split(" = ")[0]: ast.parse(t.split(" = ", 1)[1], mode="eval").body for t in texts}, texts
+
+
+def evaluate(eqs, texts, target, env):
+    """``target`` computed from the arrays in ``env`` (which gains every name computed on the way)."""
+    import numpy as np
+
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            return walk(eqs[target], env, Numbers(np), eqs)
+        except KeyError as exc:
+            chain = exc.args
+            raise CannotDecide(f"to compute {target} the question must also give {chain[0]}" + (
+                f" (or what it is computed from: {next(t for t in texts if t.startswith(chain[0] + ' = '))})"
+                if len(chain) > 1 else "") + f" (the equation is {next(t for t in texts if t.startswith(target + ' = '))})") from None
+        except FloatingPointError:
+            raise UsageError("the numbers are too large to compute with: the result overflows double "
+                             "precision (about 1.8e308)") from None
+        except ValueError:
+            raise CannotDecide("the given values do not fit together: a weight matrix times a vector needs as many "
+                               "columns as the vector has rows") from None
 
 
 class Numbers:
@@ -89,8 +115,13 @@ def walk(node, env, algebra, eqs):
     if isinstance(node, ast.Constant):
         return algebra.const(node.value)
     if isinstance(node, ast.Name):
-        if node.id not in env:
-            env[node.id] = walk(eqs[node.id], env, algebra, eqs) if node.id in eqs else algebra.unknown(node.id)
+        if node.id not in env and node.id in eqs:
+            try:
+                env[node.id] = walk(eqs[node.id], env, algebra, eqs)
+            except KeyError as exc:  # the chain of names that could not be computed: (n_t, W_n)
+                raise KeyError(node.id, *exc.args) from None
+        elif node.id not in env:
+            env[node.id] = algebra.unknown(node.id)
         if env[node.id] is None:
             raise KeyError(node.id)
         return env[node.id]
@@ -110,20 +141,25 @@ def _fmt(x):
 
 
 def answer_range(u):
-    target = next((t for t in u.targets if t in _STATE_ORDER), None)
+    from .families import get_family
+
+    eqs, texts = equations(u.variant, u.family)
+    target = next((t for t in u.targets if t in eqs), None)
     if target is None:
         raise CannotDecide("cannot tell which gate or state's values are asked")
-    if u.family != "lstm":
-        raise CannotDecide(f"I read '{u.family.upper()}' but answer value ranges only for LSTM cells")
-    eqs, texts = equations(u.variant)
-    if target not in eqs:
-        raise CannotDecide(f"the {u.variant} cell has no {target}")
+    if u.family == "gru" and target == "h_t":
+        raise CannotDecide("a GRU's h_t = (1 - z_t) * n_t + z_t * h_prev mixes the candidate with the previous "
+                           "state, so its range is the previous state's too: it stays in (-1, 1) when the initial "
+                           "state does (zeros by default); interval arithmetic alone cannot show that")
     low, high = walk(eqs[target], {}, Intervals(), eqs)
+    node = eqs[target]
+    attained = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "relu"  # relu outputs 0 itself
+    text = f"{'[' if attained else '('}{_fmt(low)}, {_fmt(high)})"
     line = next(t for t in texts if t.startswith(target + " = "))
-    return (low, high), f"({_fmt(low)}, {_fmt(high)})", [
-        f"model LSTM ({u.variant}); {line}",
-        f"interval arithmetic: sigmoid in (0, 1), tanh in (-1, 1), weights and inputs unbounded -> "
-        f"{target} in ({_fmt(low)}, {_fmt(high)})"]
+    return (low, high), text, [
+        f"model {get_family(u.family).title} ({u.variant}); {line}",
+        "interval arithmetic: sigmoid in (0, 1), tanh in (-1, 1), " + ("relu in [0, inf), " if attained else "")
+        + f"weights and inputs unbounded -> {target} in {text}"]
 
 
 def _output_variant(u):
@@ -140,33 +176,40 @@ def _output_variant(u):
     return u.variant, f"a {u.variant} LSTM (the question does not define the output otherwise)"
 
 
+def vector_text(result):
+    """``([floats], "[0.241747, 0.174788]")``."""
+    import numpy as np
+
+    out = [float(x) for x in np.asarray(result).ravel()]
+    return out, "[" + ", ".join(f"{x:.6g}" for x in out) + "]"
+
+
+def given_text(given):
+    return ", ".join(f"{n} = [{', '.join(f'{x:g}' for x in v)}]" for n, v in given.items())
+
+
 def answer_value(u):
     import numpy as np
 
-    if u.family != "lstm":
-        raise CannotDecide(f"I read '{u.family.upper()}' but compute values only with the LSTM cells' equations")
-    target = next((t for t in u.targets if t in _STATE_ORDER), None) or "h_t"
     if not u.given:
         raise CannotDecide("found no vectors to compute with: write them like o_t = [0.7, 0.3]")
     lengths = {len(v) for v in u.given.values()}
     if len(lengths) != 1:
         raise CannotDecide("the vectors have different lengths: " + ", ".join(f"{n} has {len(v)}"
                                                                            for n, v in u.given.items()))
+    rows = u.sizes.get("p") or u.sizes.get("k")
+    if isinstance(rows, int) and lengths != {rows}:
+        raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: check the question")
+    if u.family != "lstm":
+        from .quiz_family_values import family_value
+
+        return family_value(u)
+    target = next((t for t in u.targets if t in _STATE_ORDER), None) or "h_t"
     variant, why = _output_variant(u) if target == "h_t" else (u.variant, f"a {u.variant} LSTM")
     eqs, texts = equations(variant)
     env = {name: np.array(v, dtype=float).reshape(-1, 1) for name, v in u.given.items()}
-    with np.errstate(over="raise", invalid="raise"):
-        try:
-            result = walk(eqs[target], dict(env), Numbers(np), eqs)
-        except KeyError as exc:
-            raise CannotDecide(f"to compute {target} the question must also give {exc.args[0]} (the equation is "
-                               f"{next(t for t in texts if t.startswith(target))})") from None
-        except FloatingPointError:
-            raise UsageError("the numbers are too large to compute with: the result overflows double "
-                             "precision (about 1.8e308)") from None
-    out = [float(x) for x in np.asarray(result).ravel()]
-    text = "[" + ", ".join(f"{x:.6g}" for x in out) + "]"
-    shown = ", ".join(f"{n} = [{', '.join(f'{x:g}' for x in v)}]" for n, v in u.given.items())
+    out, text = vector_text(evaluate(eqs, texts, target, env))
+    shown = given_text(u.given)
     notes = [f"note: {n} has values outside (0, 1), which a sigmoid gate cannot output" for n in ("f_t", "i_t", "o_t")
              if n in u.given and not all(0 < x < 1 for x in u.given[n])]
     equation = next(t for t in texts if t.startswith(target + " = "))

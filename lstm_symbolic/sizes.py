@@ -115,3 +115,18 @@ def dim_text(d):
 
 def shape_text(shape):
     return " x ".join(f"({dim_text(d)})" if " " in dim_text(d) else dim_text(d) for d in shape)
+
+
+#: Words read letter by letter, whose first letter sounds like a vowel ("an LSTM", "an RNN").
+_SPELLED = ("LSTM", "RNN", "HDF5", "NPZ", "SVG", "MLP", "FC")
+
+
+def with_article(phrase):
+    """``phrase`` with "a" or "an" in front, by how its first word sounds.
+
+    >>> [with_article(p) for p in ("ONNX LSTM", "Keras LSTM", "LSTM cell", "8-D input", "1-D input")]
+    ['an ONNX LSTM', 'a Keras LSTM', 'an LSTM cell', 'an 8-D input', 'a 1-D input']
+    """
+    first = phrase.split(" ", 1)[0]
+    vowel = first[:1].lower() in "aeiou" or first.startswith(_SPELLED) or re.match(r"(8|11|18)(\D|$)", first)
+    return ("an " if vowel else "a ") + phrase

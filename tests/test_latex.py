@@ -171,7 +171,10 @@ def handout(variant, notation, layout, sizes=("n", "k", "p")):
 @pytest.mark.parametrize("variant,notation,layout", HANDOUTS, ids=["-".join(h) for h in HANDOUTS])
 def test_handout_prose_has_no_ascii_identifiers(variant, notation, layout):
     _, tex = handout(variant, notation, layout)
-    tex = tex.replace(get_notation(notation).note, "")  # the gates note says the page's c(n) became c(t)
+    assert_no_ascii_identifiers(tex.replace(get_notation(notation).note, ""))  # the gates note: c(n) became c(t)
+
+
+def assert_no_ascii_identifiers(tex):
     for ascii_name in (r"\_", "_prev", "_next", "W_fF", "C~", "U^T", "diag(1", "seed", "n = n", "k = k", "@"):
         assert ascii_name not in tex, ascii_name
     assert r"\Bigl(" + "\n" not in tex and "(\n" not in tex  # no line ends with an open bracket
@@ -182,10 +185,13 @@ def test_handout_prose_has_no_ascii_identifiers(variant, notation, layout):
 def test_handout_defines_every_symbol_before_using_it(variant, notation, layout):
     """Every tensor of the equations is a row of the symbol table, which comes before them; the
     gradients are defined in the backward pass's first paragraph (delta v = dL/dv, Delta_t)."""
+    cell, tex = handout(variant, notation, layout)
+    assert_symbols_defined(cell, tex, get_notation(notation))
+
+
+def assert_symbols_defined(cell, tex, nota):
     from lstm_symbolic.recursion import time_recursion
 
-    cell, tex = handout(variant, notation, layout)
-    nota = get_notation(notation)
     table = tex[tex.index(r"\begin{tabular}"):tex.index(r"\end{tabular}")]
     derivation = cell.backward()
     used = {s.name for eq in derivation.forward for s in eq.rhs.atoms(MatrixSymbol)}
@@ -246,3 +252,68 @@ def test_the_readme_picture_is_the_diagram_the_tool_draws():
         labels.update(part for part in label.split("\\n") if part)
     svg_texts = {html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", (docs / "lstm_cell.svg").read_text())}
     assert labels == svg_texts, "docs/lstm_cell.svg is stale"
+
+
+# -- the GRU and the simple RNN, written as well as the LSTM --------------------------------------------
+from lstm_symbolic.cell import make_cell  # noqa: E402
+from lstm_symbolic.families import combinations  # noqa: E402
+
+OTHER_CELLS = [(family, variant, layout) for family in ("gru", "rnn") for variant, layout in combinations(family)]
+OTHER_IDS = ["-".join(c) for c in OTHER_CELLS]
+
+
+def other_handout(family, variant, layout, sizes=("n", "k")):
+    cell = make_cell(family, sizes[0], sizes[1], variant, layout)
+    return cell, document(cell, get_notation("standard"), derivatives=True)
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("sizes", [(20, 50), ("n", "k")], ids=["numeric", "symbolic"])
+@pytest.mark.parametrize("family,variant,layout", OTHER_CELLS, ids=OTHER_IDS)
+def test_every_gru_and_rnn_document_compiles(family, variant, layout, sizes, tmp_path):
+    compile_pdf(other_handout(family, variant, layout, sizes)[1], tmp_path)
+
+
+@pytest.mark.parametrize("family,variant,layout", OTHER_CELLS, ids=OTHER_IDS)
+def test_gru_and_rnn_handouts_read_like_the_lstm_one(family, variant, layout):
+    cell, tex = other_handout(family, variant, layout)
+    assert_no_ascii_identifiers(tex)
+    assert_symbols_defined(cell, tex, get_notation("standard"))
+    assert tex.index(r"\end{tabular}") < tex.index(r"\section*{Forward pass}")
+    for name in cell.parameters:  # every weight gradient is a sum over time
+        assert r"\underbrace{\delta " + name_latex(name) + r"}_{" in tex.split("sum over time")[1], name
+
+
+@pytest.mark.parametrize("variant", ["reset-before", "reset-after"])
+def test_the_gru_handout_says_which_update_convention_it_uses(variant):
+    _, tex = other_handout("gru", variant, "separate", sizes=(20, 50))
+    convention = tex[tex.index(r"\end{tabular}"):tex.index(r"\section*{Forward pass}")]
+    assert r"$h_{t} = (1 - z_{t}) \odot n_{t} + z_{t} \odot h_{t-1}$" in convention
+    assert "Chung et al. 2014" in convention and "their update gate is $1 - z_{t}$ here" in convention
+    under = r"}_{50 \times 1}"
+    assert r"\underbrace{\delta h_{t+1}" + under + r" \odot \underbrace{z_{t+1}" + under in tex
+    assert r"\underbrace{r_{t+1}" + under in tex and r"\underbrace{\delta a_{z,t+1}" + under in tex
+    assert "the four ways $h_{t}$ reaches step $t+1$" in tex
+
+
+def test_the_reset_after_count_has_two_biases_per_gate():
+    _, tex = other_handout("gru", "reset-after", "separate", sizes=(20, 50))
+    assert "N &= 3 k n + 3 k^{2} + 3 k + 3 k \\\\\n&= 3 k \\left(k + n + 2\\right) \\\\\n" in tex
+    assert "&= 10800" in tex and "PyTorch's $b_{hr}, b_{hz}, b_{hn}$" in tex
+    _, tex = other_handout("gru", "reset-before", "separate", sizes=(20, 50))
+    assert "&= 3 k \\left(k + n + 1\\right)" in tex and "&= 10650" in tex
+
+
+@pytest.mark.parametrize("nonlinearity,defined", [
+    ("tanh", r"$\tanh$ acts elementwise"),
+    ("relu", r"$\operatorname{step}(v)$ is $1$ where $v > 0$ and $0$ elsewhere")])
+def test_the_rnn_handout_defines_its_activation(nonlinearity, defined):
+    _, tex = other_handout("rnn", nonlinearity, "separate")
+    assert defined in tex and r"\sigma" not in tex
+
+
+@pytest.mark.parametrize("layout,words", [
+    ("concat", r"weights of the candidate hidden state (multiply $\tilde{x}_{t} = [r_{t} \odot h_{t-1}; x_{t}]$)"),
+    ("augmented", r"weights of the reset gate, bias in the first column (multiply $\hat{x}_{t} = [1; h_{t-1}; x_{t}]$)")])
+def test_gru_weights_are_described_by_what_they_multiply(layout, words):
+    assert words in other_handout("gru", "reset-before", layout)[1]

@@ -98,7 +98,7 @@ def _plus(*terms):
     return " + ".join(str(t) for t in terms)
 
 
-def canonical_shape(name, n, k, p=None, layout="separate", batch=1):
+def canonical_shape(name, n, k, p=None, layout="separate", batch=1, fam="lstm"):
     """Column convention: states are (rows, B), B = 1 unless the question gives a batch."""
     h = p or k
     kind, _, gate = name.partition("_")
@@ -106,7 +106,7 @@ def canonical_shape(name, n, k, p=None, layout="separate", batch=1):
         return (h, batch)
     if name == "x_t":
         return (n, batch)
-    if name == "z_t":
+    if name == "z_t" and fam == "lstm":
         return (_plus(h, n), 1)
     if name == "W_hr":
         return (p, k)
@@ -149,7 +149,8 @@ def expected(entry):
                 shapes.append(framework_shape(fw, name, o.get("fam", "lstm"), s, o.get("seq") == "1",
                                               o.get("bf") == "1"))
             else:
-                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate"), s.get("B", 1)))
+                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate"), s.get("B", 1),
+                                              o.get("fam", "lstm")))
         return shapes
     if entry.kind == "count":
         if o.get("gate") == "1":
@@ -159,12 +160,19 @@ def expected(entry):
     if entry.kind == "diff":
         a, b = entry.args
         return (param_count(a, s["n"], s["k"], int(o["bias"])) - param_count(b, s["n"], s["k"], int(o["bias"])))
+    if entry.kind == "value" and o.get("fam") in ("gru", "rnn"):
+        return family_value(entry.args[0], o)
     if entry.kind == "value":
         v = {key: np.array([float(x) for x in o[key].split(",")]) for key in ("o", "c", "f", "cp", "i", "g")
              if key in o}
         if entry.args[0] == "h":
             return list(v["o"] * (np.tanh(v["c"]) if o["act"] == "tanh" else v["c"]))
         return list(v["f"] * v["cp"] + v["i"] * v["g"])
+    if entry.kind == "range" and o.get("fam") in ("gru", "rnn"):
+        name = entry.args[0]
+        if o.get("act") == "relu":
+            return (0.0, math.inf)
+        return (0.0, 1.0) if name in ("r_t", "z_t") else (-1.0, 1.0)
     if entry.kind == "range":
         name, variant = entry.args[0], o.get("var", "standard")
         if name in ("f_t", "i_t", "o_t"):
@@ -173,6 +181,42 @@ def expected(entry):
             return (-1.0, 1.0)
         return (-math.inf, math.inf)
     return None
+
+
+def _floats(text):
+    return np.array([float(x) for x in text.split(",")])
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def gru_reference(w, x, hp, place, rb=(0.0, 0.0, 0.0)):
+    """One step of a one-unit GRU written here: r, z, n and h (Cho et al.'s update, z weighs h_prev)."""
+    Wr, Ur, br, Wz, Uz, bz, Wn, Un, bn = w
+    cr, cz, cn = rb
+    r = _sigmoid(Wr * x + Ur * hp + br + cr)
+    z = _sigmoid(Wz * x + Uz * hp + bz + cz)
+    n = np.tanh(Wn * x + Un * (r * hp) + bn) if place == "before" else np.tanh(Wn * x + bn + r * (Un * hp + cn))
+    return {"r": r, "z": z, "n": n, "h": (1 - z) * n + z * hp}
+
+
+def family_value(out, o):
+    """A GRU or simple RNN value from the spec: gate values, or one-unit weights (both placements when 'either')."""
+    hp = _floats(o["hp"])
+    if o["fam"] == "rnn":
+        Wh, Uh, bh = _floats(o["w"])
+        a = Wh * _floats(o["x"]) + Uh * hp + bh
+        return list(np.maximum(a, 0.0) if o["act"] == "relu" else np.tanh(a))
+    if "w" not in o:
+        z, cand = _floats(o["z"]), _floats(o["cand"])
+        return list((1 - z) * hp + z * cand if o.get("mix") == "swap" else (1 - z) * cand + z * hp)
+    w, x = _floats(o["w"]), _floats(o["x"])
+    rb = _floats(o["rb"]) if "rb" in o else (0.0, 0.0, 0.0)
+    if o["place"] == "either":
+        before, after = gru_reference(w, x, hp, "before"), gru_reference(w, x, hp, "after")
+        assert np.allclose(before[out], after[out])  # a one-unit cell without recurrent biases: no difference
+    return list(gru_reference(w, x, hp, "after" if o["place"] == "after" else "before", rb)[out])
 
 
 for _entry in ENTRIES:
@@ -319,3 +363,38 @@ def test_pytorch_activation_shapes_match_torch(entry):
         out, (h_n, _) = lstm(torch.zeros(shape))
     got = {"output": tuple(out.shape), "h_n": tuple(h_n.shape)}[entry.args[0].split(":")[1]]
     assert [got] == entry.expected
+
+
+GRU_TORCH_CASES = [((0.5, -0.3, 0.1, 0.2, 0.4, 0.0, 1.0, 0.7, 0.2), (0.0, 0.0, 0.3), 1.0, 0.5),
+                   ((0.8, 0.5, -0.1, 1.5, -2.0, 0.5, -1.2, 0.9, 0.4), (0.1, -0.2, 0.0), 2.0, -0.5)]
+
+
+@pytest.mark.parametrize("w,rb,x,hp", GRU_TORCH_CASES, ids=["case0", "case1"])
+def test_gru_reference_matches_torch(w, rb, x, hp):
+    """The test's own one-unit GRU (reset-after) against torch.nn.GRUCell (gate order r, z, n)."""
+    torch = require("torch")
+    cell = torch.nn.GRUCell(1, 1)
+    Wr, Ur, br, Wz, Uz, bz, Wn, Un, bn = w
+    with torch.no_grad():
+        cell.weight_ih.copy_(torch.tensor([[Wr], [Wz], [Wn]]))
+        cell.weight_hh.copy_(torch.tensor([[Ur], [Uz], [Un]]))
+        cell.bias_ih.copy_(torch.tensor([br, bz, bn]))
+        cell.bias_hh.copy_(torch.tensor(list(rb)))
+        got = cell(torch.tensor([[x]]), torch.tensor([[hp]])).item()
+    assert abs(got - gru_reference(w, x, hp, "after", rb)["h"]) < 1e-6
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.kind == "shape" and e.opts.get("fam") in ("gru", "rnn")
+                                   and ":" not in e.args[0]], ids=lambda e: e.id)
+def test_gru_rnn_canonical_shapes_match_torch(entry):
+    """Each gate's block of torch's stacked weights (r, z, n for the GRU) has the canonical shape."""
+    torch = require("torch")
+    fam, n, k = entry.opts["fam"], entry.sizes["n"], entry.sizes["k"]
+    module = {"gru": torch.nn.GRU, "rnn": torch.nn.RNN}[fam](n, k)
+    gates = {"gru": "rzn", "rnn": "h"}[fam]
+    blocks = {}
+    for kind, name in (("W", "weight_ih_l0"), ("U", "weight_hh_l0"), ("b", "bias_ih_l0"), ("c", "bias_hh_l0")):
+        for gate, block in zip(gates, getattr(module, name).detach().chunk(len(gates))):
+            blocks[f"{kind}_{gate}"] = tuple(block.shape) if kind in "WU" else (block.shape[0], 1)
+    blocks.update({"h_prev": (k, 1), "h_t": (k, 1), "x_t": (n, 1), **{f"{g}_t": (k, 1) for g in gates}})
+    assert [blocks[t] for t in entry.args[0].split(",")] == entry.expected

@@ -80,7 +80,7 @@ def test_course_key_disagreement_is_flagged(cli):
     ("An LSTM with 20 input features and 50 hidden units has 37 of something. What is the shape of W_f?", "37"),
     ("An LSTM has input_size=10 and input_size=20 and hidden_size=5. What is the shape of W_f?", "two values"),
     ("How many parameters does a Transformer encoder layer with d_model=512 have?", "transformer"),
-    ("For a GRU, compute h_t given z_t = [0.5, 0.5] and h_{t-1} = [0.3, 0.4].", "GRU"),
+    ("For a GRU, compute h_t given z_t = [0.5, 0.5] and h_{t-1} = [0.3, 0.4].", "must also give n_t"),
     ("What is the shape of the forget gate weights for 20 inputs and 50 units?", r"input \(feed-forward\) weights W or"),
     ("How many parameters does nn.LSTM(10, 20, bias=False) have?", "bias=False"),
 ])

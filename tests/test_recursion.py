@@ -13,13 +13,16 @@ from sympy import HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, Matr
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from lstm_symbolic import LSTMCell
+from lstm_symbolic.cell import make_cell
+from lstm_symbolic.families import combinations
 from lstm_symbolic.notations import NEXT
 from lstm_symbolic.recursion import DIRECT, time_recursion
 from lstm_symbolic.textprint import function_name
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
 
-FUNCTIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+FUNCTIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0),
+             "step": lambda y: (y > 0).astype(float)}  # relu' written with its output
 
 
 def ev(e, env):
@@ -56,18 +59,19 @@ def ev(e, env):
     raise TypeError(kind)
 
 
-def run_recursion(cell, params, xs, h0, c0, deltas):
-    """The document's forward pass, then its backward recursion from t = T to 1."""
+def run_recursion(cell, params, xs, initial_states, deltas):
+    """The document's forward pass, then its backward recursion from t = T to 1 (``initial_states``:
+    ``{"h_prev": h0, "c_prev": c0}``, or h0 alone for one-state cells)."""
     derivation = cell.backward()
     rec = time_recursion(derivation)
     T = len(xs)
     steps = []
-    h, c = h0, c0
+    states = dict(initial_states)
     for t in range(T):
-        env = dict(params, x_t=xs[t], h_prev=h, c_prev=c)
+        env = dict(params, x_t=xs[t], **states)
         for eq in derivation.forward:
             env[eq.name] = ev(eq.rhs, env)
-        h, c = env["h_t"], env["c_t"]
+        states = {prev: env[new] for new, prev in cell.program.recurrence}
         steps.append(env)
     grads = {eq.name: 0.0 for eq in rec.sums}
     dxs = [None] * T
@@ -103,7 +107,7 @@ def test_document_recursion_equals_compiled_bptt(variant, layout):
     h0, c0 = rng.standard_normal((rows_h, B)), rng.standard_normal((3, B))
     dhs = rng.standard_normal((T, rows_h, B))
 
-    grads, dxs, initial, derivation = run_recursion(cell, params, xs, h0, c0, dhs)
+    grads, dxs, initial, derivation = run_recursion(cell, params, xs, {"h_prev": h0, "c_prev": c0}, dhs)
     compiled = num.backward(params, xs, h0, c0, dhs)
 
     for tensor in cell.parameters:
@@ -112,6 +116,42 @@ def test_document_recursion_equals_compiled_bptt(variant, layout):
     np.testing.assert_allclose(dxs, compiled["xs"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(initial["h_prev"], compiled["h0"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(initial["c_prev"], compiled["c0"], rtol=1e-10, atol=1e-12)
+
+
+OTHER_CELLS = [(family, variant, layout) for family in ("gru", "rnn") for variant, layout in combinations(family)]
+
+
+@pytest.mark.parametrize("family,variant,layout", OTHER_CELLS, ids=["-".join(c) for c in OTHER_CELLS])
+def test_gru_and_rnn_recursion_equals_compiled_bptt(family, variant, layout):
+    cell = make_cell(family, 4, 3, variant, layout, batch_size=2)
+    num = cell.compile()
+    rng = np.random.default_rng(11)
+    params = {k: v + 0.3 * rng.standard_normal(v.shape) for k, v in num.init_params(seed=5).items()}
+    T, B = 5, 2
+    xs = rng.standard_normal((T, 4, B))
+    h0 = rng.standard_normal((3, B))
+    dhs = rng.standard_normal((T, 3, B))
+
+    grads, dxs, initial, derivation = run_recursion(cell, params, xs, {"h_prev": h0}, dhs)
+    compiled = num.backward(params, xs, h0, dhs)
+
+    assert set(grads) == {derivation.gradients[p] for p in cell.parameters}
+    for tensor in cell.parameters:
+        np.testing.assert_allclose(grads[derivation.gradients[tensor]], compiled[tensor], rtol=1e-10, atol=1e-12,
+                                   err_msg=tensor)
+    np.testing.assert_allclose(dxs, compiled["xs"], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(initial["h_prev"], compiled["h0"], rtol=1e-10, atol=1e-12)
+    assert "c0" not in compiled
+
+
+@pytest.mark.parametrize("variant,inside", [("reset-before", "U_n^T @ da_n__next) * r_t__next"),
+                                            ("reset-after", "U_n^T @ (da_n__next * r_t__next)")])
+def test_the_gru_hidden_gradient_has_every_path_of_the_next_step(variant, inside):
+    """dh_t = Delta_t + dh_{t+1} * z_{t+1} + (the candidate's term, with r_{t+1}) + U_z^T da_z + U_r^T da_r."""
+    dh = time_recursion(make_cell("gru", "n", "k", variant).backward()).steps[0]
+    text = str(dh)
+    assert dh.name == "dh_t" and text.startswith("dh_t = Delta_t + dh_t__next * z_t__next"), text
+    assert inside in text and "U_z^T @ da_z__next" in text and "U_r^T @ da_r__next" in text
 
 
 def test_the_cell_gradient_has_the_factor_of_the_next_forget_gate():

@@ -2,28 +2,34 @@
 
     python benchmarks/bench_backward.py [--quick]
 
-Prints:
-  1. compiled forward + backward over T = 50 / a hand-written fused NumPy BPTT (stacked
-     gate weights, input products hoisted, weight gradients from one product at the end)
-     at (n, k, B) = (80, 12, 1) and (512, 512, 64); target <= 1.2 at the large size
-  2. the same / PyTorch autograd on the CPU (torch.nn.LSTM, float64, forward + backward),
-     timed in a separate process so the two BLAS thread pools never compete (design,
-     pitfall 7); target <= 1.0
-  3. the time to build and compile the backward program (target: tens of ms)
+Prints, for forward + backward over T = 50 in float64 at (n, k, B) = (80, 12, 1),
+(256, 256, 64) and (512, 512, 64) (variants timed in alternation, round by round; a ratio is
+the median over rounds of the ratio within a round, the range of those in parentheses):
+  1. compiled / a hand-written fused NumPy BPTT (stacked gate weights, input products
+     hoisted, weight gradients from one product at the end); target <= 1.1 at every size
+  2. compiled / PyTorch autograd on the CPU (torch.nn.LSTM, float64, forward + backward),
+     two threads each, PyTorch in a separate process so the two BLAS thread pools never
+     compete (design, pitfall 7), one of its runs in each round; target <= 1.0 at
+     (512, 512, 64)
+  3. the share of the compiled time spent in the matrix products (the same products timed
+     alone) and how far the rest (elementwise work, copies, Python) is from the
+     hand-written code's rest
+  4. the time to build and compile the backward program (target: tens of ms)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
-import timeit
 
 import numpy as np
+from timing import alternate, load, ratio, ratio_text
 
-SIZES = ((80, 12, 1), (512, 512, 64))
+SIZES = ((80, 12, 1), (256, 256, 64), (512, 512, 64))
 T = 50
 
 
@@ -69,8 +75,32 @@ def fused_bptt(params, xs, h0, c0, dhs):
     return dW, dU, db, dX, dh_next, dc_next
 
 
+def gemms_only(params, xs, h0, k):
+    """Only the matrix products of a fused BPTT, with the compiled code's shapes and layouts."""
+    Tn, n, B = xs.shape
+    W = np.concatenate([params[f"W_{g}"] for g in "fiog"])
+    U = np.concatenate([params[f"U_{g}"] for g in "fiog"])
+    X = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, Tn * B)
+    D = np.ones((4 * k, Tn, B)) * 1e-3
+    H = np.ones((k, Tn, B)) * 1e-3
+
+    def run():
+        W @ X
+        for t in range(Tn):
+            U @ H[:, t]
+        for t in range(Tn):
+            U.T @ D[:, t]
+        cols = D.reshape(4 * k, Tn * B)
+        cols @ X.T
+        cols @ H.reshape(k, Tn * B).T
+        W.T @ cols
+
+    return run
+
+
 TORCH_SCRIPT = r"""
 import json, sys, timeit, torch
+torch.set_num_threads(2)
 n, k, B, T, number, repeat = map(int, sys.argv[1:])
 torch.manual_seed(0)
 lstm = torch.nn.LSTM(n, k).double()
@@ -88,8 +118,50 @@ print(json.dumps({"seconds": min(timeit.repeat(run, number=number, repeat=repeat
 """
 
 
-def best(fn, repeat, number):
-    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+def torch_time(n, k, B):
+    """One timed PyTorch run (after a warm-up) in its own process, or None without PyTorch."""
+    try:
+        out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, str(n), str(k), str(B), str(T), "1", "1"],
+                             capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)["seconds"]
+    except (subprocess.CalledProcessError, json.JSONDecodeError):
+        return None
+
+
+def bench_size(n, k, B, quick):
+    from lstm_symbolic import LSTMCell
+
+    num = LSTMCell(n, k).compile()
+    params = num.init_params(0)
+    rng = np.random.default_rng(0)
+    xs = rng.standard_normal((T, n, B))
+    h0, c0 = rng.standard_normal((k, B)), rng.standard_normal((k, B))
+    dhs = rng.standard_normal((T, k, B))
+    ours = num.backward(params, xs, h0, c0, dhs)
+    dW, dU, db, dX, dh0, dc0 = fused_bptt(params, xs, h0, c0, dhs)
+    np.testing.assert_allclose(ours["W_f"], dW[:k], atol=1e-9)
+    np.testing.assert_allclose(ours["xs"], dX, atol=1e-9)
+    number = 20 if k < 100 else 1
+    variants = {"compiled": lambda: num.backward(params, xs, h0, c0, dhs),
+                "hand": lambda: fused_bptt(params, xs, h0, c0, dhs), "gemm": gemms_only(params, xs, h0, k)}
+    t = {name: [] for name in variants}
+    t["torch"] = []
+    for _ in range(3 if quick else (7 if k < 300 else 5)):  # a round: ours, then PyTorch's process
+        for name, samples in alternate(variants, 1, number).items():
+            t[name] += samples
+        t["torch"].append(torch_time(n, k, B) if number == 1 or not t["torch"] else t["torch"][0])
+    line = (f"   (n, k, B) = ({n}, {k}, {B}): compiled {min(t['compiled']) * 1e3:8.2f} ms, hand-written NumPy "
+            f"{min(t['hand']) * 1e3:8.2f} ms, ratio {ratio_text(t['compiled'], t['hand'])}")
+    if None in t["torch"]:
+        print(line + "; PyTorch not installed")
+    else:
+        print(line + f"; PyTorch autograd {min(t['torch']) * 1e3:8.2f} ms (2 threads), "
+              f"ratio {ratio_text(t['compiled'], t['torch'])}")
+    share = ratio(t["gemm"], t["compiled"])[0]
+    rest = [a - g for a, g in zip(t["compiled"], t["gemm"])]
+    hand_rest = [max(r - g, 1e-9) for r, g in zip(t["hand"], t["gemm"])]
+    print(f"      matrix products alone: {100 * share:.0f}% of the compiled time; the rest (elementwise work, "
+          f"copies, Python) compiled / hand-written: {ratio_text(rest, hand_rest)}")
 
 
 def main():
@@ -98,35 +170,13 @@ def main():
     args = parser.parse_args()
     from lstm_symbolic import LSTMCell
 
-    repeat = 3 if args.quick else 5
-    print(f"1-2. forward + backward over T = {T} (float64)")
+    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, {load()}")
+    print(f"1-3. forward + backward over T = {T} (float64): compiled / hand-written NumPy (target <= 1.1), "
+          "/ PyTorch (target <= 1.0 at (512, 512, 64)); the matrix products' share")
     for n, k, B in SIZES:
-        num = LSTMCell(n, k).compile()
-        params = num.init_params(0)
-        rng = np.random.default_rng(0)
-        xs = rng.standard_normal((T, n, B))
-        h0, c0 = rng.standard_normal((k, B)), rng.standard_normal((k, B))
-        dhs = rng.standard_normal((T, k, B))
-        ours = num.backward(params, xs, h0, c0, dhs)
-        dW, dU, db, dX, dh0, dc0 = fused_bptt(params, xs, h0, c0, dhs)
-        np.testing.assert_allclose(ours["W_f"], dW[:k], atol=1e-9)
-        np.testing.assert_allclose(ours["xs"], dX, atol=1e-9)
-        number = 20 if k < 100 else 1
-        a = best(lambda: num.backward(params, xs, h0, c0, dhs), repeat, number)
-        r = best(lambda: fused_bptt(params, xs, h0, c0, dhs), repeat, number)
-        line = (f"   (n, k, B) = ({n}, {k}, {B}): compiled {a * 1e3:8.2f} ms, hand-fused NumPy {r * 1e3:8.2f} ms, "
-                f"ratio {a / r:.2f}")
-        try:
-            out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, str(n), str(k), str(B), str(T),
-                                  str(number), str(repeat)], capture_output=True, text=True, check=True)
-            torch_s = json.loads(out.stdout)
-            line += (f"; PyTorch autograd {torch_s['seconds'] * 1e3:8.2f} ms ({torch_s['threads']} threads), "
-                     f"ratio {a / torch_s['seconds']:.2f}")
-        except (subprocess.CalledProcessError, json.JSONDecodeError):
-            line += "; PyTorch not installed"
-        print(line)
+        bench_size(n, k, B, args.quick)
 
-    print("3. build + compile the backward (solve, reverse-mode rules, lambdify), warm")
+    print("4. build + compile the backward (solve, reverse-mode rules, lambdify), warm")
     LSTMCell(3, 2).compile()
     for variant, layout in (("standard", "separate"), ("peephole", "concat"), ("projection", "augmented")):
         from lstm_symbolic.bptt import CompiledBackward
@@ -138,6 +188,7 @@ def main():
         t0 = time.perf_counter()
         CompiledBackward(num)
         print(f"   {variant}/{layout}: {1e3 * (time.perf_counter() - t0):.0f} ms")
+    print(f"(end: {load()}, {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -102,9 +102,10 @@ class Family:
 
 #: Where each framework's GRU applies the reset gate by default (True: after the recurrent product).
 #: PyTorch nn.GRU and cuDNN: after; Keras 3 GRU: reset_after=True; MATLAB gruLayer: ResetGateMode
-#: "after-multiplication"; ONNX GRU: linear_before_reset=0 (before); TF1 GRUCell: before.
+#: "after-multiplication"; TF1 GRUCell: before.  The ONNX operator's default is linear_before_reset=0
+#: (before), but this tool's ONNX layout holds linear_before_reset=1 (after, as PyTorch exports it).
 GRU_RESET_AFTER_BY_FRAMEWORK = MappingProxyType(
-    {"pytorch": True, "keras": True, "matlab": True, "onnx": False, "tf1": False})
+    {"pytorch": True, "keras": True, "matlab": True, "onnx": True, "tf1": False})
 
 _ONE_STATE = {"inputs": ("x_t", "h_prev"), "recurrence": (("h_t", "h_prev"),),
               "size_sources": MappingProxyType({"n": ("x_t", 0), "k": ("h_prev", 0), "B": ("x_t", 1)})}
@@ -215,8 +216,21 @@ def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=N
     if value is None:
         projecting = [v.name for v in fam.variants.values() if v.projection]
         return projecting[0] if proj_size is not None and projecting else fam.default_variant
-    name = fam.option_values.get(value, value)
-    return lookup(fam.variants, name, fam.variant_word).name
+    name = lookup(fam.variants, fam.option_values.get(value, value), fam.variant_word).name
+    if framework is not None:
+        _check_framework_mode(framework, fam.name, name)
+    return name
+
+
+def _check_framework_mode(framework, family, variant):
+    """A UsageError when the framework's layout of ``family`` cannot hold the mode ``variant`` names
+    (PyTorch's nn.GRU has no reset-before placement)."""
+    from .framework_table import CELL_MODES, get_layout
+    from .weight_layout import check_supported
+
+    mode = variant.replace("-", "_")
+    if mode in CELL_MODES.get(family, ()):
+        check_supported(get_layout(framework, family), {mode}, family, None, None)
 
 
 #: What each kind of per-gate tensor is, by its prefix.

@@ -1,205 +1,148 @@
-"""Compile a cell's equations into NumPy code with ``lambdify``.
+"""The numeric cell: a cell's equations compiled into NumPy functions (:mod:`.codegen`).
 
-Each equation becomes one NumPy statement: the equation list is handed to
-``lambdify`` through its ``cse=`` hook, and a small printer (SymPy's own cannot
-print elementwise functions or broadcast ones: design, pitfalls 3 and 5) writes
-``@`` for products, ``*`` for Hadamard products, the stable sigmoid, and lets
-NumPy broadcasting stand for ``b @ 1^T``.
-
-For a whole sequence, the terms that depend only on ``x_t`` (``W_f @ x_t + b_f``)
-are hoisted out of the time loop and computed for all steps with one product.
+``step`` runs one step; ``forward`` a whole sequence, with the terms that depend only on
+``x_t`` (``W_f @ x_t + b_f``) hoisted out of the time loop and computed for all steps by
+one product, and the steps run by one generated loop; ``backward`` is BPTT
+(:mod:`.bptt`).  With numeric sizes the gates' products are stacked into one
+(:func:`.fusion.stack_products`).  Parameters are checked once per parameter set and the
+stacked weights prepared once (:mod:`.paramset`).  Everything is computed in the
+parameters' dtype: float32 parameters give float32 results (inputs are converted).
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
-from sympy import MatAdd, MatrixSymbol, OneMatrix, lambdify
-from sympy.printing.numpy import NumPyPrinter
 
-from .activations import ACTIVATIONS
+from .codegen import Compiled, compile_loop
+from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
 from .families import cell_words
-from .equations import symbols_of
 from .fusion import hoist_inputs, stack_products
+from .paramset import DTYPE, SHAPE, build, stacked_copy
 from .resources import check_resources
-from .textprint import function_name, is_broadcast, subtracted
 
-#: Names the generated code may use.
-NAMESPACE = {a.numpy_name: a.numpy_func for a in ACTIVATIONS.values()}
-NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones, "diagflat": np.diagflat, "eye": np.eye})
+#: Above this many stacked elements, refilling copied stacks at every ``step`` costs more
+#: than the per-gate products it saves; such a step reads the members directly.
+REFILL_LIMIT = 1 << 16
 
-class CellPrinter(NumPyPrinter):
-    """Prints matrix expressions as plain NumPy array code."""
+#: How many parameter sets a cell remembers (a training loop may alternate a few).
+REMEMBERED = 4
 
-    def _print_MatrixSymbol(self, expr):
-        return expr.name
-
-    def _operand(self, expr):
-        """A tensor's name, or a parenthesized expression."""
-        return expr.name if isinstance(expr, MatrixSymbol) else f"({self._print(expr)})"
-
-    def _print_OneMatrix(self, expr):
-        return "1"  # only met where broadcasting makes a scalar right: 1 - i_t
-
-    def _print_MatMul(self, expr):
-        if is_broadcast(expr):
-            return self._print(expr.args[0])  # NumPy broadcasts a column over the batch
-        args = list(expr.args)
-        coeff = ""
-        if not args[0].is_Matrix:
-            coeff = f"({self._print(args.pop(0))})*"
-        return coeff + " @ ".join(self._operand(a) for a in args)
-
-    def _print_MatAdd(self, expr):
-        parts = []
-        for i, a in enumerate(expr.args):
-            rest = subtracted(a)
-            if rest is not None:
-                parts.append(("- " if i else "-") + self._operand(rest))
-            else:
-                body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)
-                parts.append(("+ " if i else "") + body)
-        return " ".join(parts)
-
-    def _print_HadamardProduct(self, expr):
-        return " * ".join(self._operand(a) for a in expr.args)
-
-    def _print_ElementwiseApplyFunction(self, expr):
-        return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
-
-    def _print_RowBlock(self, expr, axis=""):
-        parent, start, stop = expr.args
-        return f"({self._print(parent)})[{axis}{self._print(start)}:{self._print(stop)}]"
-
-    def _print_ColumnBlock(self, expr):
-        return self._print_RowBlock(expr, axis=":, ")
-
-    def _print_Diag(self, expr):
-        return f"diagflat({self._print(expr.args[0])})"
-
-    def _print_Identity(self, expr):
-        return f"eye({self._print(expr.shape[0])})"
+#: Up to this many elements the quick finiteness check of a step's input uses a dot product.
+SMALL_ARRAY = 4096
 
 
-    def _print_ColumnSum(self, expr):
-        return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"
-
-    def _print_Transpose(self, expr):
-        return f"{self._operand(expr.arg)}.T"
-
-    def _print_HadamardPower(self, expr):
-        return f"{self._operand(expr.base)}**{self._print(expr.exp)}"
-
-    def _print_VConcat(self, expr):
-        ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))
-        parts = []
-        for block in expr.blocks:
-            if isinstance(block, OneMatrix):
-                rows = self._print(block.shape[0])
-                parts.append(f"ones(({rows}, {ref.name}.shape[1]), dtype={ref.name}.dtype)")
-            else:
-                parts.append(self._print(block))
-        return f"concatenate(({', '.join(parts)},), axis=0)"
-
-
-class Compiled:
-    """A generated function and the names of the arguments it reads, in order."""
-
-    def __init__(self, args, equations, outputs):
-        defined = {eq.lhs.name for eq in equations}
-        used = set()
-        for eq in equations:
-            used |= {s.name for s in eq.rhs.atoms(MatrixSymbol)}
-        for o in outputs:
-            used |= {s.name for s in o.atoms(MatrixSymbol) if s.name not in defined}
-        self.args = [a for a in args if a.name in used]
-        self.names = [a.name for a in self.args]
-        replacements = [(eq.lhs, eq.rhs) for eq in equations]
-        self.function = lambdify(self.args, list(outputs), modules=[NAMESPACE], printer=CellPrinter,
-                                 cse=lambda exprs: (replacements, list(outputs)), docstring_limit=0)
+def _reads(equations):
+    return set().union(*(tensor_names(eq.rhs) for eq in equations))
 
 
 class PreparedParams(dict):
-    """Parameters checked once, with the stacked gate weights the fused code reads.
+    """Parameters returned by :meth:`NumericCell.prepare`: copies whose stack members are
+    row blocks of one buffer, so the fused code reads the stacks without copying.  A symbolic
+    cell's also record the sizes (``dims``) their shapes gave."""
 
-    Made by :meth:`NumericCell.prepare`; a snapshot: prepare again after changing a weight.
-    """
+    dims = None
 
 
 class NumericCell:
-    """A compiled cell: ``step``, ``forward``, ``prepare`` and ``init_params`` over NumPy arrays.
+    """A compiled cell: ``step``, ``forward``, ``backward``, ``prepare`` and ``init_params``.
 
     Arrays follow the column convention: ``x`` is n x B, ``h`` is k x B (p x B with a
-    projection), ``xs`` is T x n x B, biases are k x 1.
+    projection), ``xs`` is T x n x B, biases are k x 1.  The states are the cell's
+    recurrence (``h_prev``, ``c_prev`` for an LSTM), in that order.
     """
 
     def __init__(self, cell):
         self.cell = cell
+        self._symbolic = cell.is_symbolic
         symbolic_batch = cell.with_batch("B")
         self._shapes = symbolic_batch.shapes()
         self._batch_symbol = symbolic_batch.dims["B"]
         equations = symbolic_batch.equations
         syms = symbols_of(equations)
+        program = cell.program
         self.parameters = cell.parameters
-        self.inputs = tuple(cell.program.inputs)  # x_t, then the previous states (h_prev[, c_prev])
-        self.states = self.inputs[1:]
-        params = [syms[p] for p in self.parameters]
-        ins = [syms[i] for i in self.inputs]
-        outs = [syms[new] for new, _ in cell.program.recurrence]
-        self._expected_cache = {}
-        self._backward = None
-        self._rows = {name: self._shapes[name][0] for name in self.inputs}
-        # plain step: one statement per equation, reads the parameters as given
-        self._step = Compiled(ins + params, equations, outs)
-        # fused program (numeric sizes only): stacked gate products, x-terms hoisted
+        self.inputs = tuple(program.inputs)
+        self.outputs = tuple(new for new, _ in program.recurrence)  # h_t, c_t
+        self.state_names = tuple(prev for _, prev in program.recurrence)  # h_prev, c_prev
+        self.x_name = next(name for name in self.inputs if name not in self.state_names)
+        self._getter = operator.itemgetter(*self.parameters)
+        self._expected_cache, self._backward = {}, None
+        self._slots, self._slot = [], None  # the parameter sets checked last, the most recent first
+        self._state_shapes = {}  # batch size -> shapes of (x, *states) checked once (numeric cells)
+        ins = [syms[name] for name in (self.x_name,) + self.state_names]
+        outs = [syms[name] for name in self.outputs]
+        self._step = Compiled(ins + [syms[p] for p in self.parameters], equations, outs)
         self.stacks = {}
-        if not cell.is_symbolic:
+        if not self._symbolic:
             equations, self.stacks = stack_products(equations, self.parameters)
         self.fused_equations = equations  # stacked gate products; the backward pass records from these
-        stacked = [symbols_of(equations)[name] for name in self.stacks]
-        self._fused_args = list(self.parameters) + list(self.stacks)
-        fused_params = params + stacked
-        self._fused_step = Compiled(ins + fused_params, equations, outs)
-        hoisted, rest = hoist_inputs(equations, "x_t", self._fused_args)
-        self._hoisted = bool(hoisted)
+        syms = symbols_of(equations)
+        self._fused_params = self._used(equations)
+        self._fused_step = Compiled(ins + [syms[p] for p in self._fused_params], equations, outs)
+        self._compile_sequence(equations, syms)
+
+    def _used(self, equations):
+        """The parameters and stacks ``equations`` read, in a fixed order."""
+        reads = _reads(equations)
+        return [p for p in list(self.parameters) + list(self.stacks) if p in reads]
+
+    def _compile_sequence(self, equations, syms):
+        """``forward``'s pieces: the hoisted input terms for all steps, and one generated time loop."""
+        hoisted, rest = hoist_inputs(equations, self.x_name, list(self.parameters) + list(self.stacks))
+        self._hoisted_params = self._used(hoisted)
+        self._inputs_all = None
         if hoisted:
-            self._inputs_all = Compiled([syms["x_t"]] + fused_params, hoisted, [eq.lhs for eq in hoisted])
-            self._recurrent = Compiled([eq.lhs for eq in hoisted] + ins[1:] + fused_params, rest, outs)
+            self._inputs_all = Compiled([syms[self.x_name]] + [syms[p] for p in self._hoisted_params],
+                                        hoisted, [eq.lhs for eq in hoisted])
+        per_step = [(eq.name, f"{eq.name}_all", "[:, t]") for eq in hoisted]  # rows x T x B
+        if self.x_name in _reads(rest):
+            per_step.append((self.x_name, "xs", "[t]"))  # T x n x B
+        self._reads_x = self.x_name in _reads(rest)
+        self._loop_params = self._used(rest)
+        self._loop = compile_loop(per_step, self.state_names, self._loop_params, rest, self.outputs,
+                                  [(self.outputs[0], "hs", "[t]")])
 
     # -- shapes and checks --------------------------------------------------------
     def _sizes_from(self, arrays):
-        """The sizes: the cell's own, with the batch (and symbolic sizes) read off ``{input: array}``."""
-        if not self.cell.is_symbolic:
-            return {**self.cell.dims, "B": arrays["x_t"].shape[1]}
-        dims = {**self.cell.dims, "B": arrays["x_t"].shape[1]}
+        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays
+        (``{"x_t": x, "h_prev": h, ...}``) through the program's size sources."""
+        dims = dict(self.cell.dims)
+        dims["B"] = arrays[self.x_name].shape[1]
         for size, (tensor, axis) in self.cell.program.size_sources.items():
-            if size in dims and not isinstance(dims[size], int):
+            if size in dims and not isinstance(dims[size], int) and tensor in arrays:
                 dims[size] = arrays[tensor].shape[axis]
         return dims
 
     def expected_shapes(self, dims):
         """{tensor: shape} of every input and parameter for the sizes ``dims``."""
-        key = dims["B"] if not self.cell.is_symbolic else tuple(sorted(dims.items()))
+        key = dims["B"] if not self._symbolic else tuple(sorted(dims.items()))
         cached = self._expected_cache.get(key)
         if cached is None:
-            subs = {self._batch_symbol: dims["B"]}
-            for size, value in self.cell.dims.items():
-                if not isinstance(value, int) and size != "B":
-                    subs[value] = dims[size]
-            cached = {name: tuple(int(d) if isinstance(d, int) else int(d.xreplace(subs)) for d in shape)
-                      for name, shape in self._shapes.items()}
+            cached = {name: tuple(self.size_of(d, dims) for d in shape) for name, shape in self._shapes.items()}
             if len(self._expected_cache) > 64:
                 self._expected_cache.clear()
             self._expected_cache[key] = cached
         return cached
 
+    def size_of(self, size, dims):
+        """The integer value of a size of the batch-symbolic cell (``k``, ``4*k``, ``B``) at ``dims``."""
+        if isinstance(size, int) or size.is_Integer:
+            return int(size)
+        subs = {self._batch_symbol: dims["B"]}
+        for name, value in self.cell.dims.items():
+            if not isinstance(value, int) and name != "B":
+                subs[value] = dims[name]
+        return int(size.xreplace(subs))
+
     def _check_params(self, params, expected, dims):
         if not isinstance(params, dict):
             raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
         missing = [p for p in self.parameters if p not in params]
-        extra = [p for p in params if p not in self.parameters and p not in self.stacks]
+        extra = [p for p in params if p not in self.parameters]
         if missing or extra:
             parts = []
             if missing:
@@ -228,34 +171,57 @@ class NumericCell:
             f"{_tuple_text(expected[name])} ({symbolic})\n  bindings: {_bindings(dims)}"
         )
 
-    def _quick_state_check(self, x, states):
-        """True when the states certainly fit (numeric cells); False sends them to the
-        thorough check, which explains what is wrong (or finds it was fine after all)."""
-        if self.cell.is_symbolic or len(states) != len(self.states):
-            return False
+    def _parameter_set(self, params, dims=None):
+        """The checked :class:`~.paramset.ParameterSet` of ``params``: the remembered one when
+        these are the very arrays it checked (same shapes and dtypes), else checked now."""
+        for index, slot in enumerate(self._slots):
+            try:
+                if len(params) == len(self.parameters) and slot.matches(self._getter(params)):
+                    if index:  # the most recent first: the step's fast path looks there
+                        self._slots.insert(0, self._slots.pop(index))
+                        self._slot = slot
+                    return slot
+            except (KeyError, TypeError, AttributeError):
+                break  # the thorough check below says what is wrong
+        if dims is None:
+            dims = {**self.cell.dims, "B": 1}
+        self._check_params(params, self.expected_shapes(dims), dims)
+        pset = build(params, self.parameters, self.stacks)
+        # one step reads the stacks, unless refilling copied ones costs more than it saves
+        per_gate = pset.copied > REFILL_LIMIT
+        pset.step = (self._step if per_gate else self._fused_step).function
+        pset.step_args = tuple(pset.values[p] for p in (self.parameters if per_gate else self._fused_params))
+        pset.refill_each_step = bool(pset.refills) and not per_gate
+        if not self._symbolic:  # a symbolic cell's parameter shapes depend on the states
+            self._slots.insert(0, pset)
+            del self._slots[REMEMBERED:]
+            self._slot = pset
+        return pset
+
+    def _quick_state_check(self, x, states, dtype):
+        """True when the input and states certainly fit: shapes met before at this batch size,
+        the parameters' dtype, finite values.  False sends them to the thorough check, which
+        explains what is wrong or converts them."""
         try:
-            batch = x.shape[1]
-            return (
-                x.ndim == 2 and batch > 0 and x.shape[0] == self._rows["x_t"] and x.dtype.kind == "f"
-                and all(s.ndim == 2 and s.shape == (self._rows[name], batch) and s.dtype.kind == "f"
-                        for name, s in zip(self.states, states))
-                # NaN and inf survive a dot product; an overflow only costs the slow path
-                and math.isfinite(np.vdot(x, x) + sum(np.vdot(s, s) for s in states))
-            )
+            arrays = (x, *states)
+            if tuple(map(SHAPE, arrays)) != self._state_shapes.get(x.shape[1]) \
+                    or tuple(map(DTYPE, arrays)) != (dtype,) * len(arrays):
+                return False
+            # NaN and inf survive a sum; an overflow only costs the thorough check.  A dot product
+            # is the cheaper call on small arrays; on large ones it would wake BLAS threads.
+            if x.size <= SMALL_ARRAY:
+                return math.isfinite(sum(map(np.vdot, arrays, arrays)))
+            return math.isfinite(sum(a.sum() for a in arrays))
         except (AttributeError, IndexError, TypeError):
             return False
 
-    def _state_names(self, sequence):
-        """What the caller calls the states: ``h_prev, c_prev`` (one step) or ``h0, c0`` (a sequence)."""
-        return tuple(f"{name[0]}0" if sequence else name for name in self.states)
-
-    def _states(self, x, states, sequence=False):
-        """Check ``x`` and the states; returns ``(x, states, dims, expected)``."""
-        names = ("xs" if sequence else "x",) + self._state_names(sequence)
-        ndim_x = 3 if sequence else 2
-        if len(states) != len(self.states):
-            raise UsageError(f"the {self.cell.family.title} cell takes {len(self.states)} state"
-                             f"{'s' if len(self.states) > 1 else ''} ({', '.join(names[1:])}), got {len(states)}")
+    def _states(self, x, states, dtype, names, ndim_x=2):
+        """Check the input and the states (count, dimensions, dtype, finiteness, shapes) and
+        convert them to ``dtype``; returns ``(x, states, dims)``."""
+        if len(states) != len(self.state_names):
+            count = len(self.state_names)
+            raise UsageError(f"the {self.cell.family.title} cell takes {count} state{'s' if count > 1 else ''} "
+                             f"({', '.join(names[1:])}), got {len(states)}")
         arrays = []
         for name, arr, ndim in zip(names, (x, *states), (ndim_x,) + (2,) * len(states)):
             arr = np.asarray(arr)
@@ -265,32 +231,48 @@ class NumericCell:
             if arr.dtype.kind != "f":
                 raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
             arrays.append(arr)
-        if not np.isfinite(sum(arr.sum() for arr in arrays)):
+        if not np.isfinite(sum(a.sum() for a in arrays)):
             for name, arr in zip(names, arrays):
                 if not np.isfinite(arr).all():
                     raise UsageError(f"{name} contains NaN or inf values")
-        x, states = arrays[0], tuple(arrays[1:])
-        by_input = dict(zip(self.inputs, (x[0] if sequence else x,) + states))
-        dims = self._sizes_from(by_input)
+        tensors = dict(zip((self.x_name,) + self.state_names, [arrays[0][0] if ndim_x == 3 else arrays[0]] + arrays[1:]))
+        dims = self._sizes_from(tensors)
         expected = self.expected_shapes(dims)
-        for name, arr in by_input.items():
+        for name, arr in tensors.items():
             if arr.shape != expected[name]:
                 self._shape_error(name, arr, expected, dims)
-        return x, states, dims, expected
+        if ndim_x == 2 and not self._symbolic and len(self._state_shapes) < 64:
+            self._state_shapes[dims["B"]] = tuple(tensors[name].shape for name in (self.x_name,) + self.state_names)
+        arrays = [a if dtype is None or a.dtype == dtype else a.astype(dtype) for a in arrays]
+        return arrays[0], tuple(arrays[1:]), dims
+
+    def _checked(self, params, x, states, names, ndim_x):
+        """``(parameter set, x, states, dims)`` checked; a symbolic cell's parameter shapes
+        need the states' sizes."""
+        if self._symbolic:
+            _, _, dims = self._states(x, states, None, names, ndim_x)
+            prepared = getattr(params, "dims", None)
+            if prepared is not None and any(prepared.get(k) != v for k, v in dims.items() if k != "B"):
+                raise ShapeError(f"the prepared parameters are for {_bindings(prepared)}, "
+                                 f"the inputs for {_bindings(dims)}: prepare them again")
+            pset = self._parameter_set(params, dims)
+        else:
+            pset = self._parameter_set(params)
+        x, states, dims = self._states(x, states, pset.dtype, names, ndim_x)
+        return pset, x, states, dims
 
     # -- numeric API --------------------------------------------------------------
     def prepare(self, params):
-        """Check ``params`` once and add the stacked gate weights the fused code reads."""
-        if isinstance(params, PreparedParams):
-            return params
-        dims = dict(self.cell.dims) if not self.cell.is_symbolic else self._dims_from_params(params)
-        self._check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
-        self._check_finite_params(params)
-        prepared = PreparedParams((name, params[name]) for name in self.parameters)
-        prepared.dims = dims
-        for name, members in self.stacks.items():
-            prepared[name] = np.concatenate([params[m] for m in members], axis=0)
-        return prepared
+        """``params`` checked and copied so that each stack's members are row blocks of one
+        buffer: the fused code then reads the stacks without copying at any call."""
+        if self._symbolic:  # no stacks: checked at the sizes its shapes give, and at each call
+            dims = self._dims_from_params(params)
+            self._check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
+            prepared = PreparedParams(build(params, self.parameters, {}).values)
+            prepared.dims = dims
+            return prepared
+        pset = self._parameter_set(params)
+        return PreparedParams(stacked_copy(pset.values, self.parameters, self.stacks))
 
     def _dims_from_params(self, params):
         """A symbolic cell's sizes read off its parameters' shapes (``None`` when they are not all
@@ -314,87 +296,57 @@ class NumericCell:
                 dims[size] = int(bound[value])
         return dims
 
-    def _ready(self, params, expected, dims):
-        """Checked parameters with their stacks (``prepare``); a symbolic cell's shapes need ``dims``."""
-        if isinstance(params, PreparedParams):
-            if self.cell.is_symbolic and any(params.dims.get(k) != v for k, v in dims.items() if k != "B"):
-                raise ShapeError(f"the prepared parameters are for {_bindings(params.dims)}, "
-                                 f"the inputs for {_bindings(dims)}: prepare them again")
-            return params
-        if self.cell.is_symbolic:
-            self._check_params(params, expected, dims)
-        return self.prepare(params)
-
-    def _check_finite_params(self, params):
-        # NaN and inf survive a dot product; an overflow only costs the thorough check
-        try:
-            if math.isfinite(sum(float(np.vdot(params[p], params[p])) for p in self.parameters)):
-                return
-        except (TypeError, ValueError):
-            pass
-        for name in self.parameters:
-            arr = np.asarray(params[name])
-            if arr.dtype.kind != "f":
-                raise UsageError(f"parameter {name} must hold floating-point numbers, got dtype {arr.dtype}")
-            if not np.isfinite(arr).all():
-                raise UsageError(f"parameter {name} contains NaN or inf values")
-
     def step(self, params, x, *states):
-        """One step: ``(h_t, c_t)`` from ``x`` (n x B), ``h_prev``, ``c_prev`` (an LSTM), or
-        ``h_t`` from ``x`` and ``h_prev`` (a GRU or a simple RNN: one state).
+        """One step: the new states from ``x`` (n x B) and the states: ``(h_t, c_t)`` from ``h_prev,
+        c_prev`` (an LSTM), ``h_t`` alone from ``h_prev`` (a GRU or a simple RNN: one state).
 
-        ``params`` is a dict of arrays, or the result of :meth:`prepare` (faster at
-        small sizes: the four gate products become one stacked product).
+        ``params`` is a dict {parameter name: array}; it is checked once and remembered
+        (see :mod:`.paramset`).
         """
-        if not self._quick_state_check(x, states):
-            x, states, dims, expected = self._states(x, states)
-        elif not isinstance(params, PreparedParams):
-            dims = {**self.cell.dims, "B": x.shape[1]}
-            expected = self.expected_shapes(dims)
-        state = dict(zip(self.inputs, (x,) + tuple(states)))
-        run = self._step
-        if isinstance(params, PreparedParams):
-            run = self._fused_step
-        else:
-            self._check_params(params, expected, dims)
-        out = tuple(run.function(*[state[a] if a in state else params[a] for a in run.names]))
+        pset = self._slot
+        try:  # the remembered parameters and states of shapes met before: no call beyond the checks
+            fast = (pset is not None and len(params) == len(self.parameters)
+                    and pset.matches(self._getter(params)) and self._quick_state_check(x, states, pset.dtype))
+        except (KeyError, TypeError, AttributeError):
+            fast = False
+        if not fast:
+            pset, x, states, _ = self._checked(params, x, states, ("x",) + self.state_names, 2)
+        if pset.refill_each_step:
+            pset.fresh()
+        out = pset.step(x, *states, *pset.step_args)
         return out if len(out) > 1 else out[0]
 
     def forward(self, params, xs, *states):
         """Run T steps from the initial states (``h0, c0``; ``h0`` for one-state cells): ``(hs, h_T, c_T)``
-        (``(hs, h_T)``) with ``xs`` T x n x B and ``hs`` T x rows(h) x B."""
-        xs, states, dims, expected = self._states(xs, states, sequence=True)
-        T, n, B = xs.shape
-        params = self._ready(params, expected, dims)
-        dtype = np.result_type(xs, *states, *[params[p] for p in self.parameters])
-        hs = np.empty((T,) + states[0].shape, dtype=dtype)
-        count = len(states)
-        if not self._hoisted or self.cell.is_symbolic:
-            run = self._step if self.cell.is_symbolic else self._fused_step
-            values = [params[a] for a in run.names[1 + count:]]
-            if run.names[:1 + count] != list(self.inputs):  # (not assert: python -O would drop it)
-                raise RuntimeError(f"internal error: the compiled step reads {run.names[:1 + count]} first")
-            for t in range(T):
-                states = run.function(xs[t], *states, *values)
-                hs[t] = states[0]
-            return (hs, *states)
-        # all steps' input terms at once: one product over T*B columns
-        x_all = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
-        inputs = self._inputs_all
-        pre = inputs.function(x_all, *[params[a] for a in inputs.names[1:]])
-        per_step = [p.reshape(p.shape[0], T, B).transpose(1, 0, 2) for p in pre]
-        recurrent = self._recurrent
-        hoisted = len(per_step)
-        if recurrent.names[hoisted:hoisted + count] != list(self.states):
-            raise RuntimeError(f"internal error: the recurrent step reads {recurrent.names[hoisted:hoisted + count]}")
-        values = [params[a] for a in recurrent.names[hoisted + count:]]
-        function = recurrent.function
-        for t, xin in enumerate(zip(*per_step)):
-            states = function(*xin, *states, *values)
-            hs[t] = states[0]
-        return (hs, *states)
+        (``(hs, h_T)``) with ``xs`` T x n x B and ``hs`` T x rows(h) x B (the outputs)."""
+        pset, xs, states, _ = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
+        values = pset.fresh()
+        T = xs.shape[0]
+        hs = np.empty((T,) + states[0].shape, dtype=xs.dtype)
+        finals = self._loop(T, *self._per_step_arrays(values, xs), *states,
+                            *[values[p] for p in self._loop_params], hs)
+        return (hs, *finals)
 
-    def backward(self, params, xs, *states_and_dhs):
+    @property
+    def initial_names(self):
+        """``h0, c0``: the names of the initial states in messages and gradients."""
+        return tuple(name.split("_")[0] + "0" for name in self.state_names)
+
+    def _per_step_arrays(self, values, xs, x_columns=None):
+        """The loop's per-step inputs: the hoisted input terms of all steps (one product over
+        the T*B columns of ``x_columns``, rows x T x B) and ``xs`` when the loop reads ``x_t``."""
+        T, n, B = xs.shape
+        arrays = []
+        if self._inputs_all is not None:
+            if x_columns is None:
+                x_columns = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(n, T * B)
+            pre = self._inputs_all.function(x_columns, *[values[p] for p in self._hoisted_params])
+            arrays = [p.reshape(p.shape[0], T, B) for p in pre]
+        if self._reads_x:
+            arrays.append(xs)
+        return arrays
+
+    def backward(self, params, xs, *args):
         """Gradients of a loss through T steps (BPTT): ``backward(params, xs, h0, c0, dhs)`` for an
         LSTM, ``backward(params, xs, h0, dhs)`` for a GRU or a simple RNN.
 
@@ -404,30 +356,33 @@ class NumericCell:
         """
         from .bptt import CompiledBackward, check_upstream
 
-        if not states_and_dhs:
+        if not args:
             raise UsageError("backward needs the initial states and dhs: backward(params, xs, "
-                             + ", ".join(self._state_names(True)) + ", dhs)")
-        *states, dhs = states_and_dhs
-        xs, states, dims, expected = self._states(xs, tuple(states), sequence=True)
-        params = self._ready(params, expected, dims)
-        dhs = check_upstream(self, dhs, xs.shape[0], states[0].shape[0], xs.shape[2])
+                             + ", ".join(self.initial_names) + ", dhs)")
+        states, dhs = args[:-1], args[-1]
+        pset, xs, states, dims = self._checked(params, xs, states, ("xs",) + self.initial_names, 3)
+        dhs = check_upstream(dhs, xs.shape[0], states[0].shape[0], xs.shape[2], pset.dtype)
         if self._backward is None:
             self._backward = CompiledBackward(self)
-        return self._backward.run(params, xs, states, dhs)
+        return self._backward.run(pset.fresh(), xs, states, dhs, dims)
 
     def init_params(self, seed=0, dtype=np.float64):
-        """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them."""
-        if self.cell.is_symbolic:
+        """Random parameters, uniform in (-1/sqrt(k), 1/sqrt(k)) as PyTorch initialises them.
+
+        Each stack's members are row blocks of one buffer (see :meth:`prepare`).
+        """
+        if self._symbolic:
             raise UsageError("init_params needs numeric sizes; this cell's sizes are symbolic")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
             raise UsageError(f"seed must be a non-negative integer (or None), got {seed!r}")
         check_resources(self.cell, batch=1, steps=1, passes=0)
         rng = np.random.default_rng(seed)
         bound = 1.0 / math.sqrt(self.cell.hidden_size)
-        return {
+        values = {
             name: rng.uniform(-bound, bound, size=self.cell.shapes()[name]).astype(dtype)
             for name in self.parameters
         }
+        return stacked_copy(values, self.parameters, self.stacks)
 
 
 def _tuple_text(shape):

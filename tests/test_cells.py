@@ -132,9 +132,14 @@ def test_choices_and_framework_defaults():
     assert choose_cell(reset_after=False) == ("gru", "reset-before")
     assert choose_cell(nonlinearity="relu") == ("rnn", "relu")
     assert choose_cell("gru") == ("gru", "reset-before")
-    assert [choose_cell("gru", framework=f)[1] for f in ("pytorch", "keras", "matlab", "onnx", "tf1")] == \
-        ["reset-after"] * 3 + ["reset-before"] * 2
-    assert choose_cell("gru", reset_after=False, framework="pytorch") == ("gru", "reset-before")
+    # the ONNX layout holds linear_before_reset=1 (what PyTorch exports), so its GRU is reset-after here
+    assert [choose_cell("gru", framework=f)[1] for f in ("pytorch", "keras", "matlab", "onnx")] == \
+        ["reset-after"] * 4
+    assert choose_cell("gru", reset_after=False, framework="keras") == ("gru", "reset-before")
+    with pytest.raises(UsageError, match=r"PyTorch nn.GRU cannot hold a reset gate applied before"):
+        choose_cell("gru", reset_after=False, framework="pytorch")
+    with pytest.raises(UsageError, match="no GRU layout"):
+        choose_cell("gru", framework="tf1")
 
 
 @pytest.mark.parametrize("layout", ["concat", "augmented"])

@@ -16,7 +16,6 @@ from .errors import (
     UsageError,
     VerificationError,
 )
-from .families import FAMILIES
 from .variants import LAYOUTS, VARIANTS
 
 __version__ = "0.1.0"
@@ -41,7 +40,7 @@ __all__ = [
 ]
 
 _LAZY = {"LSTMCell": "cell", "GRUCell": "cell", "RNNCell": "cell", "make_cell": "cell", "solve": "cell",
-         "verify": "verification", "summarize": "summary"}
+         "verify": "verification", "summarize": "summary", "FAMILIES": "families"}
 
 
 def __getattr__(name):

@@ -14,9 +14,8 @@ import sys
 
 import click
 
-from . import __version__, option_rules
+from . import __version__
 from .errors import LstmSymbolicError, ShapeError, UsageError
-from .families import FAMILIES, RNN_VARIANTS
 from .framework_table import CELL_GATES, FRAMEWORKS
 from .notations import NOTATIONS
 from .sizes import parse_assignment, parse_size
@@ -72,7 +71,8 @@ class FilePath(click.Path):
 
 SIZE, POSITIVE, ASSIGNMENT = SizeType(), PositiveInt(), Assignment()
 FORMAT_NAMES = ["npz", "pt", "onnx", "keras-h5", "mat"]  # lstm_symbolic.weightfiles.FORMATS (not imported at start-up)
-CELLS = list(CELL_GATES)
+CELLS = list(CELL_GATES)  # the cell families (families.FAMILIES, without building that table at start-up)
+NONLINEARITIES = ("tanh", "relu")  # the simple RNN's variants (families.RNN_VARIANTS; a test keeps them equal)
 
 
 def fail(err):
@@ -108,6 +108,8 @@ class CheckedCommand(click.Command):
         given = {name for name in ctx.params
                  if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
                                                            click.core.ParameterSource.DEFAULT_MAP)}
+        from . import option_rules  # (not imported for --help: it reads the framework table)
+
         try:
             found = option_rules.check_options(self.name, ctx.params, given)
         except LstmSymbolicError as err:
@@ -133,13 +135,13 @@ def emit_json(data):
 def family_options(command):
     """--cell and the options that choose a GRU's or a simple RNN's variant (the library checks the mix)."""
     options = [
-        click.option("--cell", "family", type=click.Choice(list(FAMILIES)), default=None,
+        click.option("--cell", "family", type=click.Choice(CELLS), default=None,
                      help="Cell family: lstm, gru (gated recurrent unit) or rnn (simple Elman RNN); default: lstm, "
                           "or the family whose options are given (--reset-after: gru, --nonlinearity: rnn)."),
         click.option("--reset-after/--reset-before", "reset_after", default=None,
                      help="GRU: the reset gate after the recurrent product (PyTorch, Keras' default; a second bias "
                           "per gate) or before it (Cho et al. 2014; the default unless --framework says otherwise)."),
-        click.option("--nonlinearity", type=click.Choice(list(RNN_VARIANTS)), default=None,
+        click.option("--nonlinearity", type=click.Choice(NONLINEARITIES), default=None,
                      help="Simple RNN: tanh (default) or relu."),
     ]
     for option in reversed(options):
@@ -786,7 +788,7 @@ def verify(input_size, hidden_size, family, reset_after, nonlinearity, variant, 
     from .verification import verify as run_verify
 
     if every:
-        from .families import choose_cell
+        from .families import FAMILIES, choose_cell
 
         family = choose_cell(family, variant, reset_after, nonlinearity, proj_size)[0]
         projecting = any(v.projection for v in FAMILIES[family].variants.values())

@@ -222,3 +222,12 @@ def test_derive_text_jacobians(cli):
 def test_verify_checks_backward(cli):
     result = cli("verify", "-n", 4, "-k", 3, "--variant", "peephole", "--layout", "concat")
     assert result.exit_code == 0 and "grads (worst:" in result.output
+
+
+def test_start_up_choice_lists_match_the_family_table():
+    """cli.py lists the families and the RNN's nonlinearities without building the family table."""
+    from lstm_symbolic import cli
+    from lstm_symbolic.families import FAMILIES, RNN_VARIANTS
+
+    assert cli.CELLS == list(FAMILIES)
+    assert cli.NONLINEARITIES == tuple(RNN_VARIANTS)

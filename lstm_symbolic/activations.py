@@ -8,7 +8,7 @@ activations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -63,7 +63,7 @@ ACTIVATIONS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def sympy_function(name):
     """The SymPy function class of an activation (created on first use: SymPy is lazy)."""
     import sympy
@@ -75,7 +75,7 @@ def sympy_function(name):
     if name != "sigmoid":
         return sympy.Function(name)
 
-    class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower case
+    class sigmoid(sympy.Function):  # lower case, as SymPy names its functions
         """The logistic function; its derivative is ``sigmoid(z) (1 - sigmoid(z))``."""
 
         def fdiff(self, argindex=1):

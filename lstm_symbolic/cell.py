@@ -10,19 +10,19 @@
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
 
 import sympy
 
 from .equations import build_program, concretize
 from .errors import ShapeError, UnderdeterminedError, UsageError
+from .families import get_family
 from .sizes import parse_shape, parse_size, shape_text
 from .solver import solve_program
-from .families import get_family
 from .variants import LAYOUTS, lookup
 
 
-@lru_cache(maxsize=None)
+@cache
 def size_symbol(name):
     """The SymPy symbol of a user-named size (positive integer)."""
     return sympy.Symbol(name, positive=True, integer=True)

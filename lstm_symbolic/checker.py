@@ -19,8 +19,8 @@ from .equations import Equation, Program
 from .errors import UsageError
 from .inputs import read_text
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
-from .solver import DimensionSolver
 from .sizes import shape_text
+from .solver import DimensionSolver
 
 
 @dataclass

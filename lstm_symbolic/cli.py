@@ -16,10 +16,10 @@ import click
 
 from . import __version__, option_rules
 from .errors import LstmSymbolicError, ShapeError, UsageError
-from .sizes import parse_assignment, parse_size
 from .families import FAMILIES, RNN_VARIANTS
 from .framework_table import CELL_GATES, FRAMEWORKS
 from .notations import NOTATIONS
+from .sizes import parse_assignment, parse_size
 from .variants import LAYOUTS, VARIANTS
 
 

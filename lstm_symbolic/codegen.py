@@ -154,7 +154,7 @@ def make_function(name, args, body, namespace=None):
     """Define ``def name(*args): body`` (lines, unindented) in the generated-code namespace."""
     source = f"def {name}({', '.join(args)}):\n" + "".join(f"    {line}\n" for line in body)
     scope = dict(NAMESPACE if namespace is None else namespace)
-    exec(compile(source, f"<lstm_symbolic {name}>", "exec"), scope)  # noqa: S102 - our own printed code
+    exec(compile(source, f"<lstm_symbolic {name}>", "exec"), scope)  # runs only code this module printed
     function = scope[name]
     function.source, function.args = source, list(args)
     return function

@@ -28,7 +28,7 @@ checks like the forward one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from sympy import (
     HadamardPower,
@@ -170,17 +170,13 @@ class BackwardProgram:
     program: Program  # forward + backward, for the solver
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_backward(variant, layout, family="lstm"):
     """Reverse-mode backward program of a variant in a layout (placeholder shapes)."""
     forward_program = build_program(variant, layout, family)
     forward = normal_form(forward_program)
     defined = {eq.name for eq in forward}
-    first_use = {}
-    for index, eq in enumerate(forward):
-        for s in eq.rhs.atoms(MatrixSymbol):
-            first_use.setdefault(s.name, index)
-
+    first_use = _first_use(forward)
     contributions = {}
     upstream_symbols = {name: placeholder(grad) for name, grad in UPSTREAM.items() if name in defined}
     gradients, equations = {}, []
@@ -212,19 +208,32 @@ def build_backward(variant, layout, family="lstm"):
     for name in forward_program.inputs:
         emit(name)
 
-    same_shape = tuple((g.name, name) for name, g in upstream_symbols.items())
-    program = Program(
+    program = _joint_program(forward_program, forward, equations, upstream_symbols)
+    return BackwardProgram(tuple(forward), tuple(equations),
+                           {name: g.name for name, g in upstream_symbols.items()}, gradients, program)
+
+
+def _first_use(forward):
+    """``{symbol name: index of the first forward equation that reads it}``."""
+    first_use = {}
+    for index, eq in enumerate(forward):
+        for s in eq.rhs.atoms(MatrixSymbol):
+            first_use.setdefault(s.name, index)
+    return first_use
+
+
+def _joint_program(forward_program, forward, equations, upstream_symbols):
+    """The forward and backward equations as one program for the solver; each upstream gradient
+    has its state's shape."""
+    return Program(
         equations=tuple(forward) + tuple(equations),
         inputs=forward_program.inputs + tuple(g.name for g in upstream_symbols.values()),
         parameters=forward_program.parameters,
         sizes=forward_program.sizes,
         size_sources=forward_program.size_sources,
         recurrence=forward_program.recurrence,
-        same_shape=same_shape,
+        same_shape=tuple((g.name, name) for name, g in upstream_symbols.items()),
     )
-    return BackwardProgram(tuple(forward), tuple(equations),
-                           {name: g.name for name, g in upstream_symbols.items()}, gradients, program)
-
 
 
 class Derivation:

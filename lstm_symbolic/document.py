@@ -12,19 +12,28 @@ gradient-flow Jacobians.  Output is deterministic: no dates, no hash-ordered set
 from __future__ import annotations
 
 import sympy
-from sympy import MatrixSymbol
-
-from .families import title as cell_title
-from sympy import preorder_traversal
+from sympy import MatrixSymbol, preorder_traversal
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from .handout_text import (ACTIVATION_DEFINITIONS, CELL_NOTES, DERIVATIVE_DEFINITIONS, EXPLANATIONS, FORWARD_DEFAULT,
-                           FORWARD_WORDS, RECURSION_NOTES, escape, fill, label, meaning)
-from .textprint import function_name
-from .notations import NEXT
+from .families import title as cell_title
+from .handout_text import (
+    ACTIVATION_DEFINITIONS,
+    CELL_NOTES,
+    DERIVATIVE_DEFINITIONS,
+    EXPLANATIONS,
+    FORWARD_DEFAULT,
+    FORWARD_WORDS,
+    RECURSION_NOTES,
+    escape,
+    fill,
+    label,
+    meaning,
+)
 from .latex import LatexPrinter, aligned_rows, dims_latex, name_latex
+from .notations import NEXT
 from .recursion import time_recursion
 from .sizes import SIZE_MEANINGS
+from .textprint import function_name
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath}

@@ -8,7 +8,7 @@ Every tensor is a ``MatrixSymbol`` whose dimensions are *placeholders*
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy
 from sympy import HadamardProduct, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
@@ -203,7 +203,7 @@ def ones_like(tensor):
     return OneMatrix(*tensor.shape)
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_program(variant_name, layout_name, family="lstm"):
     """The equations of one variant of a cell family in one layout, with placeholder shapes.
 

@@ -14,19 +14,10 @@ import sympy
 from sympy import MatrixSymbol, OneMatrix
 
 from .equations import SIZE_SYMBOLS
-from .sizes import SIZE_MEANINGS, dim_text
+from .sizes import SIZE_MEANINGS, dim_text, shape_text
 from .textprint import is_broadcast, text
 
 _AXIS_WORD = {"rows": "rows", "cols": "columns"}
-
-
-def _shape_str(shape):
-    return " x ".join(_dim_str(d) for d in shape)
-
-
-def _dim_str(d):
-    s = dim_text(d)
-    return f"({s})" if any(op in s for op in " +-*") else s
 
 
 class ExplainMixin:
@@ -50,17 +41,17 @@ class ExplainMixin:
         if is_broadcast(expr) and expr.args[0].name in self._given:
             expr = expr.args[0]
         if isinstance(expr, MatrixSymbol) and expr.name in self._given:
-            return _shape_str(self._given[expr.name])
+            return shape_text(self._given[expr.name], "solver")
         rows, cols = self._expr_shapes.get(expr, (None, None))
         out = []
         for node in (rows, cols):
             if override and node == override[0]:
-                out.append(_dim_str(override[1]))
+                out.append(shape_text((override[1],), "solver"))
             elif node is None:
                 out.append("?")
             else:
                 value = self._get(node)
-                out.append(self._unbound_name(node) if value is None else _dim_str(value))
+                out.append(self._unbound_name(node) if value is None else shape_text((value,), "solver"))
         return " x ".join(out)
 
     def _unbound_name(self, node):
@@ -72,14 +63,14 @@ class ExplainMixin:
 
     def _prefix(self, origin):
         """``file:line:col: `` for a checked file's equations, or nothing."""
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if source is None or origin is None:
             return ""
         line, col = source.locate(origin)
         return f"{source.filename}:{line}:{col}: " if line else ""
 
     def _declared_at(self, expr):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if source is None:
             return ""
         if is_broadcast(expr):
@@ -88,7 +79,7 @@ class ExplainMixin:
         return f" (declared on line {line})" if line else ""
 
     def _context(self, origin):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         context = origin.context()
         if source is not None:
             line, _ = source.locate(origin)
@@ -97,7 +88,7 @@ class ExplainMixin:
         return context
 
     def bindings(self):
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         if not self.program.sizes and source is not None:
             return source.declared_summary()
         parts = []

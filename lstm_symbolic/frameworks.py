@@ -21,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import UsageError
-from .framework_reader import _forget_bias, from_framework, read_layout  # noqa: F401
+from .framework_reader import _forget_bias, from_framework, read_layout
 from .framework_table import CELL_MODES, FRAMEWORKS, GATES, LAYOUTS, get_framework, get_layout, layouts_of  # noqa: F401
-from .weight_layout import (VECTOR_KINDS, Model, array_key, block_gates, check_supported, present,  # noqa: F401
-                            tensor_shapes)
+from .weight_layout import VECTOR_KINDS, Model, array_key, block_gates, check_supported, present, tensor_shapes
+
 
 def random_model(input_size, hidden_size, layers=1, bidirectional=False, proj_size=None, peephole=False, seed=0,
                  cell="lstm", reset_after=True, dtype=np.float64):

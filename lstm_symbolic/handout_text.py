@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from .latex import name_latex
 from .families import describe_tensor as family_tensor
 from .families import gate_input, stacked_blocks
+from .latex import name_latex
 from .variants import GATE_MEANING, describe_tensor
 
 #: Meaning of each tensor in the dimension table.  W's meaning depends on the layout.

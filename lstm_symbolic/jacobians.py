@@ -78,30 +78,7 @@ def jvp(expr, wrt, known, output=None):
     if isinstance(expr, MatAdd):
         return _sum(jvp(a, wrt, known) for a in expr.args)
     if isinstance(expr, MatMul):
-        coeff = [a for a in expr.args if not a.is_Matrix]
-        mats = [a for a in expr.args if a.is_Matrix]
-        deps = [(i, jvp(m, wrt, known)) for i, m in enumerate(mats)]
-        deps = [(i, J) for i, J in deps if J is not None]
-        if not deps:
-            return None
-        if len(deps) > 1 or deps[0][0] != len(mats) - 1:
-            raise ShapeError(f"no Jacobian rule for a product whose left factor varies: {text(expr)}")
-        left, J = mats[:-1], deps[0][1]
-        if isinstance(J, _Blocks):
-            P = left[0] if len(left) == 1 else MatMul(*left, evaluate=False)
-            terms = [MatMul(ColumnBlock(P, off, off + rows), Jb, evaluate=False) if not isinstance(Jb, Identity)
-                     else ColumnBlock(P, off, off + rows) for off, rows, Jb in J.parts if Jb is not None]
-            result = _sum(terms)
-        else:
-            if not left:
-                result = J
-            elif isinstance(J, Identity):
-                result = left[0] if len(left) == 1 else MatMul(*left, evaluate=False)
-            else:
-                result = MatMul(*left, J, evaluate=False)
-        if coeff:
-            result = MatMul(*coeff, result, evaluate=False)
-        return result
+        return _jvp_product(expr, wrt, known)
     if isinstance(expr, HadamardProduct):
         terms = []
         for i, arg in enumerate(expr.args):
@@ -122,6 +99,33 @@ def jvp(expr, wrt, known, output=None):
             offset = offset + rows
         return _Blocks(tuple(parts)) if any(p[2] is not None for p in parts) else None
     raise ShapeError(f"no Jacobian rule for {type(expr).__name__}")
+
+
+def _jvp_product(expr, wrt, known):
+    """``d (c A B ... M) / d wrt`` for a product whose last matrix factor alone may vary."""
+    coeff = [a for a in expr.args if not a.is_Matrix]
+    mats = [a for a in expr.args if a.is_Matrix]
+    deps = [(i, jvp(m, wrt, known)) for i, m in enumerate(mats)]
+    deps = [(i, J) for i, J in deps if J is not None]
+    if not deps:
+        return None
+    if len(deps) > 1 or deps[0][0] != len(mats) - 1:
+        raise ShapeError(f"no Jacobian rule for a product whose left factor varies: {text(expr)}")
+    left, J = mats[:-1], deps[0][1]
+    if isinstance(J, _Blocks):
+        P = left[0] if len(left) == 1 else MatMul(*left, evaluate=False)
+        terms = [MatMul(ColumnBlock(P, off, off + rows), Jb, evaluate=False) if not isinstance(Jb, Identity)
+                 else ColumnBlock(P, off, off + rows) for off, rows, Jb in J.parts if Jb is not None]
+        result = _sum(terms)
+    elif not left:
+        result = J
+    elif isinstance(J, Identity):
+        result = left[0] if len(left) == 1 else MatMul(*left, evaluate=False)
+    else:
+        result = MatMul(*left, J, evaluate=False)
+    if coeff:
+        result = MatMul(*coeff, result, evaluate=False)
+    return result
 
 
 #: Why the paths matter, per (family, variant) (the computed Jacobians follow each text).

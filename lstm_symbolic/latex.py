@@ -111,14 +111,7 @@ class LatexPrinter:
         if is_broadcast(e):
             return self.print(e.args[0], prec)
         if isinstance(e, MatAdd):
-            parts = []
-            for i, a in enumerate(e.args):
-                rest = subtracted(a)
-                if rest is not None:
-                    parts.append(("- " if i else "-") + self.print(rest, 2))
-                else:
-                    parts.append(("+ " if i else "") + self.print(a, 1))
-            return self.wrap(" ".join(parts), 1, prec)
+            return self.sum(e, prec)
         if isinstance(e, MatMul):
             args = list(e.args)
             coeff = ""
@@ -141,6 +134,21 @@ class LatexPrinter:
             if isinstance(e.arg, MatrixSymbol):
                 return self.atom(e.arg, transposed=True)
             return f"{{{self.print(e.arg, 4)}}}^{{\\top}}"
+        return self.block(e, prec)
+
+    def sum(self, e, prec):
+        """``a + b - c``: a term with a factor -1 is subtracted."""
+        parts = []
+        for i, a in enumerate(e.args):
+            rest = subtracted(a)
+            if rest is not None:
+                parts.append(("- " if i else "-") + self.print(rest, 2))
+            else:
+                parts.append(("+ " if i else "") + self.print(a, 1))
+        return self.wrap(" ".join(parts), 1, prec)
+
+    def block(self, e, prec):
+        """The project's own matrix expressions (stacks, blocks, column sums, diagonals) and the identity."""
         kind = type(e).__name__
         if kind == "VConcat":
             return r"\begin{bmatrix} " + r" \\ ".join(self.print(b) for b in e.blocks) + r" \end{bmatrix}"

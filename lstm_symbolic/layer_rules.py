@@ -11,17 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import prod
 
-from .modelcode import Unknown
+from . import sizes
+from .errors import LayerContradiction, LayerProblem
+from .modelcode_nodes import Unknown
 from .sizes import with_article
-
-
-class LayerProblem(Exception):
-    """The layer cannot be summarized (an argument that is not a literal, an unknown layer type)."""
-
-
-class LayerContradiction(Exception):
-    """The layer's input contradicts what the layer expects; the message is the reason
-    (``expects ... , got ...``), the caller adds where each side came from."""
 
 
 @dataclass
@@ -109,7 +102,8 @@ def need_features(x, expected, what):
 
 
 def shape_text(shape):
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    """A layer's shape as frameworks print it: ``(None, 10, 2)``."""
+    return sizes.shape_text(shape, "tuple")
 
 
 def same_shape(args, x, call):

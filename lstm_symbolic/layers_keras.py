@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from math import prod
 
-from .layer_rules import (LayerContradiction, LayerOut, LayerProblem, Row, apply_with, choice, flag, need_rank,
-                          shape_text, size, table)
+from .layer_rules import (
+    LayerContradiction,
+    LayerOut,
+    LayerProblem,
+    Row,
+    apply_with,
+    choice,
+    flag,
+    need_rank,
+    shape_text,
+    size,
+    table,
+)
 from .modelcode import LayerCall
 from .recurrent import recurrent_tensors
 

@@ -9,8 +9,7 @@ C x n and Bias C x 1.  ``'OutputMode','last'`` drops the time dimension.
 
 from __future__ import annotations
 
-from .layer_rules import (LayerContradiction, LayerOut, LayerProblem, Row, choice, need_rank, shape_text, size,
-                          table)
+from .layer_rules import LayerContradiction, LayerOut, LayerProblem, Row, choice, need_rank, shape_text, size, table
 from .recurrent import recurrent_tensors
 
 _MODES = ("after-multiplication", "before-multiplication", "recurrent-bias-after-multiplication")

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from math import prod
 
-from .layer_rules import (LayerContradiction, LayerOut, LayerProblem, Row, choice, flag, need_features, need_rank,
-                          shape_text, size, table)
+from .layer_rules import (
+    LayerContradiction,
+    LayerOut,
+    LayerProblem,
+    Row,
+    choice,
+    flag,
+    need_features,
+    need_rank,
+    shape_text,
+    size,
+    table,
+)
 from .recurrent import GATES, MAX_LAYERS, recurrent_tensors
 
 _RNN_DEFAULTS = {"num_layers": 1, "bias": True, "batch_first": False, "dropout": 0.0, "bidirectional": False,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .modelcode import LayerCall, ModelCode, Unknown
+from .modelcode_nodes import LayerCall, ModelCode, Unknown
 
 _TOKEN = re.compile(r"""
     (?P<cont>\.\.\.[^\n]*\n?) | (?P<comment>%[^\n]*) | (?P<nl>\n) | (?P<space>[ \t\r]+)

@@ -13,7 +13,7 @@ import ast
 from dataclasses import replace
 
 from .errors import UsageError
-from .modelcode import Apply, Concat, LayerCall, ModelCode, Opaque, Select, Unknown
+from .modelcode_nodes import Apply, Concat, LayerCall, ModelCode, Opaque, Select, Unknown
 
 #: Layer classes recognised outside a Sequential list or ``add`` (a bare ``LSTM(...)`` fragment).
 _KNOWN = {

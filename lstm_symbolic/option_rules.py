@@ -18,8 +18,9 @@ reduce the hidden state (PyTorch refuses proj_size >= hidden_size)',))
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from .errors import UsageError
 from .framework_table import FRAMEWORKS, get_layout

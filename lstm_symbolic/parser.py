@@ -28,7 +28,7 @@ from itertools import count
 import sympy
 from sympy import HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
 
-from .errors import UsageError
+from .errors import ParseError, UsageError
 from .sizes import MAX_SIZE
 
 #: Functions the language knows (an extensible table: name -> activation name).
@@ -47,15 +47,6 @@ _TOKEN = re.compile(r"""
   | (?P<op>\.T\b|[@*+\-()\[\];:=,×^])
 """, re.VERBOSE)
 _SEPARATOR = re.compile(r"(?<![A-Za-z_])\s*[x×X]\s*(?![A-Za-z_])")
-
-
-class ParseError(UsageError):
-    """A statement that is not in the language; carries file, line and column."""
-
-    def __init__(self, message, filename, line, col, text):
-        self.message, self.filename, self.line, self.col, self.text = message, filename, line, col, text
-        caret = " " * (col - 1) + "^"
-        super().__init__(f"{filename}:{line}:{col}: syntax error: {message}\n  {text}\n  {caret}")
 
 
 @dataclass(frozen=True)
@@ -413,6 +404,21 @@ class _DimParser(_Statement):
         self.fail(f"unexpected {tok.text!r} in a size", tok)
 
 
+def _check_head(tokens, filename, number, raw):
+    """ParseError unless the statement starts ``NAME :`` or ``NAME =`` with a tensor name."""
+    head = tokens[0]
+    if head.kind != "name":
+        raise ParseError("a statement starts with a tensor name: NAME = ... or NAME : ROWS x COLS",
+                         filename, number, head.col, raw)
+    if head.text in FUNCTIONS or head.text in _RESERVED:
+        what = "a function" if head.text in FUNCTIONS else "a reserved word"
+        raise ParseError(f"{head.text} is {what}, not a tensor name", filename, number, head.col, raw)
+    if len(tokens) < 2 or tokens[1].text not in (":", "="):
+        col = tokens[1].col if len(tokens) > 1 else len(raw.rstrip()) + 1
+        raise ParseError(f"expected ':' (a declaration) or '=' (an equation) after {head.text}",
+                         filename, number, col, raw)
+
+
 def parse(text, filename="<input>"):
     """Parse a whole file into declarations and assignments (a list, in file order)."""
     from .cell import size_symbol
@@ -439,16 +445,7 @@ def parse(text, filename="<input>"):
         if not tokens:
             continue
         head = tokens[0]
-        if head.kind != "name":
-            raise ParseError("a statement starts with a tensor name: NAME = ... or NAME : ROWS x COLS",
-                             filename, number, head.col, raw)
-        if head.text in FUNCTIONS or head.text in _RESERVED:
-            what = "a function" if head.text in FUNCTIONS else "a reserved word"
-            raise ParseError(f"{head.text} is {what}, not a tensor name", filename, number, head.col, raw)
-        if len(tokens) < 2 or tokens[1].text not in (":", "="):
-            col = tokens[1].col if len(tokens) > 1 else len(raw.rstrip()) + 1
-            raise ParseError(f"expected ':' (a declaration) or '=' (an equation) after {head.text}",
-                             filename, number, col, raw)
+        _check_head(tokens, filename, number, raw)
         if tokens[1].text == ":":
             start = tokens[1].col
             body = raw[start:].split("#", 1)[0]

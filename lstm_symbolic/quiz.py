@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .quiz_reading import CannotDecide, Question, parse_block, understand  # noqa: F401 - the module's API
+from .errors import CannotDecide  # noqa: F401 - the module's API
+from .quiz_reading import Question, parse_block  # noqa: F401 - the module's API
+from .quiz_understand import understand
 
 
 @dataclass
@@ -29,7 +31,7 @@ def answer_question(question):
     """The answer, its working, and (with options) the letters of every right option."""
     from .quiz_answers import answer_count, answer_diff, answer_shape
     from .quiz_choices import judge_options
-    from .quiz_values import answer_range, answer_value
+    from .quiz_values import answer_range
 
     u = understand(question)
     handler = {"shape": answer_shape, "count": answer_count, "diff": answer_diff, "range": answer_range,
@@ -40,3 +42,13 @@ def answer_question(question):
         choices, option_lines, key = judge_options(u, value, text, question.options, question.key)
         lines = lines + option_lines
     return Answer(text, "\n".join(lines), u.as_dict(), choices, key)
+
+
+def answer_value(u):
+    """The value of a tensor computed from the question's vectors: the LSTM's equations, or the GRU's
+    or the simple RNN's (:mod:`lstm_symbolic.quiz_family_values`)."""
+    from .quiz_family_values import family_value
+    from .quiz_values import check_given, lstm_value
+
+    check_given(u)
+    return (lstm_value if u.family == "lstm" else family_value)(u)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from math import prod
 
-from .errors import UsageError
-from .quiz_reading import CannotDecide
+from .errors import CannotDecide, UsageError
 from .sizes import SIZE_MEANINGS
+from .sizes import shape_text as sizes_shape_text
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
 FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
@@ -30,10 +30,7 @@ def need(u, *names, numeric=False):
 
 def shape_text(shape, tuple_style=False):
     """``12x80`` for a matrix of numbers, ``(None, 10, 32)`` for an activation or another rank."""
-    dims = [str(d).replace(" ", "") if d is not None else "None" for d in shape]
-    if tuple_style or len(dims) != 2:
-        return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
-    return "x".join(dims)
+    return sizes_shape_text(shape, "tight tuple" if tuple_style else "tight")
 
 
 def read_line(u):
@@ -61,12 +58,11 @@ def answer_shape(u):
             lines.append(line)
             continue
         if target.startswith(("fw:", "act:")):
-            shape, line = (_framework_tensor if target.startswith("fw:") else _activation)(u, target[target.index(":") + 1:])
-            text = shape_text(shape, _tuple_style(u, target))
+            reader = _framework_tensor if target.startswith("fw:") else _activation
+            shape, line = reader(u, target[target.index(":") + 1:])
         else:
             cell = cell or _cell(u)
             shape, line = _cell_tensor(cell, u, target)
-            text = shape_text(shape)
         shapes.append(shape)
         lines.append(line)
     if any(t[:2] in ("W_", "U_") for t in u.targets):

@@ -5,8 +5,7 @@ default (:func:`lstm_symbolic.families.choose_variant`, the same choice as the C
 
 from __future__ import annotations
 
-from .errors import UsageError
-from .quiz_reading import CannotDecide
+from .errors import CannotDecide, UsageError
 
 #: Words that say where a GRU applies its reset gate (True: after the recurrent product).
 PLACEMENT_WORDS = {("reset", "after"): True, ("after", "multiplication"): True, ("reset", "before"): False,

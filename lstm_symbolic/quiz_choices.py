@@ -89,7 +89,7 @@ def _alternatives(u, kind):
         try:
             shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout,
                                  u.sizes.get("p") if u.variant == "projection" else None).shapes()
-        except Exception:  # noqa: BLE001 - only used for wording
+        except Exception:  # any failure: the shapes only improve the wording
             return alt
         for name, shape in shapes.items():
             alt.setdefault(tuple(str(d) for d in shape), f"the shape of {name}")

@@ -6,10 +6,10 @@ with both values, when they do not.
 
 from __future__ import annotations
 
+from .errors import CannotDecide
 from .families import get_family
 from .quiz_answers import read_line
 from .quiz_cells import SWAPPED_UPDATE, own_update
-from .quiz_reading import CannotDecide
 from .quiz_values import equations, evaluate, given_text, vector_text
 
 _SUMMARY = {"reset-before": "Cho et al. 2014, Keras reset_after=False",
@@ -71,7 +71,7 @@ def _placements(u, fam):
 
 def _agree_or_decline(results, target, np):
     first = results[0][1]
-    for variant, value, *_ in results[1:]:
+    for _variant, value, *_ in results[1:]:
         if np.shape(value) != np.shape(first) or not np.allclose(value, first, rtol=1e-9, atol=1e-12):
             shown = "; ".join(f"{v} ({_SUMMARY[v]}) gives {target} = {vector_text(x)[1]}" for v, x, *_ in results)
             raise CannotDecide(f"the answer depends on where the GRU applies its reset gate, and the question does "

@@ -10,7 +10,7 @@ model words and out-of-scope topics are small tables here.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .quiz_tokens import _ident_value
 
@@ -28,7 +28,7 @@ def _key(latex):
     return base, TIME_CLASS.get(index) if index else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def tensor_names():
     """``{(base, time class): {canonical names}}`` for every notation (a set: some names are ambiguous)."""
     from .notations import NOTATIONS
@@ -54,7 +54,7 @@ def tensor_names():
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def framework_tensors():
     """``{tensor name without its layer suffix: {frameworks}}`` from the parameter tables."""
     from .framework_table import FRAMEWORKS
@@ -165,7 +165,7 @@ def flat(value):
     return f"{base}_{index}" if index else base
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_tensors(family):
     """The canonical tensor names of a family's cell over all its variants, from the cell's shape table."""
     from .builtin_shapes import cell_shapes
@@ -180,11 +180,11 @@ def family_tensors(family):
     return tuple(names)
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_names(family):
     """``{written name, flattened: canonical name}`` for a GRU or simple RNN (canonical and notation forms)."""
-    from .notations import NOTATIONS
     from .families import get_family
+    from .notations import NOTATIONS
 
     table = {}
     for notation in get_family(family).notations or ("standard",):
@@ -204,7 +204,7 @@ def gate_names(family):
     return _LSTM_GATE_NAMES if family == "lstm" else dict(get_family(family).gate_meaning)
 
 
-@lru_cache(maxsize=None)
+@cache
 def gate_words(family):
     """English words for a family's gates, longest first (``update`` -> z for the GRU, i for the LSTM)."""
     if family == "lstm":
@@ -217,7 +217,7 @@ def gate_words(family):
     return sorted(dict.fromkeys(found), key=lambda pair: -len(pair[0]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_phrases(family):
     """English names of a family's states and activations, longest first; the LSTM's others marked absent."""
     if family == "lstm":

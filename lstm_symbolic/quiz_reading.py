@@ -12,15 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import LstmSymbolicError, UsageError
+from .errors import CannotDecide, UsageError  # noqa: F401 - CannotDecide re-exported: it used to live here
 
 MAX_QUESTION_CHARS = 20_000
-
-
-class CannotDecide(LstmSymbolicError):
-    """The question is outside what the model decides, or lacks a size (exit code 1)."""
-
-    exit_code = 1
 
 
 # -- the question block ------------------------------------------------------------------------------
@@ -114,10 +108,3 @@ class Understanding:
         return {"sizes": dict(self.sizes), "framework": self.framework, "model": self.family,
                 "variant": self.variant, "layout": self.layout, "asked": self.kind, "targets": self.targets,
                 "read": dict(self.sources), **({"flags": self.flags} if self.flags else {})}
-
-
-def understand(question):
-    """An :class:`Understanding` of ``question``, or CannotDecide saying what was not understood."""
-    from .quiz_understand import read_question
-
-    return read_question(question.text)

@@ -7,9 +7,21 @@ phrases ("the recurrent weights of the forget gate", "the forget gate's input we
 
 from __future__ import annotations
 
-from .quiz_lexicon import (KIND_WORDS, SHARED_NAMES, TIME_CLASS, WEIGHT_NOUNS, family_names, family_tensors, flat,
-                           framework_tensors, gate_names, gate_words, state_phrases, tensor_names)
-from .quiz_reading import CannotDecide
+from .errors import CannotDecide
+from .quiz_lexicon import (
+    KIND_WORDS,
+    SHARED_NAMES,
+    TIME_CLASS,
+    WEIGHT_NOUNS,
+    family_names,
+    family_tensors,
+    flat,
+    framework_tensors,
+    gate_names,
+    gate_words,
+    state_phrases,
+    tensor_names,
+)
 from .quiz_tokens import names_a_value
 
 #: Words after which the focus no longer names what is asked ("..., which is multiplied with h_t").

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from .errors import CannotDecide
 from .quiz_cells import cell_variant
 from .quiz_code import read_code
-from .quiz_lexicon import (CONCEPTUAL, FAMILY_PHRASES, FAMILY_WORDS, FRAMEWORK_WORDS, OUT_OF_SCOPE, STATE_PHRASES, VARIANT_WORDS,
-                           framework_tensors)
-from .quiz_reading import CannotDecide, Understanding
+from .quiz_lexicon import (
+    CONCEPTUAL,
+    FAMILY_PHRASES,
+    FAMILY_WORDS,
+    FRAMEWORK_WORDS,
+    OUT_OF_SCOPE,
+    STATE_PHRASES,
+    VARIANT_WORDS,
+    framework_tensors,
+)
+from .quiz_reading import Understanding
 from .quiz_sizes import read_sizes
 from .quiz_targets import focus_targets, given_vectors
 from .quiz_tokens import Token, names_a_value, tokenize
@@ -261,3 +270,9 @@ def _concatenates(tokens):
 
 
 __all__ = ["read_question", "split_focus", "question_kind", "STATE_PHRASES"]
+
+
+def understand(question):
+    """An :class:`Understanding` of a :class:`~lstm_symbolic.quiz_reading.Question`, or CannotDecide
+    saying what was not understood."""
+    return read_question(question.text)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import ast
 import math
 
-from .errors import UsageError
+from .errors import CannotDecide, UsageError
 from .quiz_answers import read_line
-from .quiz_reading import CannotDecide
 
 _STATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t")
 
@@ -188,9 +187,8 @@ def given_text(given):
     return ", ".join(f"{n} = [{', '.join(f'{x:g}' for x in v)}]" for n, v in given.items())
 
 
-def answer_value(u):
-    import numpy as np
-
+def check_given(u):
+    """CannotDecide unless the question gives vectors of one length, the hidden size if it says one."""
     if not u.given:
         raise CannotDecide("found no vectors to compute with: write them like o_t = [0.7, 0.3]")
     lengths = {len(v) for v in u.given.values()}
@@ -200,10 +198,12 @@ def answer_value(u):
     rows = u.sizes.get("p") or u.sizes.get("k")
     if isinstance(rows, int) and lengths != {rows}:
         raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: check the question")
-    if u.family != "lstm":
-        from .quiz_family_values import family_value
 
-        return family_value(u)
+
+def lstm_value(u):
+    """``(values, text, working lines)`` of the asked LSTM tensor (h_t unless another is named)."""
+    import numpy as np
+
     target = next((t for t in u.targets if t in _STATE_ORDER), None) or "h_t"
     variant, why = _output_variant(u) if target == "h_t" else (u.variant, f"a {u.variant} LSTM")
     eqs, texts = equations(variant)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .reference_gru_rnn import BACKWARD, FORWARD, sigmoid
+
 GATES_OF = {
     "standard": "figo",
     "vanilla": "igo",
@@ -19,13 +21,6 @@ GATES_OF = {
     "no-output-tanh": "figo",
     "projection": "figo",
 }
-
-
-def sigmoid(z):
-    """Branch-wise logistic function: exp of a non-positive number only."""
-    z = np.asarray(z)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
 
 def _preactivation(gate, layout, params, x, h):
@@ -71,8 +66,6 @@ def reference_forward(variant, layout, params, xs, *states):
     A GRU or simple-RNN variant (``reset-before``, ``reset-after``, ``tanh``, ``relu``) takes
     ``h0`` alone and returns (hs, h_T): see :mod:`lstm_symbolic.reference_gru_rnn`.
     """
-    from .reference_gru_rnn import FORWARD
-
     if variant in FORWARD:
         return FORWARD[variant](variant, layout, params, xs, *states)
     h, c = states
@@ -89,18 +82,28 @@ def reference_backward(variant, layout, params, xs, *states_and_dhs):
 
     Returns ``{parameter: gradient, "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"`` without a cell).
     """
-    from .reference_gru_rnn import BACKWARD
-
     if variant in BACKWARD:
         return BACKWARD[variant](variant, layout, params, xs, *states_and_dhs)
     h0, c0, dhs = states_and_dhs
-    gates = GATES_OF[variant]
-    T = xs.shape[0]
+    cache = _forward_cache(variant, layout, params, xs, h0, c0)
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    dxs = np.zeros_like(xs)
+    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+    for t in range(xs.shape[0] - 1, -1, -1):
+        s = cache[t]
+        delta, dc_prev = _cell_backward(variant, params, s, dhs[t] + dh_next, dc_next, grads)
+        dh_prev = _gates_backward(GATES_OF[variant], layout, params, s, delta, grads, dxs[t])
+        dh_next, dc_next = dh_prev, dc_prev
+    grads["xs"], grads["h0"], grads["c0"] = dxs, dh_next, dc_next
+    return grads
+
+
+def _forward_cache(variant, layout, params, xs, h, c):
+    """The forward pass over ``xs``, keeping per step what the backward pass needs."""
     cache = []
-    h, c = h0, c0
-    for x in xs:  # forward, keeping what the backward pass needs
+    for x in xs:
         step = {"x": x, "h_prev": h, "c_prev": c}
-        pre = {g: _preactivation(g, layout, params, x, h) for g in gates}
+        pre = {g: _preactivation(g, layout, params, x, h) for g in GATES_OF[variant]}
         if variant == "peephole":
             pre["f"] = pre["f"] + params["p_f"] * c
             pre["i"] = pre["i"] + params["p_i"] * c
@@ -118,65 +121,68 @@ def reference_backward(variant, layout, params, xs, *states_and_dhs):
         step["m"] = step["o"] * step["squashed"]
         h = params["W_hr"] @ step["m"] if variant == "projection" else step["m"]
         cache.append(step)
+    return cache
 
-    grads = {name: np.zeros_like(value) for name, value in params.items()}
-    dxs = np.zeros_like(xs)
-    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
-    for t in range(T - 1, -1, -1):
-        s = cache[t]
-        dh = dhs[t] + dh_next
-        if variant == "projection":
-            grads["W_hr"] += dh @ s["m"].T
-            dm = params["W_hr"].T @ dh
+
+def _cell_backward(variant, params, s, dh, dc_next, grads):
+    """One step back through the cell from ``dh`` (dL/dh_t) and ``dc_next``: the gates'
+    pre-activation gradients ``delta`` and dL/dc_{t-1}; adds the projection and peephole gradients."""
+    if variant == "projection":
+        grads["W_hr"] += dh @ s["m"].T
+        dm = params["W_hr"].T @ dh
+    else:
+        dm = dh
+    do = dm * s["squashed"]
+    if variant == "no-output-tanh":
+        dc = dm * s["o"] + dc_next
+    else:
+        dc = dm * s["o"] * (1.0 - s["squashed"] ** 2) + dc_next
+    delta = {"o": do * s["o"] * (1.0 - s["o"])}
+    if variant == "peephole":
+        dc = dc + delta["o"] * params["p_o"]
+        grads["p_o"] += np.sum(delta["o"] * s["c"], axis=1, keepdims=True)
+    di, dg = dc * s["g"], dc * s["i"]
+    if variant == "vanilla":
+        dc_prev = dc
+    else:
+        df = dc * s["c_prev"]
+        dc_prev = dc * s["f"]
+        if variant == "cifg":
+            di = di - df
         else:
-            dm = dh
-        do = dm * s["squashed"]
-        if variant == "no-output-tanh":
-            dc = dm * s["o"] + dc_next
+            delta["f"] = df * s["f"] * (1.0 - s["f"])
+    delta["i"] = di * s["i"] * (1.0 - s["i"])
+    delta["g"] = dg * (1.0 - s["g"] ** 2)
+    if variant == "peephole":
+        dc_prev = dc_prev + delta["f"] * params["p_f"] + delta["i"] * params["p_i"]
+        grads["p_f"] += np.sum(delta["f"] * s["c_prev"], axis=1, keepdims=True)
+        grads["p_i"] += np.sum(delta["i"] * s["c_prev"], axis=1, keepdims=True)
+    return delta, dc_prev
+
+
+def _gates_backward(gates, layout, params, s, delta, grads, dx):
+    """The gates' weight and bias gradients from ``delta``, added to ``grads``; dL/dx_t added to
+    ``dx`` in place; returns dL/dh_{t-1}."""
+    k_h = s["h_prev"].shape[0]
+    dh_prev = np.zeros_like(s["h_prev"])
+    for g in gates:
+        d = delta[g]
+        if layout == "separate":
+            grads["W_" + g] += d @ s["x"].T
+            grads["U_" + g] += d @ s["h_prev"].T
+            grads["b_" + g] += d.sum(axis=1, keepdims=True)
+            dx += params["W_" + g].T @ d
+            dh_prev += params["U_" + g].T @ d
         else:
-            dc = dm * s["o"] * (1.0 - s["squashed"] ** 2) + dc_next
-        delta = {"o": do * s["o"] * (1.0 - s["o"])}
-        if variant == "peephole":
-            dc = dc + delta["o"] * params["p_o"]
-            grads["p_o"] += np.sum(delta["o"] * s["c"], axis=1, keepdims=True)
-        di, dg = dc * s["g"], dc * s["i"]
-        if variant == "vanilla":
-            dc_prev = dc
-        else:
-            df = dc * s["c_prev"]
-            dc_prev = dc * s["f"]
-            if variant == "cifg":
-                di = di - df
-            else:
-                delta["f"] = df * s["f"] * (1.0 - s["f"])
-        delta["i"] = di * s["i"] * (1.0 - s["i"])
-        delta["g"] = dg * (1.0 - s["g"] ** 2)
-        if variant == "peephole":
-            dc_prev = dc_prev + delta["f"] * params["p_f"] + delta["i"] * params["p_i"]
-            grads["p_f"] += np.sum(delta["f"] * s["c_prev"], axis=1, keepdims=True)
-            grads["p_i"] += np.sum(delta["i"] * s["c_prev"], axis=1, keepdims=True)
-        k_h = s["h_prev"].shape[0]
-        dh_prev = np.zeros_like(s["h_prev"])
-        for g in gates:
-            d = delta[g]
-            if layout == "separate":
-                grads["W_" + g] += d @ s["x"].T
-                grads["U_" + g] += d @ s["h_prev"].T
+            rows = [s["h_prev"], s["x"]]
+            if layout == "augmented":
+                rows.insert(0, np.ones((1, s["x"].shape[1]), dtype=s["x"].dtype))
+            z = np.vstack(rows)
+            grads["W_" + g] += d @ z.T
+            if layout == "concat":
                 grads["b_" + g] += d.sum(axis=1, keepdims=True)
-                dxs[t] += params["W_" + g].T @ d
-                dh_prev += params["U_" + g].T @ d
-            else:
-                rows = [s["h_prev"], s["x"]]
-                if layout == "augmented":
-                    rows.insert(0, np.ones((1, s["x"].shape[1]), dtype=s["x"].dtype))
-                z = np.vstack(rows)
-                grads["W_" + g] += d @ z.T
-                if layout == "concat":
-                    grads["b_" + g] += d.sum(axis=1, keepdims=True)
-                dz = params["W_" + g].T @ d
-                offset = 1 if layout == "augmented" else 0
-                dh_prev += dz[offset:offset + k_h]
-                dxs[t] += dz[offset + k_h:]
-        dh_next, dc_next = dh_prev, dc_prev
-    grads["xs"], grads["h0"], grads["c0"] = dxs, dh_next, dc_next
-    return grads
+            dz = params["W_" + g].T @ d
+            offset = 1 if layout == "augmented" else 0
+            dh_prev += dz[offset:offset + k_h]
+            dx += dz[offset + k_h:]
+    return dh_prev

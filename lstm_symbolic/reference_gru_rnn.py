@@ -19,7 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .reference import sigmoid
+
+def sigmoid(z):
+    """Branch-wise logistic function: exp of a non-positive number only (the LSTM reference uses it too)."""
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
 
 def _stack(layout, h, x):

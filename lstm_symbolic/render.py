@@ -169,21 +169,17 @@ def verification_data(report):
     }
 
 
-def _shape(expr):
-    return shape_text(expr.shape)
-
-
 def term_shapes(expr):
     """The shapes of an expression's top-level terms: ``(50 x 1) @ (1 x 20)``."""
     from sympy import HadamardProduct, MatAdd, MatMul
 
     if isinstance(expr, MatAdd):
-        return " + ".join(f"({_shape(a)})" for a in expr.args)
+        return " + ".join(f"({shape_text(a.shape)})" for a in expr.args)
     if isinstance(expr, HadamardProduct):
-        return " * ".join(f"({_shape(a)})" for a in expr.args)
+        return " * ".join(f"({shape_text(a.shape)})" for a in expr.args)
     if isinstance(expr, MatMul):
-        return " @ ".join(f"({_shape(a)})" for a in expr.args if a.is_Matrix)
-    return f"({_shape(expr)})"
+        return " @ ".join(f"({shape_text(a.shape)})" for a in expr.args if a.is_Matrix)
+    return f"({shape_text(expr.shape)})"
 
 
 def derivation_text(derivation, flow=None):
@@ -277,7 +273,7 @@ def framework_shapes_text(framework, shapes, parameters=None, family=None):
     names the layer when it is not an LSTM (a Family row)."""
     from .framework_table import FRAMEWORKS
 
-    rows = [(name, "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")")
+    rows = [(name, shape_text(shape, "tuple"))
             for name, shape in shapes.items()]
     width = max(len(r[0]) for r in rows)
     title = FRAMEWORKS[framework].title

@@ -113,8 +113,46 @@ def dim_text(d):
     return s.replace("size:", "")
 
 
-def shape_text(shape):
-    return " x ".join(f"({dim_text(d)})" if " " in dim_text(d) else dim_text(d) for d in shape)
+def _tuple(dims):
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def _tight(shape):
+    return [str(d).replace(" ", "") for d in shape]
+
+
+def _matrix(shape, compound=" "):
+    texts = [dim_text(d) for d in shape]
+    return " x ".join(f"({t})" if any(c in t for c in compound) else t for t in texts)
+
+
+#: How each part of the tool writes a shape (see :func:`shape_text`).
+SHAPE_STYLES = {
+    "matrix": _matrix,
+    "solver": lambda shape: _matrix(shape, compound=" +-*"),
+    "tuple": lambda shape: _tuple([str(d) for d in shape]),
+    "tight tuple": lambda shape: _tuple(_tight(shape)),
+    "tight": lambda shape: "x".join(_tight(shape)) if len(shape) == 2 else _tuple(_tight(shape)),
+}
+
+
+def shape_text(shape, style="matrix"):
+    """A shape as text, in one of the :data:`SHAPE_STYLES`:
+
+    * ``matrix`` (shapes of the cell's tensors): ``12 x 80``, ``(k + 1) x B`` - a size with spaces in brackets;
+    * ``solver`` (the solver's messages): as ``matrix``, and any size with an operator in brackets (``(2*k) x 1``);
+    * ``tuple`` (framework arrays and layer outputs): ``(None, 10, 2)``, ``(5,)``;
+    * ``tight tuple``: ``tuple`` without spaces inside a size;
+    * ``tight`` (quiz answers): ``12x80`` for a matrix, ``tight tuple`` for any other rank.
+
+    >>> import sympy
+    >>> k = sympy.Symbol("k")
+    >>> [shape_text((k + 1, 2 * k)), shape_text((k + 1, 2 * k), "solver"), shape_text((None, 10, 2), "tuple")]
+    ['(k + 1) x 2*k', '(k + 1) x (2*k)', '(None, 10, 2)']
+    >>> [shape_text((12, 80), "tight"), shape_text((5,), "tight"), shape_text((k + 1, 3), "tight tuple")]
+    ['12x80', '(5,)', '(k+1, 3)']
+    """
+    return SHAPE_STYLES[style](shape)
 
 
 #: Words read letter by letter, whose first letter sounds like a vowel ("an LSTM", "an RNN").

@@ -24,11 +24,9 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
 from .errors import ShapeError, UnderdeterminedError
-from .explain import ExplainMixin, _shape_str
-from .sizes import dim_text
+from .explain import ExplainMixin
+from .sizes import dim_text, shape_text
 from .textprint import text
-
-_AXIS_WORD = {"rows": "rows", "cols": "columns"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ class Provenance:
         """One line of a message; ``width`` pads a given tensor's name (to align two of them)."""
         if self.kind == "given":
             where = f"declared on line {self.line}" if self.line else "given"
-            return f"{self.name:<{width}} : {_shape_str(self.shape)} ({where})"
+            return f"{self.name:<{width}} : {shape_text(self.shape, 'solver')} ({where})"
         if self.kind == "size":
             return f"{self.name} = {dim_text(self.shape[0])}"
         if self.kind == "sum":
@@ -167,7 +165,7 @@ class DimensionSolver(ExplainMixin):
                 origin = Origin("recurrence", None, None, (new, prev))
                 for axis in (0, 1):
                     self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[prev].shape[axis]), origin)
-        for new, old in getattr(self.program, "same_shape", ()):
+        for new, old in self.program.same_shape:
             origin = Origin("gradient", None, None, (new, old))
             for axis in (0, 1):
                 self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[old].shape[axis]), origin)
@@ -246,7 +244,7 @@ class DimensionSolver(ExplainMixin):
         if default_batch and batch in self._parent and self._get(batch) is None \
                 and not self._touches(batch, symbols):
             self._bind(batch, 1, Provenance("default", "B"))
-        source = getattr(self.program, "source", None)
+        source = self.program.source
         for name, shape in self._given.items():
             line = source.declaration_line(name) if source is not None else None
             for axis, value in enumerate(shape):

@@ -10,11 +10,11 @@ import sympy
 from sympy import (
     HadamardPower,
     HadamardProduct,
+    Identity,
     MatAdd,
     MatMul,
     MatrixSymbol,
     OneMatrix,
-    Identity,
     Transpose,
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -102,8 +102,6 @@ def _text(e):
         return "I", _PREC["atom"]
     if type(e).__name__ == "VConcat":
         return "[" + "; ".join(_text(b)[0] for b in e.blocks) + "]", _PREC["atom"]
-    if isinstance(e, sympy.Basic) and not e.is_Matrix:
-        return str(e), _PREC["atom"]
     return str(e), _PREC["atom"]
 
 

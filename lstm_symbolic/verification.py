@@ -13,8 +13,8 @@ import numpy as np
 
 from .cell import LSTMCell  # noqa: F401 - used by the doctest
 from .errors import UsageError
-from .resources import array_bytes, check_resources
 from .reference import reference_backward, reference_forward
+from .resources import array_bytes, check_resources
 
 #: Largest allowed error per dtype, relative to max(1, the largest reference entry): forward
 #: outputs, then gradients.  A long or unstable sequence magnifies roundoff, so each tolerance is

@@ -231,8 +231,8 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
                  cell=None, forget_bias=None, initial_states=False, dtype=None):
     """Read ``source``, write ``output`` in another framework's layout (``dtype``: cast to float32 or
     float64); returns what was written."""
-    from .frameworks import to_framework
     from .framework_table import get_layout
+    from .frameworks import to_framework
 
     out_fmt = format_of(output, out_format)
     to_fw = to_fw or out_fmt.framework

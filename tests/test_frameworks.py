@@ -9,11 +9,12 @@ import pytest
 
 from lstm_symbolic import ShapeError, UsageError
 from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, LAYOUTS
-from lstm_symbolic.frameworks import FRAMEWORKS, from_framework, from_pytorch, random_model, run_model, to_framework
-from lstm_symbolic.weight_layout import tensor_shapes
+from lstm_symbolic.frameworks import from_framework, from_pytorch, random_model, run_model, to_framework
 from lstm_symbolic.sequences import parameter_table, sequence_shapes
+from lstm_symbolic.weight_layout import tensor_shapes
 
 from .conftest import require
+
 
 def feature_sets(cell):
     """Every combination of the optional features some layout of the cell family has, times its modes."""

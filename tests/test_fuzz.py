@@ -227,10 +227,10 @@ def check_options_were_read(args, result, records):
     ran_a_command = args and args[0] in main.commands and not {"--help", "-h", "--version"} & set(args)
     if result.exit_code == 0 and ran_a_command:
         assert records, f"{where}: the command ran without checking its options"
-    for command, given, found in records:
-        assert given <= option_rules.READS[command], f"{where}: options the table does not know: " \
-                                                      f"{given - option_rules.READS[command]}"
-        assert given == found.read | found.ignored, f"{where}: given {given}, read {set(found.read)}"
+    for command, options, found in records:
+        assert options <= option_rules.READS[command], f"{where}: options the table does not know: " \
+                                                        f"{options - option_rules.READS[command]}"
+        assert options == found.read | found.ignored, f"{where}: given {options}, read {set(found.read)}"
         if found.ignored:
             assert "warning:" in result.stderr, f"{where}: {set(found.ignored)} ignored without a warning"
 

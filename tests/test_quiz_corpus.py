@@ -61,7 +61,7 @@ def read_corpus():
             size_set = size_set.strip()
             sizes = {} if size_set in ("", "-") else {k: _size(v) for k, v in
                                                       (p.split("=") for p in size_set.split())}
-            q = re.sub(r"<(\w)>", lambda m: str(sizes[m.group(1)]), text)
+            q = re.sub(r"<(\w)>", lambda m, sizes=sizes: str(sizes[m.group(1)]), text)
             entries.append(Entry(kind, args, opts, sizes, q, head[1]))
 
     for line_no, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), 1):

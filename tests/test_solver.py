@@ -209,5 +209,8 @@ def test_perturbed_shape_is_a_contradiction(n, k, delta, data):
     except ShapeError as err:
         assert str(bad[axis]) in str(err)
     else:
-        # only possible when b's perturbed axis is not tied to a's sizes (e.g. U_f alone vs W's n)
-        assert a.startswith("U_") and axis == 1 or layout != "separate"
+        # only possible when b's perturbed axis is not tied to a's sizes: a recurrent weight U_* (k x k)
+        # says nothing about the columns (n) of an input weight W_*; a concat or augmented weight
+        # holds k and n together, so every perturbation there is a contradiction
+        assert layout == "separate" and a.startswith("U_") and b.startswith("W_") and axis == 1, \
+            f"{b} perturbed to {tuple(bad)} was accepted beside {a} {truth.shapes()[a]} ({layout})"

@@ -8,7 +8,6 @@ import sys
 import pytest
 
 import lstm_symbolic
-from lstm_symbolic.errors import UsageError
 from lstm_symbolic.summary import summarize
 
 from .conftest import require

@@ -7,7 +7,6 @@ import warnings
 import zipfile
 
 import numpy as np
-import pytest
 
 from lstm_symbolic.frameworks import random_model, to_framework
 from lstm_symbolic.npz import load_npz

@@ -124,6 +124,7 @@ def save(path, arrays, model, **_):
     """Write the Keras arrays (``get_weights()`` order) as ``model.save_weights`` does for a
     ``keras.Sequential`` of the model's recurrent layers; returns notes saying how to load it."""
     import h5py
+
     from .framework_table import get_layout
 
     if path != "-" and not path.lower().endswith(SUFFIX):

@@ -35,8 +35,7 @@ FORMATS = {f.name: f for f in (
     Format("npz", (".npz",), None, "npz"),
     Format("pt", (".pt", ".pth"), "pytorch", "torch_files", "torch", "torch"),
     Format("onnx", (".onnx",), "onnx", "onnx_files", "onnx", "onnx"),
-    Format("keras-h5", (".weights.h5", ".h5"), "keras", "keras_files", "h5py", "keras", writes=False,
-           names_layers=True),
+    Format("keras-h5", (".weights.h5", ".h5"), "keras", "keras_files", "h5py", "keras", names_layers=True),
     Format("mat", (".mat",), "matlab", "matlab_files", "scipy", "matlab"),
 )}
 
@@ -239,6 +238,9 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
     to_fw = to_fw or out_fmt.framework
     if to_fw is None:
         raise UsageError(f"name the framework to write into {output} with --to ({', '.join(FRAMEWORKS)})")
+    if out_fmt.framework not in (None, to_fw):
+        raise UsageError(f"a {out_fmt.suffixes[0]} file such as {output} holds only {out_fmt.framework} weights: "
+                         f"--to {to_fw} cannot be written into it (leave out --to, or write a .npz file)")
     if initial_states and out_fmt.name != "onnx":
         raise UsageError("--initial-states adds the inputs initial_h and initial_c to an .onnx model; "
                          f"{output} is not one")

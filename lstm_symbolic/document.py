@@ -163,7 +163,9 @@ def parameter_section(cell, notation):
     for name in twin.parameters:
         kind = "W_hr" if name == "W_hr" else name.partition("_")[0]
         groups.setdefault((kind, shapes[name]), []).append(name)
-    terms = [(len(names), sympy.sympify(r), sympy.sympify(c)) for (_, (r, c)), names in groups.items()]
+    # the shapes are numbers and SymPy expressions (never text: strict refuses strings)
+    terms = [(len(names), sympy.sympify(r, strict=True), sympy.sympify(c, strict=True))
+             for (_, (r, c)), names in groups.items()]
     formula = " + ".join(_term_latex(*t) for t in terms)
     total = sum((m * r * c for m, r, c in terms), sympy.Integer(0))
     chain = [f"N &= {formula}"]

@@ -11,7 +11,6 @@ import shutil
 import numpy as np
 import pytest
 import sympy
-from sympy import ImmutableMatrix, MatrixSymbol
 
 from lstm_symbolic import FAMILIES, GRUCell, LSTMCell, RNNCell, ShapeError, UsageError, make_cell, solve
 from lstm_symbolic.builtin_shapes import ShapeSheet, cell_shapes
@@ -20,6 +19,7 @@ from lstm_symbolic.reference import reference_backward, reference_forward
 from lstm_symbolic.render import shapes_data, shapes_table
 
 from .conftest import require
+from .sympy_oracle import assert_backward_matches_sympy
 
 #: Every GRU / simple-RNN cell that exists: (family, variant, layout); reset-after is separate-only.
 CELLS = [(family, variant, layout) for family in ("gru", "rnn") for variant, layout in combinations(family)]
@@ -157,51 +157,13 @@ def test_bad_api_values():
 
 # -- gradients against SymPy's elementwise derivatives --------------------------------------------
 
-def explicit_symbols(name, shape):
-    rows, cols = shape
-    return ImmutableMatrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}[{i},{j}]"))
-
-
-def _elementary(expr):
-    """relu as Max(0, .) and its derivative step as Heaviside: functions SymPy can differentiate and evaluate."""
-    return expr.replace(sympy.Function("relu"), lambda a: sympy.Max(0, a)).replace(
-        sympy.Function("step"), lambda a: sympy.Heaviside(a, 0))  # step(0) = 0: relu is flat left of 0
-
-
-def evaluate(equations, env):
-    for eq in equations:
-        replace = {s: env[s.name] for s in eq.rhs.atoms(MatrixSymbol)}
-        env[eq.name] = ImmutableMatrix(eq.rhs.xreplace(replace).as_explicit()).applyfunc(_elementary)
-    return env
-
-
 @pytest.mark.parametrize("family,variant,layout", CELLS, ids=IDS)
 def test_backward_equals_elementwise_sympy_derivatives(family, variant, layout):
     """n = 2, k = 2, B = 2: every gradient entry of the reverse-mode equations equals SymPy's
     diff(L, entry) of L = sum(dh_t * h_t) built entry by entry from ``.as_explicit()``; 1e-12."""
     cell = make_cell(family, 2, 2, variant, layout, batch_size=2)
-    derivation = cell.backward()
-    shapes = derivation.shapes()
-    leaves = list(cell.program.inputs) + list(cell.parameters) + list(derivation.upstream.values())
-    assert list(derivation.upstream) == ["h_t"]
-    symbolic = {name: explicit_symbols(name, shapes[name]) for name in leaves}
-    rng = np.random.default_rng(11)
-    numeric = {name: ImmutableMatrix(rng.uniform(-1.5, 1.5, shapes[name])) for name in leaves}
-    evaluate(derivation.forward, symbolic)
-    evaluate(derivation.forward + derivation.equations, numeric)
-    loss = sum(symbolic["dh_t"].multiply_elementwise(symbolic["h_t"]))
-    point = {sym: numeric[name][i, j] for name in leaves
-             for (i, j), sym in np.ndenumerate(np.array(symbolic[name].tolist(), dtype=object))}
-    ours, theirs = [], []
-    for tensor in list(cell.program.inputs) + list(cell.parameters):
-        grad = numeric[derivation.gradients[tensor]]
-        for (i, j) in np.ndindex(*grad.shape):
-            ours.append(float(grad[i, j]))
-            theirs.append(sympy.diff(loss, symbolic[tensor][i, j]))
-    args = sorted(point, key=str)
-    sigmoid = {"sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z))}
-    values = sympy.lambdify(args, theirs, modules=[sigmoid, "numpy"], cse=True)(*[float(point[a]) for a in args])
-    np.testing.assert_allclose(ours, np.array(values, dtype=float), rtol=0, atol=1e-12)
+    assert list(cell.backward().upstream) == ["h_t"]
+    assert_backward_matches_sympy(cell, seed=11)
 
 
 # -- the compiled cell against the NumPy reference and finite differences --------------------------

@@ -5,27 +5,15 @@ finite differences, a hand-written NumPy BPTT and (when installed) PyTorch autog
 import numpy as np
 import pytest
 import sympy
-from sympy import ImmutableMatrix, MatrixSymbol
+from sympy import MatrixSymbol
 
 from lstm_symbolic import LSTMCell, ShapeError, UsageError
 from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
+from .sympy_oracle import assert_backward_matches_sympy
 
 n_, k_, p_ = (sympy.Symbol(s, positive=True, integer=True) for s in "nkp")
-
-
-def explicit_symbols(name, shape):
-    rows, cols = shape
-    return ImmutableMatrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}[{i},{j}]"))
-
-
-def evaluate(equations, env):
-    """Evaluate equations entry by entry, as explicit SymPy matrices."""
-    for eq in equations:
-        replace = {s: env[s.name] for s in eq.rhs.atoms(MatrixSymbol)}
-        env[eq.name] = ImmutableMatrix(eq.rhs.xreplace(replace).as_explicit())
-    return env
 
 
 @pytest.mark.parametrize("layout", ALL_LAYOUTS)
@@ -37,30 +25,7 @@ def test_backward_equals_elementwise_sympy_derivatives(variant, layout):
     of the forward equations and differentiated by SymPy; our backward equations are
     evaluated by SymPy at the same random point.  Agreement to 1e-12.
     """
-    cell = LSTMCell(3, 2, variant, layout, proj_for(variant, 2), batch_size=2)
-    derivation = cell.backward()
-    shapes = derivation.shapes()
-    leaves = list(cell.program.inputs) + list(cell.parameters) + list(derivation.upstream.values())
-    symbolic = {name: explicit_symbols(name, shapes[name]) for name in leaves}
-    rng = np.random.default_rng(7)
-    numeric = {name: ImmutableMatrix(rng.uniform(-1.5, 1.5, shapes[name])) for name in leaves}
-    evaluate(derivation.forward, symbolic)
-    evaluate(derivation.forward + derivation.equations, numeric)
-    up_h, up_c = derivation.upstream["h_t"], derivation.upstream["c_t"]
-    loss = sum(symbolic[up_h].multiply_elementwise(symbolic["h_t"])) + \
-        sum(symbolic[up_c].multiply_elementwise(symbolic["c_t"]))
-    point = {sym: numeric[name][i, j] for name in leaves
-             for (i, j), sym in np.ndenumerate(np.array(symbolic[name].tolist(), dtype=object))}
-    ours, theirs = [], []
-    for tensor in list(cell.program.inputs) + list(cell.parameters):
-        grad = numeric[derivation.gradients[tensor]]
-        for (i, j) in np.ndindex(*grad.shape):
-            ours.append(float(grad[i, j]))
-            theirs.append(sympy.diff(loss, symbolic[tensor][i, j]))
-    args = sorted(point, key=str)
-    sigmoid = {"sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z))}
-    values = sympy.lambdify(args, theirs, modules=[sigmoid, "numpy"], cse=True)(*[float(point[a]) for a in args])
-    np.testing.assert_allclose(ours, np.array(values, dtype=float), rtol=0, atol=1e-12)
+    assert_backward_matches_sympy(LSTMCell(3, 2, variant, layout, proj_for(variant, 2), batch_size=2), seed=7)
 
 
 @pytest.mark.parametrize("layout", ALL_LAYOUTS)

@@ -41,25 +41,17 @@ class RecurrentCell:
 
     def __init__(self, input_size, hidden_size, family="lstm", variant=None, layout="separate",
                  proj_size=None, batch_size=1):
-        self.family = get_family(family)
-        self.variant = lookup(self.family.variants, variant or self.family.default_variant, self.family.variant_word)
-        self.layout = lookup(LAYOUTS, layout, "layout")
-        if self.variant.projection and proj_size is None:
-            raise UsageError("the projection variant needs a projection size p (proj_size / --proj)")
-        if proj_size is not None and not self.variant.projection:
-            raise UsageError(
-                f"a projection size only applies to the projection variant, not {self.variant.name!r}"
-            )
-        sizes = {
-            "n": _size_value(input_size, "the input size n"),
-            "k": _size_value(hidden_size, "the hidden size k"),
-            "B": _size_value(batch_size, "the batch size B"),
-        }
-        if proj_size is not None:
-            sizes["p"] = _size_value(proj_size, "the projection size p")
-        self.program = build_program(self.variant.name, self.layout.name, self.family.name)
-        self._solution = solve_program(self.program, sizes)
-        self.dims = dict(self._solution.dims)
+        family, variant, layout = _rows(family, variant, layout)
+        sizes = _cell_sizes(variant, input_size, hidden_size, proj_size, batch_size)
+        program = build_program(variant.name, layout.name, family.name)
+        self._set_solution(family, variant, layout, program, solve_program(program, sizes))
+
+    def _set_solution(self, family, variant, layout, program, solution):
+        """Hold a solved program (every shape known) of one row of each table."""
+        self.family, self.variant, self.layout = family, variant, layout
+        self.program = program
+        self._solution = solution
+        self.dims = dict(solution.dims)
         self._symbolic = any(not isinstance(v, int) for v in self.dims.values())
 
     # -- queries ------------------------------------------------------------------
@@ -221,6 +213,29 @@ class RNNCell(RecurrentCell):
 CELL_CLASSES = {"lstm": LSTMCell, "gru": GRUCell, "rnn": RNNCell}
 
 
+def _rows(family, variant, layout):
+    """The rows of the family, variant and layout tables that these names choose."""
+    fam = get_family(family)
+    return fam, lookup(fam.variants, variant or fam.default_variant, fam.variant_word), lookup(LAYOUTS, layout, "layout")
+
+
+def _cell_sizes(variant, input_size, hidden_size, proj_size, batch_size):
+    """``{"n", "k", "B"[, "p"]}`` as ints or symbols; a UsageError for a bad size or a projection
+    size given to (or missing from) a variant."""
+    if variant.projection and proj_size is None:
+        raise UsageError("the projection variant needs a projection size p (proj_size / --proj)")
+    if proj_size is not None and not variant.projection:
+        raise UsageError(f"a projection size only applies to the projection variant, not {variant.name!r}")
+    sizes = {
+        "n": _size_value(input_size, "the input size n"),
+        "k": _size_value(hidden_size, "the hidden size k"),
+        "B": _size_value(batch_size, "the batch size B"),
+    }
+    if proj_size is not None:
+        sizes["p"] = _size_value(proj_size, "the projection size p")
+    return sizes
+
+
 def make_cell(family, input_size, hidden_size, variant=None, layout="separate", proj_size=None, batch_size=1):
     """A cell of any family from its variant name (``families.FAMILIES[family].variants``).
 
@@ -265,8 +280,11 @@ def solve(shapes, variant=None, layout="separate", input_size=None, hidden_size=
         raise
     except ShapeError as err:
         raise ShapeError(f"{err}\n  {_expected_shapes_hint(fam.name, v.name, layout, given)}") from None
-    return make_cell(fam.name, solution.dims["n"], solution.dims["k"], v.name, layout,
-                     solution.dims.get("p"), batch_size=solution.dims["B"])
+    dims = solution.dims  # (checked as a cell's sizes: a size found as k + n or m - k is refused)
+    _cell_sizes(v, dims["n"], dims["k"], dims.get("p"), dims["B"])
+    cell = CELL_CLASSES[fam.name].__new__(CELL_CLASSES[fam.name])
+    cell._set_solution(fam, v, lookup(LAYOUTS, layout, "layout"), program, solution)
+    return cell
 
 
 def _expected_shapes_hint(family, variant, layout, given):

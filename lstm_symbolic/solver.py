@@ -22,67 +22,10 @@ from sympy import HadamardPower, HadamardProduct, Identity, MatAdd, MatMul, Matr
 from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects only, never strings
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .constraints import DimensionGraph, DimLabel, Origin, Provenance
 from .equations import SIZE_SYMBOLS, ColumnSum, Diag, RowBlock, VConcat
 from .errors import ShapeError, UnderdeterminedError
-from .explain import ExplainMixin
-from .sizes import dim_text, shape_text
-from .textprint import text
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Why two dimensions are equal: which operation, in which equation."""
-
-    kind: str  # matmul | add | hadamard | concat | define | recurrence | size
-    equation: str | None
-    node: object = None  # the expression (or tensor names) the constraint came from
-    operands: tuple = ()
-
-    def context(self):
-        where = f" in the equation for {self.equation}" if self.equation else ""
-        if self.kind == "define":
-            line = f"{self.equation} = {text(self.node)}"
-            return line if len(line) <= 70 else line[:67] + "..."
-        if self.kind == "recurrence":
-            new, prev = self.operands
-            return f"recurrence: {new} becomes the next step's {prev}"
-        if self.kind == "size":
-            return "definition of the size"
-        if self.kind == "gradient":
-            new, old = self.operands
-            return f"{new} has the shape of {old}"
-        if self.kind == "sum":
-            return f"{text(self.node)}{where}"
-        return f"{_short(self.node)}{where}"
-
-
-def _short(expr, limit=60):
-    s = text(expr)
-    return s if len(s) <= limit else s[: limit - 3] + "..."
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a value came from: a given shape, a size, a literal, a sum, a default."""
-
-    kind: str  # given | size | literal | sum | default
-    name: str = ""
-    shape: tuple = ()
-    origin: Origin | None = None
-    line: int | None = None  # where a declaration fixed it, in a checked file
-
-    def describe(self, width=0):
-        """One line of a message; ``width`` pads a given tensor's name (to align two of them)."""
-        if self.kind == "given":
-            where = f"declared on line {self.line}" if self.line else "given"
-            return f"{self.name:<{width}} : {shape_text(self.shape, 'solver')} ({where})"
-        if self.kind == "size":
-            return f"{self.name} = {dim_text(self.shape[0])}"
-        if self.kind == "sum":
-            return f"from {self.origin.context()}"
-        if self.kind == "default":
-            return f"{self.name} = 1 by default"
-        return "a constant"
+from .explain import Explainer
 
 
 @dataclass
@@ -94,111 +37,119 @@ class Solution:
     unresolved: dict = field(default_factory=dict)
 
 
-class DimensionSolver(ExplainMixin):
-    """Collect constraints from a program, bind values, report contradictions."""
+#: The size each size symbol stands for (``size:n`` -> ``n``).
+_SIZE_NAMES = {symbol: name for name, symbol in SIZE_SYMBOLS.items()}
+
+_AXIS_NAMES = ("rows", "columns")
+
+
+class DimensionSolver:
+    """Collect constraints from a program, bind values, report contradictions.
+
+    ``solve()`` may be called more than once (each call starts from no values); its messages
+    come from an :class:`~lstm_symbolic.explain.Explainer` given the program, the constraint
+    graph and the given shapes.
+    """
 
     def __init__(self, program, collect=False):
         self.program = program
         self.collect = collect  # gather every contradiction instead of stopping at the first
         self.errors = []
-        self._parent = {}
-        self._edges = {}  # node -> [(other node, Origin)]
+        self.graph = DimensionGraph()
+        self.explainer = Explainer(program, self.graph, {})
         self._sums = []  # (total node, [part nodes], Origin)
-        self._value = {}  # root -> (value, anchor node, Provenance)
         self._fresh = count()
-        self._labels = {}
         self._pending_literals = []  # literal nodes (a 1 in a ones vector) and their values
-        self._expr_shapes = {}  # expression -> (rows node, cols node), filled by the walk
         for name in program.sizes:
             self._node(SIZE_SYMBOLS[name])
         self._walk_program()
 
-    # -- nodes and union-find -------------------------------------------------
+    # -- nodes ------------------------------------------------------------------------------
     def _node(self, dim, origin=None):
+        """The node of a dimension: a symbol is its own node; a number or a sum gets a fresh one."""
         if isinstance(dim, sympy.Symbol):
-            self._parent.setdefault(dim, dim)
-            return dim
+            size = _SIZE_NAMES.get(dim)
+            return self.graph.add(dim, None if size is None else DimLabel(size))
         if dim.is_Integer:
-            key = ("literal", next(self._fresh))
-            self._parent[key] = key
+            key = self.graph.add(("literal", next(self._fresh)), DimLabel(str(dim)))
             self._pending_literals.append((key, int(dim)))
             return key
         if isinstance(dim, sympy.Add):  # a declared size such as k + n
-            key = ("sum", next(self._fresh))
-            self._parent[key] = key
+            key = self.graph.add(("sum", next(self._fresh)), DimLabel(dim))
             parts = [self._node(a, origin) for a in dim.args]
             self._sums.append((key, parts, origin or Origin("sum", None, dim)))
-            self._labels[key] = dim_text(dim)
             return key
         raise ShapeError(f"unsupported dimension {dim}")
+
+    def _axis_node(self, matrix, axis, origin=None):
+        """The node of one axis of a tensor (or of a ones matrix: ``rows of a broadcast number``)."""
+        dim = matrix.shape[axis]
+        node = self._node(dim, origin)
+        if isinstance(dim, sympy.Symbol) and dim not in _SIZE_NAMES:
+            if isinstance(matrix, MatrixSymbol):
+                self.graph.add(node, DimLabel(_AXIS_NAMES[axis], matrix.name))
+            else:  # a tensor's own label wins over a ones matrix of its shape
+                self.graph.add(node, DimLabel(_AXIS_NAMES[axis], "a broadcast number"), replace=False)
+        return node
 
     def _literal(self, value):
         return self._node(sympy.Integer(value))
 
     def find(self, node):
-        parent = self._parent
-        root = node
-        while parent[root] != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    def _equal(self, a, b, origin):
-        self._edges.setdefault(a, []).append((b, origin))
-        self._edges.setdefault(b, []).append((a, origin))
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self._parent[ra] = rb
+        return self.graph.find(node)
 
     # -- walking the equations ------------------------------------------------
     def _walk_program(self):
+        equal = self.graph.equal
         for eq in self.program.equations:
             lhs = self._shape(eq.lhs, eq.name)
             rhs = self._shape(eq.rhs, eq.name)
             origin = Origin("define", eq.name, eq.rhs)
-            self._equal(lhs[0], rhs[0], origin)
-            self._equal(lhs[1], rhs[1], origin)
+            equal(lhs[0], rhs[0], origin)
+            equal(lhs[1], rhs[1], origin)
         symbols = self.program.symbols()
-        for new, prev in self.program.recurrence:
-            if new in symbols and prev in symbols:
-                origin = Origin("recurrence", None, None, (new, prev))
-                for axis in (0, 1):
-                    self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[prev].shape[axis]), origin)
-        for new, old in self.program.same_shape:
-            origin = Origin("gradient", None, None, (new, old))
+        pairs = [(pair, Origin("recurrence", None, None, pair)) for pair in self.program.recurrence
+                 if pair[0] in symbols and pair[1] in symbols]
+        pairs += [(pair, Origin("gradient", None, None, pair)) for pair in self.program.same_shape]
+        for (a, b), origin in pairs:
             for axis in (0, 1):
-                self._equal(self._node(symbols[new].shape[axis]), self._node(symbols[old].shape[axis]), origin)
+                equal(self._axis_node(symbols[a], axis), self._axis_node(symbols[b], axis), origin)
         for size, (tensor, axis) in self.program.size_sources.items():
             if tensor in symbols:
-                self._equal(SIZE_SYMBOLS[size], self._node(symbols[tensor].shape[axis]), Origin("size", None, None, (size,)))
+                equal(SIZE_SYMBOLS[size], self._axis_node(symbols[tensor], axis), Origin("size", None, None, (size,)))
 
     def _shape(self, e, eq):
         """(rows node, cols node) of an expression, adding the constraints it implies.
 
         Every expression's nodes are kept, for the messages to show its shape later."""
         shape = self._walk_shape(e, eq)
-        self._expr_shapes.setdefault(e, shape)
+        self.graph.set_shape(e, shape)
         return shape
 
     def _walk_shape(self, e, eq):
         if isinstance(e, (MatrixSymbol, OneMatrix)):
             origin = Origin("sum", eq, e)
-            return self._node(e.shape[0], origin), self._node(e.shape[1], origin)
+            return self._axis_node(e, 0, origin), self._axis_node(e, 1, origin)
         if isinstance(e, MatMul):
             mats = [a for a in e.args if a.is_Matrix]
             shapes = [self._shape(a, eq) for a in mats]
             for (left, sl), (right, sr) in zip(zip(mats, shapes), zip(mats[1:], shapes[1:])):
-                self._equal(sl[1], sr[0], Origin("matmul", eq, MatMul(left, right, evaluate=False), (left, right)))
+                self.graph.equal(sl[1], sr[0], Origin("matmul", eq, MatMul(left, right, evaluate=False), (left, right)))
             return shapes[0][0], shapes[-1][1]
         if isinstance(e, (MatAdd, HadamardProduct)):
             kind = "add" if isinstance(e, MatAdd) else "hadamard"
             shapes = [self._shape(a, eq) for a in e.args]
             for arg, s in zip(e.args[1:], shapes[1:]):
                 origin = Origin(kind, eq, e, (e.args[0], arg))
-                self._equal(shapes[0][0], s[0], origin)
-                self._equal(shapes[0][1], s[1], origin)
+                self.graph.equal(shapes[0][0], s[0], origin)
+                self.graph.equal(shapes[0][1], s[1], origin)
             return shapes[0]
+        if isinstance(e, VConcat):
+            return self._concat_shape(e, eq)
+        return self._unary_shape(e, eq)
+
+    def _unary_shape(self, e, eq):
+        """Shapes of the nodes with one matrix operand (and of the identity)."""
         if isinstance(e, ElementwiseApplyFunction):
             return self._shape(e.expr, eq)
         if isinstance(e, HadamardPower):
@@ -213,27 +164,28 @@ class DimensionSolver(ExplainMixin):
             return self._shape(e.args[0], eq)[0], self._literal(1)
         if isinstance(e, Diag):
             rows, cols = self._shape(e.args[0], eq)
-            self._equal(cols, self._literal(1), Origin("matmul", eq, e, (e.args[0], e.args[0])))
+            self.graph.equal(cols, self._literal(1), Origin("matmul", eq, e, (e.args[0], e.args[0])))
             return rows, rows
         if isinstance(e, Identity):
             node = self._node(e.shape[0], Origin("sum", eq, e))
             return node, node
-        if isinstance(e, VConcat):
-            shapes = [self._shape(b, eq) for b in e.blocks]
-            for block, s in zip(e.blocks[1:], shapes[1:]):
-                self._equal(shapes[0][1], s[1], Origin("concat", eq, e, (e.blocks[0], block)))
-            total = ("sum", next(self._fresh))
-            self._parent[total] = total
-            self._labels[total] = f"rows of {text(e)}"
-            self._sums.append((total, [s[0] for s in shapes], Origin("sum", eq, e)))
-            return total, shapes[0][1]
         raise ShapeError(f"the solver cannot handle {type(e).__name__} in the equation for {eq}")
+
+    def _concat_shape(self, e, eq):
+        """``[a; b; ...]``: equal columns; the rows are a sum node of the blocks' rows."""
+        shapes = [self._shape(b, eq) for b in e.blocks]
+        for block, s in zip(e.blocks[1:], shapes[1:]):
+            self.graph.equal(shapes[0][1], s[1], Origin("concat", eq, e, (e.blocks[0], block)))
+        total = self.graph.add(("sum", next(self._fresh)), DimLabel("rows", e))
+        self._sums.append((total, [s[0] for s in shapes], Origin("sum", eq, e)))
+        return total, shapes[0][1]
 
     # -- values -----------------------------------------------------------------
     def solve(self, sizes=None, given=None, default_batch=True):
         """Bind ``sizes`` ({"n": 80, ...}) and ``given`` shapes ({"W_f": (50, 20)}); return a Solution."""
-        self._value = {}
-        self._given = dict(given or {})
+        given = dict(given or {})
+        self.graph.clear_values()
+        self.explainer = Explainer(self.program, self.graph, given)
         for key, value in self._pending_literals:
             self._bind(key, value, Provenance("literal"))
         for name, value in (sizes or {}).items():
@@ -241,45 +193,40 @@ class DimensionSolver(ExplainMixin):
                 self._bind(SIZE_SYMBOLS[name], value, Provenance("size", name, (value,)))
         symbols = self.program.symbols()
         batch = SIZE_SYMBOLS["B"]
-        if default_batch and batch in self._parent and self._get(batch) is None \
-                and not self._touches(batch, symbols):
+        if default_batch and batch in self.graph and self.graph.value(batch) is None \
+                and not self._touches(batch, symbols, given):
             self._bind(batch, 1, Provenance("default", "B"))
         source = self.program.source
-        for name, shape in self._given.items():
+        for name, shape in given.items():
             line = source.declaration_line(name) if source is not None else None
             for axis, value in enumerate(shape):
-                node = self._node(symbols[name].shape[axis])
-                self._bind(node, value, Provenance("given", name, tuple(shape), line=line))
+                self._bind(self._axis_node(symbols[name], axis), value,
+                           Provenance("given", name, tuple(shape), line=line))
         self._propagate_sums()
-        if default_batch and batch in self._parent and self._get(batch) is None:
+        if default_batch and batch in self.graph and self.graph.value(batch) is None:
             self._bind(batch, 1, Provenance("default", "B"))
             self._propagate_sums()
         return self._solution(symbols)
 
-    def _touches(self, size_node, symbols):
+    def _touches(self, size_node, symbols, given):
         """Does any given tensor have a dimension tied to ``size_node``?"""
         root = self.find(size_node)
         return any(
             isinstance(d, sympy.Symbol) and self.find(d) == root
-            for name in self._given for d in symbols[name].shape
+            for name in given for d in symbols[name].shape
         )
-
-    def _get(self, node):
-        entry = self._value.get(self.find(node))
-        return None if entry is None else entry[0]
 
     def _bind(self, node, value, provenance):
         """Give ``node``'s class a value; True when a new value was recorded."""
-        root = self.find(node)
-        old = self._value.get(root)
+        old = self.graph.binding(node)
         if old is None:
             if _not_positive(value):
-                self._fail(self._nonpositive_message(node, value, provenance))
+                self._fail(self.explainer.nonpositive(node, value, provenance))
                 return False
-            self._value[root] = (value, node, provenance)
+            self.graph.set_value(node, value, provenance)
             return True
         if not _same(old[0], value):
-            self._fail(self._conflict_message(old, (value, node, provenance)))
+            self._fail(self.explainer.conflict(old, (value, node, provenance)))
         return False
 
     def _fail(self, message):
@@ -289,38 +236,42 @@ class DimensionSolver(ExplainMixin):
             self.errors.append(message)
 
     def _propagate_sums(self):
+        """Fill in sums (a concatenation's rows) and their missing parts until nothing changes."""
         settled = set()  # sums that are checked (or failed): never revisited
         changed = True
         while changed:
             changed = False
             for index, (total, parts, origin) in enumerate(self._sums):
-                if index in settled:
-                    continue
-                known = [self._get(p) for p in parts]
-                tv = self._get(total)
-                missing = [p for p, v in zip(parts, known) if v is None]
-                prov = Provenance("sum", origin=origin)
-                if not missing:
-                    settled.add(index)
-                    value = _add(known)
-                    if tv is None:
-                        changed |= self._bind(total, value, prov)
-                    elif not _same(tv, value):
-                        self._bind(total, value, prov)
-                elif len(missing) == 1 and tv is not None:
-                    settled.add(index)
-                    value = _sub(tv, [v for v in known if v is not None])
-                    if _not_positive(value):
-                        self._fail(self._negative_part_message(total, parts, missing[0], value, origin))
-                        continue
-                    changed |= self._bind(missing[0], value, prov)
+                if index not in settled:
+                    changed |= self._propagate_sum(total, parts, origin, index, settled)
+
+    def _propagate_sum(self, total, parts, origin, index, settled):
+        value_of = self.graph.value
+        known = [value_of(p) for p in parts]
+        tv = value_of(total)
+        missing = [p for p, v in zip(parts, known) if v is None]
+        prov = Provenance("sum", origin=origin)
+        if not missing:
+            settled.add(index)
+            value = _add(known)
+            if tv is None:
+                return self._bind(total, value, prov)
+            if not _same(tv, value):
+                self._bind(total, value, prov)
+        elif len(missing) == 1 and tv is not None:
+            settled.add(index)
+            value = _sub(tv, [v for v in known if v is not None])
+            if _not_positive(value):
+                self._fail(self.explainer.negative_part(total, parts, missing[0], value, origin))
+                return False
+            return self._bind(missing[0], value, prov)
+        return False
 
     def _solution(self, symbols):
-        dims = {name: self._get(SIZE_SYMBOLS[name]) for name in self.program.sizes}
+        dims = {name: self.graph.value(SIZE_SYMBOLS[name]) for name in self.program.sizes}
         shapes, unresolved = {}, {}
         for name in self.program.tensors:
-            s = symbols[name]
-            shape = tuple(self._get(self._node(d)) for d in s.shape)
+            shape = tuple(self.graph.value(self._node(d)) for d in symbols[name].shape)
             shapes[name] = shape
             if None in shape:
                 unresolved[name] = shape
@@ -368,5 +319,5 @@ def solve_program(program, sizes=None, given=None):
     solver = DimensionSolver(program)
     solution = solver.solve(sizes, given)
     if solution.unresolved:
-        raise UnderdeterminedError(solver.missing_message(solution.unresolved, list(given or {})))
+        raise UnderdeterminedError(solver.explainer.missing(solution.unresolved, list(given or {})))
     return solution

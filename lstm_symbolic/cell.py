@@ -216,7 +216,8 @@ CELL_CLASSES = {"lstm": LSTMCell, "gru": GRUCell, "rnn": RNNCell}
 def _rows(family, variant, layout):
     """The rows of the family, variant and layout tables that these names choose."""
     fam = get_family(family)
-    return fam, lookup(fam.variants, variant or fam.default_variant, fam.variant_word), lookup(LAYOUTS, layout, "layout")
+    variant = lookup(fam.variants, variant or fam.default_variant, fam.variant_word)
+    return fam, variant, lookup(LAYOUTS, layout, "layout")
 
 
 def _cell_sizes(variant, input_size, hidden_size, proj_size, batch_size):

@@ -110,7 +110,7 @@ class Explainer:
                 "  " + self.bindings(),
             ])
         lines = [f"{self._prefix(origin)}cannot {_OPERATIONS[origin.kind]} {text(origin.node)}{where}"]
-        operands = [left, right] if origin.kind == "matmul" else list(origin.node.args)  # (a VConcat's args are its blocks)
+        operands = [left, right] if origin.kind == "matmul" else list(origin.node.args)  # (a VConcat's: its blocks)
         names = [_operand_text(x) for x in operands]
         width = max(len(n) for n in names)
         for name, x in zip(names, operands):

@@ -9,7 +9,8 @@ the shapes the user gave), and sums are propagated to a fixed point.  A value
 that meets a different value is a contradiction, explained by the shortest
 chain of constraints between the two places the values came from.
 
-Text is only built when an error happens: origins keep references, not strings.
+The constraint graph is in :mod:`~lstm_symbolic.constraints`, the messages in
+:mod:`~lstm_symbolic.explain`; text is only built when an error happens.
 """
 
 from __future__ import annotations

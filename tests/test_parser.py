@@ -200,7 +200,8 @@ def test_syntax_error_shows_the_line_and_a_caret():
 
 
 def test_size_limits():
-    with pytest.raises(UsageError, match=re.escape(f"big.txt is too large (300000 characters; the limit is {MAX_CHARS})")):
+    too_large = f"big.txt is too large (300000 characters; the limit is {MAX_CHARS})"
+    with pytest.raises(UsageError, match=re.escape(too_large)):
         parse("x = a\n" * 50_000, "big.txt")
     with pytest.raises(UsageError, match=re.escape(f"many.txt has too many lines (5001; the limit is {MAX_LINES})")):
         parse("\n" * 5001, "many.txt")

@@ -109,6 +109,12 @@ class RecurrentCell:
         return make_cell(self.family.name, self.input_size, self.hidden_size, self.variant.name, self.layout.name,
                          self.proj_size, batch_size=batch_size)
 
+    def normal_form(self):
+        """The equations with each pre-activation named (``a_f = ...``, ``f_t = sigmoid(a_f)``), solved."""
+        from .normal_form import NormalForm
+
+        return NormalForm(self)
+
     def backward(self):
         """The backward (vector-Jacobian) equations of one step, shape-checked."""
         from .derivatives import Derivation

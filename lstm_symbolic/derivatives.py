@@ -16,9 +16,9 @@ node                          gradient of the operands
 ``A^T``                       ``G^T``
 ============================  =====================================================
 
-The forward program is first put in a readable normal form: every activation's
-argument gets a name (``a_f``, the pre-activation) and a compound operand of a
-product gets one (``m_t`` in ``h_t = W_hr @ m_t``).  Walking it backwards emits
+The forward program is first put in a readable normal form
+(:mod:`~lstm_symbolic.normal_form`: ``a_f`` names the pre-activation of ``f_t``,
+``m_t`` the operand of ``h_t = W_hr @ m_t``).  Walking it backwards emits
 one named equation per gradient (``do_t``, ``dc_t``, ``df_t``, ..., ``da_f``,
 ``dW_f``, ``db_f``, ..., ``dx_t``, ``dh_prev``, ``dc_prev``), each as soon as every
 use of its tensor has been visited.  The result is a program the dimension solver
@@ -45,10 +45,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from .activations import derivative_from_output
 from .equations import ColumnSum, Equation, Program, RowBlock, VConcat, build_program, concretize, placeholder
 from .errors import ShapeError
+from .normal_form import normal_form
 from .textprint import function_name, is_broadcast, subtracted
-
-#: Names of the intermediate tensors the normal form introduces.
-PRODUCT_OPERAND_NAMES = {"h_t": "m_t"}
 
 #: The upstream gradients a step receives: dL/dh_t (everything, from the loss and the next
 #: step) and dL/dc_t through the next step's cell state.
@@ -57,35 +55,6 @@ UPSTREAM = {"h_t": "dh_t", "c_t": "dc_next"}
 
 def grad_name(name):
     return "d" + name
-
-
-def _pre_activation_name(lhs):
-    base = lhs[:-2] if lhs.endswith("_t") else lhs
-    return f"a_{base}"
-
-
-def normal_form(program):
-    """Name activation arguments and compound product operands (readable gradients)."""
-    out = []
-    for eq in program.equations:
-        rhs = eq.rhs
-        if isinstance(rhs, ElementwiseApplyFunction) and not isinstance(rhs.expr, MatrixSymbol):
-            a = placeholder(_pre_activation_name(eq.name))
-            out.append(Equation(a, rhs.expr))
-            out.append(Equation(eq.lhs, ElementwiseApplyFunction(rhs.function, a)))
-        elif isinstance(rhs, MatMul) and any(arg.is_Matrix and not isinstance(arg, (MatrixSymbol, OneMatrix))
-                                             for arg in rhs.args):
-            args = []
-            for arg in rhs.args:
-                if arg.is_Matrix and not isinstance(arg, (MatrixSymbol, OneMatrix)):
-                    m = placeholder(PRODUCT_OPERAND_NAMES.get(eq.name, f"u_{eq.name}"))
-                    out.append(Equation(m, arg))
-                    arg = m
-                args.append(arg)
-            out.append(Equation(eq.lhs, MatMul(*args, evaluate=False)))
-        else:
-            out.append(eq)
-    return out
 
 
 def _neg(expr):

@@ -33,9 +33,9 @@ def _quote(s):
 
 def dot_source(cell):
     """The DOT text of a cell's diagram (deterministic)."""
-    derivation = cell.backward()
-    forward = derivation.forward  # normal form: a_f = ..., f_t = sigmoid(a_f), ...
-    shapes = derivation.shapes()
+    normal = cell.normal_form()
+    forward = normal.equations  # a_f = ..., f_t = sigmoid(a_f), ...
+    shapes = normal.shapes()
     params = set(cell.parameters)
     sizes = ", ".join(f"{k} = {v}" for k, v in cell.dims.items())
     title = _quote(f"{cell_title(cell)}; {sizes}")

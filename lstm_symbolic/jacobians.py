@@ -55,8 +55,6 @@ def _diag_product(diag, J):
     if isinstance(J, MatMul) and isinstance(J.args[0], Diag):
         inner = Diag(_hadamard(diag.args[0], J.args[0].args[0]))
         return MatMul(inner, *J.args[1:], evaluate=False)
-    if isinstance(J, MatAdd):
-        return MatMul(diag, J, evaluate=False)
     return MatMul(diag, J, evaluate=False)
 
 
@@ -219,7 +217,7 @@ def state_pairs(cell):
 
 def gradient_flow(cell):
     """The step's Jacobians d{c_t, h_t} / d{c_prev, h_prev} at batch 1, and why they matter."""
-    forward = cell.with_batch(1).backward().forward  # the normal form: a_f = ..., f_t = sigmoid(a_f)
+    forward = cell.with_batch(1).normal_form().equations  # a_f = ..., f_t = sigmoid(a_f)
     symbols = symbols_of(forward)
     found = []
     for of, wrt in state_pairs(cell):

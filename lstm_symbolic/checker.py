@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .equations import Equation, Program
+from .equations import Equation, Program, placeholder, tensor_names
 from .errors import UsageError
 from .inputs import read_text
 from .parser import MAX_CHARS, Assignment, Declaration, ParseError, parse
@@ -65,6 +65,8 @@ class SourceMap:
 
 @dataclass
 class CheckResult:
+    """What :func:`check_text` found: every tensor's shape, the contradictions, the warnings."""
+
     filename: str
     equations: list
     shapes: dict  # tensor -> (rows, cols), None where undetermined
@@ -89,8 +91,36 @@ def recurrence_pairs(names):
 
 
 def check_text(text, filename="<input>"):
+    """Parse and check a file's text: every shape inferred, every contradiction in ``errors``."""
     statements = parse(text, filename)
-    declarations, assignments, warnings = {}, {}, []
+    declarations, assignments = _statements(statements, filename)
+    equations = [Equation(placeholder(name), a.expr) for name, a in assignments.items()]
+    used = set(assignments)
+    for eq in equations:
+        used |= tensor_names(eq.rhs)
+    warnings = [f"{filename}:{d.line}: {name} is declared but not used"
+                for name, d in declarations.items() if name not in used]
+    first = _first_uses(statements)
+    inputs = tuple(sorted(used - set(assignments), key=lambda n: first.get(n, (0, 0))))
+    program = Program(
+        equations=tuple(equations), inputs=inputs, parameters=(), sizes=(), size_sources={},
+        recurrence=recurrence_pairs(used),
+        source=SourceMap(filename, assignments, declarations),
+    )
+    solver = DimensionSolver(program, collect=True)
+    given = {name: d.shape for name, d in declarations.items() if name in used}
+    solution = solver.solve(sizes=None, given=given, default_batch=False)
+    shapes = dict(solution.shapes)
+    # a declaration is what the file says: report it as written, and mark the ones the equations contradict
+    conflicting = [name for name, shape in given.items() if shapes[name] != shape]
+    shapes.update({name: given[name] for name in conflicting})
+    return CheckResult(filename, equations, shapes, list(solver.errors), warnings, conflicting)
+
+
+def _statements(statements, filename):
+    """``({name: Declaration}, {name: Assignment})``; a ParseError for a tensor assigned twice or
+    declared twice with different shapes, a UsageError for a file without equations."""
+    declarations, assignments = {}, {}
     for s in statements:
         if isinstance(s, Declaration):
             if s.name in declarations and declarations[s.name].shape != s.shape:
@@ -104,31 +134,7 @@ def check_text(text, filename="<input>"):
             assignments[s.name] = s
     if not assignments:
         raise UsageError(f"{filename} has no equations (NAME = expression)")
-    from .equations import placeholder
-
-    equations = [Equation(placeholder(name), a.expr) for name, a in assignments.items()]
-    used = set(assignments)
-    for eq in equations:
-        used |= {s.name for s in eq.rhs.free_symbols if hasattr(s, "shape")}
-    for name, d in declarations.items():
-        if name not in used:
-            warnings.append(f"{filename}:{d.line}: {name} is declared but not used")
-    first = _first_uses(statements)
-    inputs = tuple(sorted(used - set(assignments), key=lambda n: first.get(n, (0, 0))))
-    names = set(used)
-    program = Program(
-        equations=tuple(equations), inputs=inputs, parameters=(), sizes=(), size_sources={},
-        recurrence=recurrence_pairs(names),
-        source=SourceMap(filename, assignments, declarations),
-    )
-    solver = DimensionSolver(program, collect=True)
-    given = {name: d.shape for name, d in declarations.items() if name in names}
-    solution = solver.solve(sizes=None, given=given, default_batch=False)
-    shapes = {name: tuple(solution.shapes[name]) for name in program.tensors}
-    # a declaration is what the file says: report it as written, and mark the ones the equations contradict
-    conflicting = [name for name, shape in given.items() if tuple(shapes[name]) != tuple(shape)]
-    shapes.update({name: tuple(given[name]) for name in conflicting})
-    return CheckResult(filename, equations, shapes, list(solver.errors), warnings, conflicting)
+    return declarations, assignments
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -28,7 +28,12 @@ class GRUVariant:
     summary: str
     reset_after: bool  # r_t * (U_n @ h_prev + c_n) with a second (recurrent) bias per gate
     refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the columns of the LSTM's variant table (variants.Variant) that every variant row has
     projection: bool = False
+    peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    forget: str | None = None  # (no forget gate of the LSTM's kind)
+    features: frozenset = frozenset()
+    in_frameworks: bool = True
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,12 @@ class RNNVariant:
     summary: str
     activation: str
     refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the columns of the LSTM's variant table (variants.Variant) that every variant row has
     projection: bool = False
+    peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    forget: str | None = None  # (no forget gate of the LSTM's kind)
+    features: frozenset = frozenset()
+    in_frameworks: bool = True
 
 
 _RESET_AFTER_LAYOUT = (

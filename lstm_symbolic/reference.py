@@ -3,23 +3,38 @@ RNN are in :mod:`lstm_symbolic.reference_gru_rnn`).
 
 This is the yardstick the compiled cell is checked against (``lstm-symbolic
 verify`` and the tests), so it deliberately shares nothing with the equation
-builder or the printer: every variant and layout is spelled out here, and the
-sigmoid uses a different (branch-wise) formulation.
+builder or the printer: every variant is a row of its own small table of rules
+(``_RULES``, not :data:`~lstm_symbolic.variants.VARIANTS`), every layout is spelled
+out, and the sigmoid uses a different (branch-wise) formulation.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from .reference_gru_rnn import BACKWARD, FORWARD, sigmoid
 
-GATES_OF = {
-    "standard": "figo",
-    "vanilla": "igo",
-    "peephole": "figo",
-    "cifg": "igo",
-    "no-output-tanh": "figo",
-    "projection": "figo",
+
+@dataclass(frozen=True)
+class _Rules:
+    """How one LSTM variant computes its step, written out here (not read from variants.py)."""
+
+    gates: str  # the gates with weights
+    peephole: bool = False  # f and i see c_prev, o sees c_t
+    forget: str = "gate"  # "gate": a forget gate; "none": c_t = c_prev + i * g; "coupled": f = 1 - i
+    output_tanh: bool = True  # h_t = o * tanh(c_t), else o * c_t
+    projection: bool = False  # h_t = W_hr @ (o * tanh(c_t))
+
+
+_RULES = {
+    "standard": _Rules("figo"),
+    "vanilla": _Rules("igo", forget="none"),
+    "peephole": _Rules("figo", peephole=True),
+    "cifg": _Rules("igo", forget="coupled"),
+    "no-output-tanh": _Rules("figo", output_tanh=False),
+    "projection": _Rules("figo", projection=True),
 }
 
 
@@ -36,24 +51,25 @@ def _preactivation(gate, layout, params, x, h):
 
 def reference_step(variant, layout, params, x, h, c):
     """One step of the named variant: returns (h_t, c_t)."""
-    pre = {g: _preactivation(g, layout, params, x, h) for g in GATES_OF[variant]}
-    if variant == "peephole":
+    rules = _RULES[variant]
+    pre = {g: _preactivation(g, layout, params, x, h) for g in rules.gates}
+    if rules.peephole:
         pre["f"] = pre["f"] + params["p_f"] * c
         pre["i"] = pre["i"] + params["p_i"] * c
     i = sigmoid(pre["i"])
     g = np.tanh(pre["g"])
-    if variant == "vanilla":
+    if rules.forget == "none":
         c_new = c + i * g
-    elif variant == "cifg":
+    elif rules.forget == "coupled":
         c_new = (1.0 - i) * c + i * g
     else:
         c_new = sigmoid(pre["f"]) * c + i * g
-    if variant == "peephole":
+    if rules.peephole:
         pre["o"] = pre["o"] + params["p_o"] * c_new
     o = sigmoid(pre["o"])
-    if variant == "no-output-tanh":
+    if not rules.output_tanh:
         h_new = o * c_new
-    elif variant == "projection":
+    elif rules.projection:
         h_new = params["W_hr"] @ (o * np.tanh(c_new))
     else:
         h_new = o * np.tanh(c_new)
@@ -92,7 +108,7 @@ def reference_backward(variant, layout, params, xs, *states_and_dhs):
     for t in range(xs.shape[0] - 1, -1, -1):
         s = cache[t]
         delta, dc_prev = _cell_backward(variant, params, s, dhs[t] + dh_next, dc_next, grads)
-        dh_prev = _gates_backward(GATES_OF[variant], layout, params, s, delta, grads, dxs[t])
+        dh_prev = _gates_backward(_RULES[variant].gates, layout, params, s, delta, grads, dxs[t])
         dh_next, dc_next = dh_prev, dc_prev
     grads["xs"], grads["h0"], grads["c0"] = dxs, dh_next, dc_next
     return grads
@@ -100,26 +116,27 @@ def reference_backward(variant, layout, params, xs, *states_and_dhs):
 
 def _forward_cache(variant, layout, params, xs, h, c):
     """The forward pass over ``xs``, keeping per step what the backward pass needs."""
+    rules = _RULES[variant]
     cache = []
     for x in xs:
         step = {"x": x, "h_prev": h, "c_prev": c}
-        pre = {g: _preactivation(g, layout, params, x, h) for g in GATES_OF[variant]}
-        if variant == "peephole":
+        pre = {g: _preactivation(g, layout, params, x, h) for g in rules.gates}
+        if rules.peephole:
             pre["f"] = pre["f"] + params["p_f"] * c
             pre["i"] = pre["i"] + params["p_i"] * c
         step["i"], step["g"] = sigmoid(pre["i"]), np.tanh(pre["g"])
-        if variant == "vanilla":
+        if rules.forget == "none":
             step["f"] = None
             c = c + step["i"] * step["g"]
         else:
-            step["f"] = 1.0 - step["i"] if variant == "cifg" else sigmoid(pre["f"])
+            step["f"] = 1.0 - step["i"] if rules.forget == "coupled" else sigmoid(pre["f"])
             c = step["f"] * step["c_prev"] + step["i"] * step["g"]
-        if variant == "peephole":
+        if rules.peephole:
             pre["o"] = pre["o"] + params["p_o"] * c
         step["o"], step["c"] = sigmoid(pre["o"]), c
-        step["squashed"] = c if variant == "no-output-tanh" else np.tanh(c)
+        step["squashed"] = c if not rules.output_tanh else np.tanh(c)
         step["m"] = step["o"] * step["squashed"]
-        h = params["W_hr"] @ step["m"] if variant == "projection" else step["m"]
+        h = params["W_hr"] @ step["m"] if rules.projection else step["m"]
         cache.append(step)
     return cache
 
@@ -127,33 +144,34 @@ def _forward_cache(variant, layout, params, xs, h, c):
 def _cell_backward(variant, params, s, dh, dc_next, grads):
     """One step back through the cell from ``dh`` (dL/dh_t) and ``dc_next``: the gates'
     pre-activation gradients ``delta`` and dL/dc_{t-1}; adds the projection and peephole gradients."""
-    if variant == "projection":
+    rules = _RULES[variant]
+    if rules.projection:
         grads["W_hr"] += dh @ s["m"].T
         dm = params["W_hr"].T @ dh
     else:
         dm = dh
     do = dm * s["squashed"]
-    if variant == "no-output-tanh":
+    if not rules.output_tanh:
         dc = dm * s["o"] + dc_next
     else:
         dc = dm * s["o"] * (1.0 - s["squashed"] ** 2) + dc_next
     delta = {"o": do * s["o"] * (1.0 - s["o"])}
-    if variant == "peephole":
+    if rules.peephole:
         dc = dc + delta["o"] * params["p_o"]
         grads["p_o"] += np.sum(delta["o"] * s["c"], axis=1, keepdims=True)
     di, dg = dc * s["g"], dc * s["i"]
-    if variant == "vanilla":
+    if rules.forget == "none":
         dc_prev = dc
     else:
         df = dc * s["c_prev"]
         dc_prev = dc * s["f"]
-        if variant == "cifg":
+        if rules.forget == "coupled":
             di = di - df
         else:
             delta["f"] = df * s["f"] * (1.0 - s["f"])
     delta["i"] = di * s["i"] * (1.0 - s["i"])
     delta["g"] = dg * (1.0 - s["g"] ** 2)
-    if variant == "peephole":
+    if rules.peephole:
         dc_prev = dc_prev + delta["f"] * params["p_f"] + delta["i"] * params["p_i"]
         grads["p_f"] += np.sum(delta["f"] * s["c_prev"], axis=1, keepdims=True)
         grads["p_i"] += np.sum(delta["i"] * s["c_prev"], axis=1, keepdims=True)

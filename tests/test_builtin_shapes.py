@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from lstm_symbolic.builtin_shapes import DATA_FILE, ShapeSheet, cell_shapes, generate, source
-from lstm_symbolic.cell import LSTMCell
+from lstm_symbolic.cell import LSTMCell, make_cell
+from lstm_symbolic.families import combinations
 from lstm_symbolic.render import shapes_data, shapes_table
 from lstm_symbolic.variants import LAYOUTS, VARIANTS
 
@@ -65,3 +66,18 @@ def test_shape_queries_do_not_import_sympy_or_numpy():
                  ["params", "-n", "20", "-k", "50", "--framework", "keras"]):
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
         assert out.strip().endswith("[]"), out
+
+
+#: Every GRU / simple-RNN cell that exists: (family, variant, layout); reset-after is separate-only.
+OTHER_CELLS = [(family, variant, layout) for family in ("gru", "rnn") for variant, layout in combinations(family)]
+
+
+@pytest.mark.parametrize("family,variant,layout", OTHER_CELLS, ids=["-".join(c) for c in OTHER_CELLS])
+@pytest.mark.parametrize("n,k,batch", [(1, 1, 1), (80, 12, 1), (20, 50, 7)])
+def test_other_families_table_equals_cell(family, variant, layout, n, k, batch):
+    sheet = cell_shapes(n, k, variant, layout, None, batch, family)
+    cell = make_cell(family, n, k, variant, layout, batch_size=batch)
+    assert isinstance(sheet, ShapeSheet)
+    assert sheet.shapes() == cell.shapes() and sheet.parameter_count() == cell.parameter_count()
+    assert sheet.equation_texts() == cell.equation_texts() and sheet.tensor_roles() == cell.tensor_roles()
+    assert shapes_table(sheet, 4) == shapes_table(cell, 4) and shapes_data(sheet) == shapes_data(cell)

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")
+EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "examples")
 
 COMMANDS = [
     ["shapes", "-n", "80", "-k", "12"],

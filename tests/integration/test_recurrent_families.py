@@ -10,16 +10,13 @@ import shutil
 
 import numpy as np
 import pytest
-import sympy
 
-from lstm_symbolic import FAMILIES, GRUCell, LSTMCell, RNNCell, ShapeError, UsageError, make_cell, solve
-from lstm_symbolic.builtin_shapes import ShapeSheet, cell_shapes
-from lstm_symbolic.families import choose_cell, combinations
+from lstm_symbolic import GRUCell, LSTMCell, RNNCell, ShapeError, UsageError, make_cell
+from lstm_symbolic.families import combinations
 from lstm_symbolic.reference import reference_backward, reference_forward
-from lstm_symbolic.render import shapes_data, shapes_table
 
-from .conftest import require
-from .sympy_oracle import assert_backward_matches_sympy
+from ..conftest import require
+from ..sympy_oracle import assert_backward_matches_sympy
 
 #: Every GRU / simple-RNN cell that exists: (family, variant, layout); reset-after is separate-only.
 CELLS = [(family, variant, layout) for family in ("gru", "rnn") for variant, layout in combinations(family)]
@@ -38,121 +35,6 @@ def random_data(cell, seed, batch, steps):
     h0 = rng.standard_normal((cell.hidden_size, batch))
     dhs = rng.standard_normal((steps, cell.hidden_size, batch))
     return num, params, xs, h0, dhs
-
-
-# -- the table, the API and shapes ---------------------------------------------------------------
-
-def test_family_table():
-    assert list(FAMILIES) == ["lstm", "gru", "rnn"]
-    assert FAMILIES["gru"].states == ("h",) and FAMILIES["lstm"].states == ("h", "c")
-    assert [v for v, _ in combinations("gru")] == ["reset-before"] * 3 + ["reset-after"]
-
-
-@pytest.mark.parametrize("family,variant,layout", CELLS, ids=IDS)
-def test_symbolic_shapes(family, variant, layout):
-    cell = make_cell(family, "n", "k", variant, layout)
-    n, k = sympy.Symbol("n", positive=True, integer=True), sympy.Symbol("k", positive=True, integer=True)
-    shapes = cell.shapes()
-    assert shapes["x_t"] == (n, 1) and shapes["h_prev"] == (k, 1) and shapes["h_t"] == (k, 1)
-    assert "c_prev" not in shapes and "c_t" not in shapes
-    gates = "rzn" if family == "gru" else "h"
-    width = {"separate": n, "concat": k + n, "augmented": k + n + 1}[layout]
-    for g in gates:
-        assert shapes[f"W_{g}"] == (k, width)
-        assert (f"U_{g}" in shapes) == (layout == "separate")
-        assert (f"c_{g}" in shapes) == (variant == "reset-after")
-    per_gate = k * (n + k + 1) + (k if variant == "reset-after" else 0)
-    assert sympy.expand(cell.parameter_count() - len(gates) * per_gate) == 0
-
-
-def test_api_names_and_repr():
-    assert repr(GRUCell(80, 12)) == "GRUCell(input_size=80, hidden_size=12, reset_after=False, layout='separate')"
-    assert repr(RNNCell(3, 2, "relu")) == "RNNCell(input_size=3, hidden_size=2, nonlinearity='relu', layout='separate')"
-    assert GRUCell(80, 12).parameters == ("W_r", "W_z", "W_n", "U_r", "U_z", "U_n", "b_r", "b_z", "b_n")
-    assert GRUCell(80, 12, True).parameters[-3:] == ("c_r", "c_z", "c_n")
-    assert [str(eq) for eq in GRUCell("n", "k", True).equations] == [
-        "r_t = sigmoid(W_r @ x_t + U_r @ h_prev + b_r + c_r)",
-        "z_t = sigmoid(W_z @ x_t + U_z @ h_prev + b_z + c_z)",
-        "n_t = tanh(W_n @ x_t + b_n + r_t * (U_n @ h_prev + c_n))",
-        "h_t = (1 - z_t) * n_t + z_t * h_prev",
-    ]
-    assert str(GRUCell(3, 2).equations[2]) == "n_t = tanh(W_n @ x_t + U_n @ (r_t * h_prev) + b_n)"
-    assert str(RNNCell(3, 2, "relu", "augmented").equations[-1]) == "h_t = relu(W_h @ z_t)"
-    assert GRUCell(3, 2).with_batch(5).dims["B"] == 5 and isinstance(GRUCell(3, 2).with_batch(5), GRUCell)
-    assert GRUCell(3, 2).to_latex().startswith("\\begin{align*}")
-
-
-@pytest.mark.parametrize("family,variant,layout", CELLS, ids=IDS)
-@pytest.mark.parametrize("n,k,batch", [(1, 1, 1), (80, 12, 1), (20, 50, 7)])
-def test_shape_table_equals_cell(family, variant, layout, n, k, batch):
-    sheet = cell_shapes(n, k, variant, layout, None, batch, family)
-    cell = make_cell(family, n, k, variant, layout, batch_size=batch)
-    assert isinstance(sheet, ShapeSheet)
-    assert sheet.shapes() == cell.shapes() and sheet.parameter_count() == cell.parameter_count()
-    assert sheet.equation_texts() == cell.equation_texts() and sheet.tensor_roles() == cell.tensor_roles()
-    assert shapes_table(sheet, 4) == shapes_table(cell, 4) and shapes_data(sheet) == shapes_data(cell)
-
-
-@pytest.mark.parametrize("n,k", [(80, 12), (3, 7), (20, 50)])
-def test_parameter_counts_match_torch(n, k):
-    torch = require("torch")
-    assert GRUCell(n, k, reset_after=True).parameter_count() == sum(p.numel() for p in torch.nn.GRU(n, k).parameters())
-    assert RNNCell(n, k).parameter_count() + k == sum(p.numel() for p in torch.nn.RNN(n, k).parameters())
-    assert GRUCell(n, k).parameter_count() == 3 * k * (n + k + 1)  # Keras GRU(reset_after=False)
-
-
-def test_solve_gru():
-    cell = solve({"W_z": (50, 20)}, family="gru")
-    assert isinstance(cell, GRUCell) and cell.shapes()["U_n"] == (50, 50) and cell.shapes()["x_t"] == (20, 1)
-    assert solve({"c_n": (50, 1), "W_r": "50x20"}, "reset-after", family="gru").parameter_count() == 3 * 50 * 72
-    with pytest.raises(ShapeError, match=r"(?s)h_prev : 40 x 1.*hint: in the reset-before GRU cell"):
-        solve({"W_z": (50, 20), "h_prev": (40, 1)}, family="gru")
-    with pytest.raises(UsageError, match=r"W_z is a tensor of the GRU cell \(--cell gru\)"):
-        solve({"W_z": (50, 20)})
-    with pytest.raises(UsageError, match=r"c_n is a tensor of the GRU cell"):
-        solve({"c_n": (50, 1)}, family="rnn")
-
-
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(family="gru", variant="peephole"), "--variant chooses the LSTM's variant (--cell lstm); it does not apply "
-                                             "to --cell gru, whose reset-gate placement is chosen with --reset-after"),
-    (dict(family="lstm", reset_after=True), "--reset-after or --reset-before chooses the GRU's reset-gate placement "
-                                            "(--cell gru); it does not apply to --cell lstm"),
-    (dict(family="rnn", proj_size=3), "--proj sets the LSTM's projection size"),
-    (dict(family="gru", nonlinearity="relu"), "--nonlinearity chooses the simple RNN's nonlinearity"),
-    (dict(reset_after=True, nonlinearity="relu"), "give the options of one cell"),
-    (dict(family="rnn", framework="matlab"), "matlab has no simple RNN layer"),
-])
-def test_bad_combinations(kwargs, message):
-    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        choose_cell(**kwargs)
-
-
-def test_choices_and_framework_defaults():
-    assert choose_cell(reset_after=False) == ("gru", "reset-before")
-    assert choose_cell(nonlinearity="relu") == ("rnn", "relu")
-    assert choose_cell("gru") == ("gru", "reset-before")
-    # the ONNX layout holds linear_before_reset=1 (what PyTorch exports), so its GRU is reset-after here
-    assert [choose_cell("gru", framework=f)[1] for f in ("pytorch", "keras", "matlab", "onnx")] == \
-        ["reset-after"] * 4
-    assert choose_cell("gru", reset_after=False, framework="keras") == ("gru", "reset-before")
-    with pytest.raises(UsageError, match=r"PyTorch nn.GRU cannot hold a reset gate applied before"):
-        choose_cell("gru", reset_after=False, framework="pytorch")
-    with pytest.raises(UsageError, match="no GRU layout"):
-        choose_cell("gru", framework="tf1")
-
-
-@pytest.mark.parametrize("layout", ["concat", "augmented"])
-def test_reset_after_refuses_stacked_layouts(layout):
-    with pytest.raises(UsageError, match=f"the {layout} layout does not apply to the reset-after GRU.*--layout separate"):
-        GRUCell(4, 3, reset_after=True, layout=layout)
-
-
-def test_bad_api_values():
-    with pytest.raises(UsageError, match="reset_after must be True or False"):
-        GRUCell(4, 3, reset_after="yes")
-    with pytest.raises(UsageError, match="unknown simple RNN variant 'sigmoid'; valid simple RNN variants are: tanh, relu"):
-        RNNCell(4, 3, "sigmoid")
 
 
 # -- gradients against SymPy's elementwise derivatives --------------------------------------------
@@ -237,6 +119,15 @@ def test_fused_gates():
 
 
 # -- real frameworks -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n,k", [(80, 12), (3, 7), (20, 50)])
+def test_parameter_counts_match_torch(n, k):
+    torch = require("torch")
+    assert GRUCell(n, k, reset_after=True).parameter_count() == sum(p.numel() for p in torch.nn.GRU(n, k).parameters())
+    assert RNNCell(n, k).parameter_count() + k == sum(p.numel() for p in torch.nn.RNN(n, k).parameters())
+    assert GRUCell(n, k).parameter_count() == 3 * k * (n + k + 1)  # Keras GRU(reset_after=False)
+
+
 
 def canonical_from_torch(module, k, gates):
     """torch's stacked weights split into the canonical per-gate tensors (independent of the library)."""
@@ -420,7 +311,7 @@ def test_cli_errors(cli, args, code, message):
                                   ["--cell", "gru", "--layout", "concat"], ["--cell", "rnn", "--nonlinearity", "relu"]],
                          ids=["gru", "gru-reset-after", "gru-concat", "rnn-relu"])
 def test_latex_documents_compile(cli, tmp_path, args):
-    from .test_latex import compile_pdf
+    from ..test_latex import compile_pdf
 
     for sizes in (["-n", 20, "-k", 50], ["-n", "n", "-k", "k"]):
         result = cli("latex", *sizes, *args, "--derivatives")

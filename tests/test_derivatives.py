@@ -5,10 +5,9 @@ finite differences, a hand-written NumPy BPTT and (when installed) PyTorch autog
 import numpy as np
 import pytest
 import sympy
-from sympy import MatrixSymbol
 
 from lstm_symbolic import LSTMCell, ShapeError, UsageError
-from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
+from lstm_symbolic.reference import reference_backward, reference_forward
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
 from .sympy_oracle import assert_backward_matches_sympy
@@ -145,47 +144,3 @@ def test_backward_bad_parameters():
     bad["W_f"] = params["W_f"] * np.inf
     with pytest.raises(UsageError, match="parameter W_f contains NaN or inf"):
         num.backward(bad, xs, h0, c0, dhs)
-
-
-# -- Jacobians -------------------------------------------------------------------------------------
-def test_jacobian_text():
-    flow = LSTMCell("n", "k").jacobians()
-    text = {f"{j.of}/{j.wrt}": str(j) for j in flow.jacobians}
-    assert text["c_t/c_prev"] == "dc_t/dc_prev = diag(f_t)"
-    assert "forget gate" in flow.explanation
-    assert str(LSTMCell(3, 2, "vanilla").jacobians().jacobians[0]) == "dc_t/dc_prev = I"
-    assert "1 - i_t" in LSTMCell(3, 2, "cifg").jacobians().explanation
-
-
-@pytest.mark.parametrize("layout", ALL_LAYOUTS)
-@pytest.mark.parametrize("variant", ALL_VARIANTS)
-def test_jacobians_against_finite_differences(variant, layout):
-    """Compile each Jacobian expression and compare it with d(step)/d(state) by differences."""
-    from lstm_symbolic.numeric import Compiled
-
-    cell, num, params, xs, h0, c0, _ = setup(variant, layout, 4, 1, 1)
-    x = xs[0]
-    flow = cell.jacobians()
-    env = {"x_t": x, "h_prev": h0, "c_prev": c0, **params}
-    forward = cell.with_batch(1).backward().forward
-    for eq in forward:  # values of the forward tensors the Jacobians read
-        fn = Compiled(sorted({s for s in eq.rhs.atoms(MatrixSymbol)}, key=lambda s: s.name), [], [eq.rhs])
-        env[eq.name] = fn.function(*[env[a] for a in fn.names])[0]
-    eps = 1e-6
-    for jac in flow.jacobians:
-        state = {"h_prev": h0, "c_prev": c0}
-        base = state[jac.wrt]
-        numeric = np.zeros((env[jac.of].shape[0], base.shape[0]))
-        for j in range(base.shape[0]):
-            for sign in (1, -1):
-                moved = dict(state)
-                moved[jac.wrt] = base.copy()
-                moved[jac.wrt][j, 0] += sign * eps
-                h, c = reference_step(variant, layout, params, x, moved["h_prev"], moved["c_prev"])
-                numeric[:, j] += sign * ({"h_t": h, "c_t": c}[jac.of][:, 0]) / (2 * eps)
-        if jac.expr is None:
-            np.testing.assert_allclose(numeric, 0, atol=1e-8)
-            continue
-        fn = Compiled(sorted(jac.expr.atoms(MatrixSymbol), key=lambda s: s.name), [], [jac.expr])
-        got = fn.function(*[env[a] for a in fn.names])[0]
-        np.testing.assert_allclose(got, numeric, rtol=0, atol=1e-7, err_msg=str(jac))

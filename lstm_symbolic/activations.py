@@ -99,11 +99,14 @@ def derivative_from_output(name, y):
     from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, OneMatrix
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-    one = OneMatrix(*y.shape)
-    if name == "sigmoid":
-        return HadamardProduct(y, MatAdd(one, MatMul(-1, y, evaluate=False), evaluate=False), evaluate=False)
-    if name == "tanh":
-        return MatAdd(one, MatMul(-1, HadamardPower(y, 2), evaluate=False), evaluate=False)
-    if name == "relu":
-        return ElementwiseApplyFunction(sympy_function("step"), y)
-    raise KeyError(f"no derivative rule for {name!r}")
+    def one_minus(e):
+        return MatAdd(OneMatrix(*y.shape), MatMul(-1, e, evaluate=False), evaluate=False)
+
+    rules = {
+        "sigmoid": lambda: HadamardProduct(y, one_minus(y), evaluate=False),
+        "tanh": lambda: one_minus(HadamardPower(y, 2)),
+        "relu": lambda: ElementwiseApplyFunction(sympy_function("step"), y),
+    }
+    if name not in rules:
+        raise KeyError(f"no derivative rule for {name!r}")
+    return rules[name]()

@@ -214,3 +214,40 @@ def test_perturbed_shape_is_a_contradiction(n, k, delta, data):
         # holds k and n together, so every perturbation there is a contradiction
         assert layout == "separate" and a.startswith("U_") and b.startswith("W_") and axis == 1, \
             f"{b} perturbed to {tuple(bad)} was accepted beside {a} {truth.shapes()[a]} ({layout})"
+
+
+# -- the solver object itself ------------------------------------------------------------------------
+def test_a_solver_solves_again_from_no_values():
+    from lstm_symbolic.solver import DimensionSolver
+
+    solver = DimensionSolver(build_program("standard", "concat"))
+    first = solver.solve({"n": 80}, {"W_f": (12, 92)})
+    second = solver.solve({"k": 7}, {"x_t": (3, 5)})
+    assert first.dims == {"n": 80, "k": 12, "B": 1} and first.shapes["z_t"] == (92, 1)
+    assert second.dims == {"n": 3, "k": 7, "B": 5} and second.shapes["W_o"] == (7, 10)
+    assert solver.explainer.given == {"x_t": (3, 5)}
+
+
+def test_sums_propagate_both_ways_symbolically():
+    sol = solve_program(build_program("standard", "augmented"), {}, {"W_f": (k_, k_ + n_ + 1), "h_prev": (k_, 1)})
+    assert sol.dims["n"] == n_ and sol.shapes["z_t"] == (k_ + n_ + 1, 1)
+
+
+def test_unresolved_shapes_without_collect_raise_underdetermined():
+    from lstm_symbolic.errors import UnderdeterminedError
+    from lstm_symbolic.solver import DimensionSolver
+
+    solver = DimensionSolver(build_program("standard", "separate"))
+    solution = solver.solve({}, {"b_f": (5, 1)})
+    assert solution.dims == {"n": None, "k": 5, "B": 1} and solution.unresolved["W_f"] == (5, None)
+    with pytest.raises(UnderdeterminedError):
+        solve_program(build_program("standard", "separate"), {}, {"b_f": (5, 1)})
+
+
+def test_batch_is_one_only_when_nothing_fixes_it():
+    from lstm_symbolic.solver import DimensionSolver
+
+    solver = DimensionSolver(build_program("standard", "separate"))
+    assert solver.solve({"n": 2, "k": 3}).dims["B"] == 1
+    assert solver.solve({"n": 2, "k": 3}, {"h_t": (3, 4)}).dims["B"] == 4
+    assert solver.solve({"n": 2, "k": 3}, default_batch=False).dims["B"] is None

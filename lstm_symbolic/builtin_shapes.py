@@ -1,7 +1,7 @@
 """Shapes of the built-in cells without importing SymPy.
 
-``lstm-symbolic shapes -n 80 -k 12`` should start about as fast as Python with click
-(SymPy alone takes a third of a second to import).  The table in
+``lstm-symbolic shapes -n 80 -k 12`` answers from a stored table, without SymPy (which
+alone takes a third of a second to import).  The table in
 ``builtin_shapes.json`` (package data) is the solver's own symbolic answer for every
 variant x layout: each dimension and the parameter count as a polynomial in n, k, p and
 B, written as a sum of products (``"k + n + 1"``, ``"4*k*k + 4*k*n + 4*k"``), and the
@@ -153,7 +153,8 @@ def generate():
             cell = make_cell(family.name, "n", "k", variant, layout, proj, batch_size="B")
             table[(variant, layout)] = {
                 "dims": tuple(cell.dims),
-                "shapes": {name: tuple(_polynomial(d, symbols) for d in shape) for name, shape in cell.shapes().items()},
+                "shapes": {name: tuple(_polynomial(d, symbols) for d in shape)
+                           for name, shape in cell.shapes().items()},
                 "roles": tuple((role, tuple(names)) for role, names in cell.tensor_roles()),
                 "count": _polynomial(cell.parameter_count(), symbols),
                 "equations": tuple(cell.equation_texts()),  # the same text at every size and batch

@@ -128,7 +128,8 @@ class RecurrentCell:
         return gradient_flow(self)
 
     def compile(self):
-        """A NumPy cell (``step``, ``forward``, ``init_params``) compiled with ``lambdify``."""
+        """A NumPy cell (``step``, ``forward``, ``backward``, ``init_params``): each equation printed as one
+        NumPy statement into generated Python functions (:mod:`~lstm_symbolic.codegen`)."""
         from .numeric import compile_cell
 
         return compile_cell(self)

@@ -3,8 +3,9 @@
 A family is a row: its states, what its sizes are read from, its own table of variants
 (the LSTM's variants, the GRU's two placements of the reset gate, the simple RNN's two
 nonlinearities), the option that chooses among them and what its tensors mean.  The
-equation builder, the solver, the numeric cell and the renderers read these rows;
-nothing else branches on family names.  No SymPy here: the CLI reads this at start-up.
+equation builder (one builder function per family, ``equations.BUILDERS``), the solver,
+the numeric cell and the renderers read these rows.  No SymPy here: the CLI reads this
+at start-up.
 
 >>> choose_cell("gru"), choose_cell("gru", framework="pytorch"), choose_cell(nonlinearity="relu")
 (('gru', 'reset-before'), ('gru', 'reset-after'), ('rnn', 'relu'))

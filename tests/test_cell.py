@@ -62,14 +62,16 @@ def test_solve_gru():
 
 @pytest.mark.parametrize("layout", ["concat", "augmented"])
 def test_reset_after_refuses_stacked_layouts(layout):
-    with pytest.raises(UsageError, match=f"the {layout} layout does not apply to the reset-after GRU.*--layout separate"):
+    message = f"the {layout} layout does not apply to the reset-after GRU.*--layout separate"
+    with pytest.raises(UsageError, match=message):
         GRUCell(4, 3, reset_after=True, layout=layout)
 
 
 def test_bad_api_values():
     with pytest.raises(UsageError, match="reset_after must be True or False"):
         GRUCell(4, 3, reset_after="yes")
-    with pytest.raises(UsageError, match="unknown simple RNN variant 'sigmoid'; valid simple RNN variants are: tanh, relu"):
+    message = "unknown simple RNN variant 'sigmoid'; valid simple RNN variants are: tanh, relu"
+    with pytest.raises(UsageError, match=message):
         RNNCell(4, 3, "sigmoid")
 
 

@@ -108,7 +108,8 @@ def test_numeric_state_errors():
         num.forward(params, xs, h0, h0)
     with pytest.raises(ShapeError, match=r"h_prev has shape \(2, 2\), expected \(3, 2\)"):
         num.step(params, xs[0], h0[:2])
-    with pytest.raises(ShapeError, match=r"the parameters do not match the reset-after GRU cell \(missing: c_r, c_z, c_n\)"):
+    missing = r"the parameters do not match the reset-after GRU cell \(missing: c_r, c_z, c_n\)"
+    with pytest.raises(ShapeError, match=missing):
         GRUCell(4, 3, True).compile().forward(params, xs, h0)
     with pytest.raises(UsageError, match="backward needs the initial states and dhs"):
         num.backward(params, xs)
@@ -151,7 +152,8 @@ def torch_run(module, xs, h0, dhs):
     out, h_n = module(x, h)
     (out * torch.from_numpy(dhs.transpose(0, 2, 1).copy())).sum().backward()
     grads = {name: p.grad.numpy() for name, p in module.named_parameters()}
-    return out.detach().numpy().transpose(0, 2, 1), h_n[0].detach().numpy().T, grads, x.grad.numpy().transpose(0, 2, 1), \
+    return out.detach().numpy().transpose(0, 2, 1), h_n[0].detach().numpy().T, grads, \
+        x.grad.numpy().transpose(0, 2, 1), \
         h.grad[0].numpy().T
 
 
@@ -263,7 +265,8 @@ def test_forward_against_keras_gru(reset_after):
     (["shapes", "-n", "n", "-k", "k", "--cell", "gru"], ["W_z     k x n", "parameters: 3*k*(k + n + 1)"]),
     (["shapes", "-n", 80, "-k", 12, "--cell", "gru", "--framework", "pytorch"], ["GRU cell: reset-after",
                                                                                 "PyTorch GRU layer: sequence shapes"]),
-    (["shapes", "-n", 3, "-k", 2, "--nonlinearity", "relu", "--equations"], ["h_t = relu(W_h @ x_t + U_h @ h_prev + b_h)"]),
+    (["shapes", "-n", 3, "-k", 2, "--nonlinearity", "relu", "--equations"],
+     ["h_t = relu(W_h @ x_t + U_h @ h_prev + b_h)"]),
     (["solve", "--cell", "gru", "--shape", "W_z=50x20"], ["U_n     50 x 50", "parameters: 10650"]),
     (["derive", "-n", 20, "-k", 50, "--cell", "rnn"], ["da_h    : 50 x 1  = dh_t * (1 - h_t^2)"]),
     (["derive", "-n", "n", "-k", "k", "--cell", "gru", "--reset-after", "--jacobians"],

@@ -64,6 +64,7 @@ def name_latex(name, notation=None):
 
 
 def dim_latex(d):
+    r"""One dimension: ``50``, ``k``, ``(k + n)``, ``(4 \cdot k)``."""
     text = dim_text(d).replace("*", r" \cdot ")
     return f"({text})" if " " in text else text
 
@@ -85,6 +86,7 @@ class LatexPrinter:
         self.shapes, self.notation, self.substitute = shapes, notation, substitute
 
     def shape_of(self, e):
+        """The shape written under the tensor ``e`` (None: none is written)."""
         if self.shapes == "symbols":
             return e.shape
         name = e.name[: -len(NEXT)] if e.name.endswith(NEXT) else e.name  # one step later, same shape
@@ -147,6 +149,7 @@ class LatexPrinter:
         return out
 
     def term_pieces(self, e):
+        r"""The pieces of one term: ``D \Bigl(A``, ``+ B\Bigr)`` for a product ending in a sum, else the term."""
         if isinstance(e, MatMul) and isinstance(e.args[-1], MatAdd) and all(a.is_Matrix for a in e.args):
             head = " ".join(self.print(a, 3) for a in e.args[:-1])
             inner = self.pieces(e.args[-1])

@@ -70,7 +70,7 @@ def dim_latex(d):
 
 
 def dims_latex(shape):
-    """``50 \times 20``, ``k \times (k + n)``."""
+    r"""``50 \times 20``, ``k \times (k + n)``."""
     return r" \times ".join(dim_latex(d) for d in shape)
 
 
@@ -195,7 +195,7 @@ def _power(p, e, prec):
 
 
 def _transpose(p, e, prec):
-    """``h_{t-1}^{\top}`` (on the tensor, inside its brace) or ``{..}^{\top}``."""
+    r"""``h_{t-1}^{\top}`` (on the tensor, inside its brace) or ``{..}^{\top}``."""
     if isinstance(e.arg, MatrixSymbol):
         return p.atom(e.arg, transposed=True)
     return f"{{{p.print(e.arg, 4)}}}^{{\\top}}"

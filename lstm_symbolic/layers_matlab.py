@@ -96,4 +96,5 @@ ROWS = table(
     Row("dropoutLayer", ("probability",), {}, _same),
     *(Row(name, (), {}, _same) for name in ("softmaxLayer", "reluLayer", "tanhLayer", "sigmoidLayer",
                                             "classificationLayer", "regressionLayer")),
+    fold_case=True,  # MATLAB's names are case-insensitive
 )

@@ -6,6 +6,8 @@ default (:func:`lstm_symbolic.families.choose_variant`, the same choice as the C
 from __future__ import annotations
 
 from .errors import CannotDecide, UsageError
+from .families import FAMILIES, GRU_VARIANTS, choose_variant, get_family
+from .framework_table import CELL_GATES
 
 #: Words that say where a GRU applies its reset gate (True: after the recurrent product).
 PLACEMENT_WORDS = {("reset", "after"): True, ("after", "multiplication"): True, ("reset", "before"): False,
@@ -13,19 +15,79 @@ PLACEMENT_WORDS = {("reset", "after"): True, ("after", "multiplication"): True, 
 NONLINEARITY_WORDS = ("relu", "tanh")
 
 
+# -- columns of the variant and family tables, as the quiz reads them ---------------------------------------
+def variant_row(variant):
+    """The row of a variant in its family's table (variant names are unique across families)."""
+    return next(family.variants[variant] for family in FAMILIES.values() if variant in family.variants)
+
+
+def has_projection(variant):
+    """Whether the variant projects h (LSTMP: h is p x 1)."""
+    return variant_row(variant).projection
+
+
+def has_peepholes(variant):
+    """Whether the variant's gates see the cell state (derived from the ``peepholes`` column)."""
+    return bool(getattr(variant_row(variant), "peepholes", None))
+
+
+def projection_variant(family="lstm"):
+    """The family's variant with a projection (None if it has none)."""
+    return next((name for name, row in get_family(family).variants.items() if row.projection), None)
+
+
+def projection_size(variant, sizes):
+    """The projection size p a cell of ``variant`` is built with: ``sizes["p"]``, None without a projection."""
+    return sizes.get("p") if has_projection(variant) else None
+
+
+def probe_projection(variant):
+    """A projection size for building a small cell of ``variant`` just to read its names or equations."""
+    return 1 if has_projection(variant) else None
+
+
+def gate_count(family):
+    """How many gate blocks of k rows the family's weights stack (LSTM 4, GRU 3, simple RNN 1)."""
+    return len(CELL_GATES[family])
+
+
+def family_title(family):
+    return FAMILIES[family].title
+
+
+def recurrent_bias_variant(family):
+    """The variant with a second, recurrent bias per gate (the reset-after GRU), or None."""
+    variants = get_family(family).variants
+    return next((name for name, row in variants.items() if getattr(row, "reset_after", False)), None)
+
+
+def has_reset_gate(family):
+    """Whether the family's variants are placements of a reset gate (the GRU's table)."""
+    return get_family(family).variants is GRU_VARIANTS
+
+
+def no_output_tanh_variant(family="lstm"):
+    """The family's variant whose output has no activation (``h_t = o_t * c_t``)."""
+    return next(name for name, row in get_family(family).variants.items()
+                if getattr(row, "output_activation", "") is None)
+
+
 def _has(words, phrase):
     return any(tuple(words[i:i + len(phrase)]) == phrase for i in range(len(words)))
 
 
-def _option(family, words, flags, kind):
-    """The GRU's reset_after or the simple RNN's nonlinearity the question states, or None."""
-    if family == "gru":
-        said = flags.get("reset_after")
-        if said is None:
-            said = next((v for phrase, v in PLACEMENT_WORDS.items() if _has(words, phrase)), None)
-        if said is not None:
-            flags["reset_after"] = said
-        return said
+def _placement(words, flags, kind):
+    """The GRU's reset_after the question states (code flag or words), or None."""
+    said = flags.get("reset_after")
+    if said is None:
+        said = next((v for phrase, v in PLACEMENT_WORDS.items() if _has(words, phrase)), None)
+    if said is not None:
+        flags["reset_after"] = said
+    return said
+
+
+def _nonlinearity(words, flags, kind):
+    """The simple RNN's nonlinearity the question states, or None."""
     said = flags.get("nonlinearity")
     if said is None:
         named = [w for w in NONLINEARITY_WORDS if w in words]
@@ -35,16 +97,28 @@ def _option(family, words, flags, kind):
     return said
 
 
-def cell_variant(family, words, flags, framework, kind):
-    """``(variant, stated)`` of a GRU or simple RNN; ``stated`` is False when it is only the default.
+#: How the question states a family's variant option, by the family's ``option`` column.
+_OPTION_READERS = {"reset_after": _placement, "nonlinearity": _nonlinearity}
+
+
+def worded_variant(family):
+    """Whether the family's variant is the one the question's words name (the LSTM's ``variant`` option),
+    rather than an option read by :func:`cell_variant` (a GRU's placement, an RNN's nonlinearity)."""
+    return get_family(family).option not in _OPTION_READERS
+
+
+def cell_variant(family, words, flags, framework, kind, named=None):
+    """``(variant, stated)`` of the question's cell; ``stated`` is False when it is only the default.
+
+    An LSTM's variant is the one its words name (``named``, read with the lexicon's variant words).
 
     A GRU's placement is stated by ``reset_after`` (code or words), "reset after / before", "Cho"
     or a framework (PyTorch, Keras: after; ONNX, TF1: before); else it is Cho et al.'s reset-before.
     """
-    from .families import choose_variant, get_family
-
-    option = _option(family, words, flags, kind)
-    stated = option is not None or (family == "gru" and framework is not None)
+    if worded_variant(family):
+        return named, True
+    option = _OPTION_READERS[get_family(family).option](words, flags, kind)
+    stated = option is not None or (framework is not None and bool(get_family(family).framework_defaults))
     try:
         return choose_variant(family, **{get_family(family).option: option}, framework=framework), stated
     except UsageError as exc:

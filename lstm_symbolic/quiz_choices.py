@@ -83,12 +83,13 @@ def _f(x):
 def _alternatives(u, kind):
     """Answers of common slips, to say what a wrong option is."""
     alt = {}
-    if kind == "shape" and u.family == "lstm" and "n" in u.sizes and "k" in u.sizes:
+    if kind == "shape" and "n" in u.sizes and "k" in u.sizes:
         from .builtin_shapes import cell_shapes
+        from .quiz_cells import projection_size
 
         try:
-            shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout,
-                                 u.sizes.get("p") if u.variant == "projection" else None).shapes()
+            shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, projection_size(u.variant, u.sizes),
+                                 family=u.family).shapes()
         except Exception:  # any failure: the shapes only improve the wording
             return alt
         for name, shape in shapes.items():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .errors import CannotDecide
-from .quiz_cells import cell_variant
+from .families import FAMILIES
+from .quiz_cells import cell_variant, projection_variant
 from .quiz_code import read_code
 from .quiz_lexicon import (
     CONCEPTUAL,
@@ -12,6 +13,7 @@ from .quiz_lexicon import (
     FRAMEWORK_WORDS,
     OUT_OF_SCOPE,
     STATE_PHRASES,
+    VARIANT_PHRASES,
     VARIANT_WORDS,
     framework_tensors,
 )
@@ -95,7 +97,8 @@ def question_kind(focus, has_vectors):
 
 def _model(tokens, code):
     """``(families in order of mention, framework, variant, flags)`` from words, names and code."""
-    families, framework, variant, flags = list(code.families), code.framework, "standard", dict(code.flags)
+    families, framework, flags = list(code.families), code.framework, dict(code.flags)
+    variant = FAMILIES["lstm"].default_variant
     words = [(t.value if t.kind == "word" else t.value[0].lower() if t.kind == "ident" else "") for t in tokens]
     for i, w in enumerate(words):
         if w in FAMILY_WORDS:
@@ -116,10 +119,9 @@ def _model(tokens, code):
         if t.kind == "ident" and t.value[0] in ("batch_first", "return_sequences", "reset_after", "bidirectional"):
             flags[t.value[0]] = _flag_value(tokens, t)
     text = " ".join(words)
-    if "no forget gate" in text or "without forget gate" in text or "without a forget gate" in text:
-        variant = "vanilla"
-    if "no output tanh" in text:
-        variant = "no-output-tanh"
+    for phrase, named in VARIANT_PHRASES:
+        if phrase in text:
+            variant = named
     if "'last'" in text or "last" in words and "outputmode" in words:
         flags["return_sequences"] = False
     return families, framework, variant, flags
@@ -223,9 +225,9 @@ def read_question(text):
     check_sizes(values, sizes.sources)
     if flags.get("bidirectional"):
         values["D"] = 2
-    if values.get("p") and variant == "standard":
-        variant = "projection"
-    variant, stated = (variant, True) if family == "lstm" else cell_variant(family, _words(tokens), flags, framework, kind)
+    if values.get("p") and variant == FAMILIES["lstm"].default_variant:
+        variant = projection_variant()
+    variant, stated = cell_variant(family, _words(tokens), flags, framework, kind, variant)
     u = Understanding(values, dict(sizes.sources), framework, family, variant, "concat" if _concatenates(tokens) else
                       "separate", kind, [], flags, families=plain, text=text, variant_stated=stated)
     u.targets = focus_targets(focus, u)

@@ -171,16 +171,30 @@ def _set_vector(sizes, role, dim, t, snippet):
         sizes.set(role, dim, snippet)
 
 
+#: Frameworks whose input shapes the quiz reads without axis names: a 3-item shape by the framework table's
+#: input template (``B T n``; PyTorch ``T B n`` unless batch_first); a 2-item one as Keras' ``input_shape=(T, n)``
+#: (also when no framework is named).
+FULL_INPUT_SHAPES = ("keras", "tf1", "pytorch")
+BATCHLESS_INPUT_SHAPES = ("keras", None)
+
+
+def input_order(framework, batch_first=False):
+    """The axes of the framework's input, from its row in :data:`lstm_symbolic.framework_table.FRAMEWORKS`."""
+    from .framework_table import FRAMEWORKS
+
+    row = FRAMEWORKS[framework]
+    template = row.batch_first[0] if batch_first and row.batch_first else dict(row.shapes_sequence)["input"]
+    return tuple(template.split())
+
+
 def read_tuple(sizes, items, framework, snippet, tokens=None, i=0):
     """An input shape: ``(T, n)`` / ``(None, T, n)`` for Keras, ``(T, B, n)`` / ``(B, T, n)`` for PyTorch."""
     order = _named_order(tokens, i) if tokens is not None else None
     if order is None:
-        if len(items) == 2 and framework in ("keras", None):
+        if len(items) == 2 and framework in BATCHLESS_INPUT_SHAPES:
             order = ("T", "n")
-        elif len(items) == 3 and framework in ("keras", "tf1"):
-            order = ("B", "T", "n")
-        elif len(items) == 3 and framework == "pytorch":
-            order = ("B", "T", "n") if sizes.batch_first else ("T", "B", "n")
+        elif len(items) == 3 and framework in FULL_INPUT_SHAPES:
+            order = input_order(framework, sizes.batch_first)
         else:
             sizes.unread.append(f"'{snippet}' (a shape whose axes I cannot name without the framework)")
             return

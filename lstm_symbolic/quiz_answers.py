@@ -9,14 +9,14 @@ from math import prod
 
 from .errors import CannotDecide, UsageError
 from .families import FAMILIES
-from .quiz_cells import (
+from .quiz_cells import worded_variant
+from .quiz_tables import (
     family_title,
     gate_count,
     has_peepholes,
     has_projection,
     projection_size,
     recurrent_bias_variant,
-    worded_variant,
 )
 from .sizes import SIZE_MEANINGS
 from .sizes import shape_text as sizes_shape_text

@@ -85,7 +85,7 @@ def _alternatives(u, kind):
     alt = {}
     if kind == "shape" and "n" in u.sizes and "k" in u.sizes:
         from .builtin_shapes import cell_shapes
-        from .quiz_cells import projection_size
+        from .quiz_tables import projection_size
 
         try:
             shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, projection_size(u.variant, u.sizes),

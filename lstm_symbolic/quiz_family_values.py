@@ -9,7 +9,8 @@ from __future__ import annotations
 from .errors import CannotDecide
 from .families import get_family
 from .quiz_answers import read_line
-from .quiz_cells import SWAPPED_UPDATE, has_reset_gate, own_update, recurrent_bias_variant, variant_row
+from .quiz_cells import SWAPPED_UPDATE, own_update
+from .quiz_tables import has_reset_gate, recurrent_bias_variant, variant_row
 from .quiz_values import equations, evaluate, given_text, vector_text
 
 _SUMMARY = {"reset-before": "Cho et al. 2014, Keras reset_after=False",

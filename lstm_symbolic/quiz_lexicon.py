@@ -177,7 +177,7 @@ def family_tensors(family):
     """The canonical tensor names of a family's cell over all its variants, from the cell's shape table."""
     from .builtin_shapes import cell_shapes
     from .families import get_family
-    from .quiz_cells import probe_projection
+    from .quiz_tables import probe_projection
 
     names = []
     for variant in get_family(family).variants:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import CannotDecide
 from .families import FAMILIES
-from .quiz_cells import cell_variant, projection_variant
+from .quiz_cells import cell_variant
 from .quiz_code import read_code
 from .quiz_lexicon import (
     CONCEPTUAL,
@@ -19,6 +19,7 @@ from .quiz_lexicon import (
 )
 from .quiz_reading import Understanding
 from .quiz_sizes import read_sizes
+from .quiz_tables import projection_variant
 from .quiz_targets import focus_targets, given_vectors
 from .quiz_tokens import Token, names_a_value, tokenize
 

@@ -13,7 +13,7 @@ import math
 
 from .errors import CannotDecide, UsageError
 from .quiz_answers import read_line
-from .quiz_cells import has_reset_gate, no_output_tanh_variant, probe_projection
+from .quiz_tables import has_reset_gate, no_output_tanh_variant, probe_projection
 
 _STATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t")
 

@@ -120,7 +120,8 @@ def _layer_norm(args, x, call):
     if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and d > 0 for d in shape):
         raise LayerProblem(f"normalized_shape is {shape!r}, not sizes this tool can read")
     if x is not None and all(isinstance(d, int) for d in x[-len(shape):]) and tuple(x[-len(shape):]) != tuple(shape):
-        raise LayerContradiction(f"normalizes the last dimensions {shape_text(tuple(shape))}, got input {shape_text(x)}")
+        raise LayerContradiction(f"normalizes the last dimensions {shape_text(tuple(shape))}, "
+                                 f"got input {shape_text(x)}")
     affine = flag(args, "elementwise_affine")
     return LayerOut(x, {}, {"weight": tuple(shape), "bias": tuple(shape)} if affine else {})
 

@@ -75,7 +75,7 @@ def answer_shape(u):
             shape, line = reader(u, target[target.index(":") + 1:])
         else:
             cell = cell or _cell(u)
-            shape, line = _cell_tensor(cell, u, target)
+            shape, line = _cell_tensor(cell, target)
         shapes.append(shape)
         lines.append(line)
     if any(t[:2] in ("W_", "U_") for t in u.targets):
@@ -121,7 +121,7 @@ def _all_gates(cell, kind):
     return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
 
 
-def _cell_tensor(cell, u, target):
+def _cell_tensor(cell, target):
     from .families import cell_words, describe_tensor
 
     shapes = cell.shapes()
@@ -235,7 +235,8 @@ def _formula(G, n, k, p, biases, L, D):
     """``3k(n + k + 1) = 3·20·(10 + 20 + 1)`` (one layer), or the first layer and the others, directions."""
     g = str(G) if G > 1 else ""
     if p:
-        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + (" x 2 directions" if D > 1 else "")
+        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + \
+            (" x 2 directions" if D > 1 else "")
     first = f"{g}k(n + k + {biases})"
     if L == 1 and D == 1:
         return f"{first} = {g + '·' if g else ''}{k}·({n} + {k} + {biases})"

@@ -122,9 +122,10 @@ def judge_options(u, value, text, options, key):
         if not agrees:
             said = " & ".join(key)
             gives = " & ".join(letters) or "none of the options"
+            keyed = [(k, options[ord(k) - 65]) for k in key if ord(k) - 65 < len(options)]
             lines.append(f"the key says {said}; the model gives {gives} because the answer is {text}"
-                         + "".join(f"; {k}. {options[ord(k) - 65]}: {_judge(u.kind, value, options[ord(k) - 65], alternatives)[1]}"
-                                   for k in key if ord(k) - 65 < len(options)))
+                         + "".join(f"; {k}. {option}: {_judge(u.kind, value, option, alternatives)[1]}"
+                                   for k, option in keyed))
         else:
             lines.append(f"the key ({' & '.join(key)}) agrees with the model")
     return letters, lines, report

@@ -63,7 +63,8 @@ def _placements(u, fam):
                            "none (only the reset-after GRU has a second bias per gate)")
     if given_c or u.variant_stated:
         variant = recurrent_bias_variant(u.family) if given_c else u.variant
-        said = f"the question gives {', '.join(given_c)}" if given_c and not u.variant_stated else "as the question says"
+        said = f"the question gives {', '.join(given_c)}" if given_c and not u.variant_stated \
+            else "as the question says"
         return [variant], f"a {variant} GRU ({_SUMMARY[variant]}; {said})"
     return list(fam.variants), ("the question does not say where the reset gate is applied: reset-before (Cho et "
                                 "al. 2014) and reset-after (PyTorch) give the same value here; reset-before's "

@@ -103,7 +103,8 @@ AFTER_CUES = [
     (("dim", "input"), "n"), (("dimensional", "hidden"), "k"), (("time", "steps"), "T"), (("timesteps",), "T"),
     (("steps",), "T"), (("layer",), "L"), (("layers",), "L"), (("stacked",), "L"), (("lstm", "layers"), "L"),
     (("classes",), "C"), (("samples",), "B"), (("sequences",), "B"), (("input", "size"), "n"),
-    (("hidden", "size"), "k"), (("heads",), "?"), (("signal",), "signal"), (("input", "signal"), "signal"), (("epochs",), "-"),
+    (("hidden", "size"), "k"), (("heads",), "?"), (("signal",), "signal"), (("input", "signal"), "signal"),
+    (("epochs",), "-"),
 ]
 #: Size roles: the nearest subject word before a number ("input size is 20", "x_t is 7x1").
 SUBJECTS = {

@@ -8,8 +8,6 @@ different values for one role, is reported rather than guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .quiz_lexicon import AFTER_CUES, FILLER, NUMBER_WORDS, STOP, SUBJECTS
 from .quiz_tokens import names_a_value
 
@@ -32,12 +30,7 @@ class Sizes:
             self.values[role], self.sources[role] = value, source
 
 
-@dataclass
-class Flags:
-    framework_order: dict = field(default_factory=dict)
-
-
-def _words(tokens, start, stop, step):
+def _words(tokens, start, step):
     """Word values from ``start`` walking by ``step`` until a stop token; fillers skipped."""
     out, i = [], start
     while 0 <= i < len(tokens) and len(out) < 8 and abs(i - start) < 12:
@@ -54,7 +47,7 @@ def _words(tokens, start, stop, step):
 
 
 def after_role(tokens, i):
-    words = _words(tokens, i + 1, None, 1)
+    words = _words(tokens, i + 1, 1)
     for phrase, role in AFTER_CUES:
         if tuple(words[:len(phrase)]) == phrase:
             return role
@@ -62,7 +55,7 @@ def after_role(tokens, i):
 
 
 def before_role(tokens, i):
-    for word in _words(tokens, i - 1, None, -1):
+    for word in _words(tokens, i - 1, -1):
         base = word.split("_")[0] if word not in SUBJECTS["n"] | SUBJECTS["k"] else word
         for role, subjects in SUBJECTS.items():
             if word in subjects or base in subjects:
@@ -213,6 +206,7 @@ def _named_order(tokens, i):
     for j in (i + 1, i - 1):
         if 0 <= j < len(tokens) and tokens[j].kind == "tuple":
             names = tokens[j].value
-            if all(isinstance(v, str) and v.lower() in _AXIS_WORDS for v in names) and len(names) == len(tokens[i].value):
+            named = all(isinstance(v, str) and v.lower() in _AXIS_WORDS for v in names)
+            if named and len(names) == len(tokens[i].value):
                 return tuple(_AXIS_WORDS[v.lower()] for v in names)
     return None

@@ -31,7 +31,7 @@ def split_focus(tokens):
     """``(setup tokens, focus tokens)``: the focus is the last question sentence from its question word."""
     sentences, start = [], 0
     for i, t in enumerate(tokens):
-        if t.kind == "sym" and t.value in ".?!" and not _inside_number(tokens, i):
+        if t.kind == "sym" and t.value in ".?!":
             sentences.append((start, i + 1, t.value == "?"))
             start = i + 1
     if start < len(tokens):
@@ -57,10 +57,6 @@ def _noun_state(tokens, i):
     return tokens[i].value == "state" and i > 0 and tokens[i - 1].kind != "sym"
 
 
-def _inside_number(tokens, i):
-    return False
-
-
 def _words(tokens):
     """Lower-case words of the tokens; a name stands for itself, a code call for its callee."""
     out = []
@@ -78,8 +74,8 @@ def question_kind(focus, has_vectors):
     if "how" in words and "more" in words and any(w.startswith("param") for w in words):
         return "diff"
     if any(w in ("parameters", "params", "learnables", "param", "parameter") for w in words) and \
-            ("how" in words or "number" in words or "count" in words or "total" in words or words[-1:] in
-             (["parameters"], ["params"]) or "calculate" in words or "compute" in words or words[0:1] == ["parameters"]):
+            (any(w in words for w in ("how", "number", "count", "total", "calculate", "compute"))
+             or words[-1:] in (["parameters"], ["params"]) or words[0:1] == ["parameters"]):
         return "count"
     if "how many" in joined and any(w in ("weights", "numbers", "biases") for w in words):
         return "count"

@@ -40,9 +40,11 @@ def evaluate(eqs, texts, target, env):
             return walk(eqs[target], env, Numbers(np), eqs)
         except KeyError as exc:
             chain = exc.args
-            raise CannotDecide(f"to compute {target} the question must also give {chain[0]}" + (
-                f" (or what it is computed from: {next(t for t in texts if t.startswith(chain[0] + ' = '))})"
-                if len(chain) > 1 else "") + f" (the equation is {next(t for t in texts if t.startswith(target + ' = '))})") from None
+            source = next((t for t in texts if t.startswith(chain[0] + " = ")), None) if len(chain) > 1 else None
+            equation = next(t for t in texts if t.startswith(target + " = "))
+            raise CannotDecide(f"to compute {target} the question must also give {chain[0]}"
+                               + (f" (or what it is computed from: {source})" if len(chain) > 1 else "")
+                               + f" (the equation is {equation})") from None
         except FloatingPointError:
             raise UsageError("the numbers are too large to compute with: the result overflows double "
                              "precision (about 1.8e308)") from None
@@ -197,7 +199,8 @@ def check_given(u):
                                                                            for n, v in u.given.items()))
     rows = u.sizes.get("p") or u.sizes.get("k")
     if isinstance(rows, int) and lengths != {rows}:
-        raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: check the question")
+        raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: "
+                           "check the question")
 
 
 def lstm_value(u):

@@ -8,7 +8,7 @@ import pytest
 
 from lstm_symbolic.summary import summarize
 
-from .conftest import require
+from ..conftest import require
 
 LONG, FLOAT = "long", "float"
 
@@ -197,7 +197,7 @@ def test_pytorch_models(code, input_shape, dtype):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "torch_model.py").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "torch_model.py").read_text()
     torch.manual_seed(0)
     model = _torch_model(torch, code)
     model.eval()
@@ -282,7 +282,7 @@ def test_keras_models(code):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "keras_model.py").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "keras_model.py").read_text()
         code = "\n".join(line for line in code.splitlines() if not line.startswith("from "))
     namespace = _keras_namespace(keras)
     namespace["Input"] = keras.Input
@@ -350,7 +350,7 @@ def test_matlab_layer_arrays(code, params, shapes):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "matlab_layers.m").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "matlab_layers.m").read_text()
     summary = summarize(code)
     assert summary.framework == "matlab" and summary.complete, summary.problems
     assert [layer.params for layer in summary.layers] == params

@@ -18,9 +18,9 @@ import pytest
 
 from lstm_symbolic.quiz import CannotDecide, answer_question, parse_block
 
-from .conftest import require
+from ..conftest import require
 
-CORPUS = pathlib.Path(__file__).resolve().parent / "data" / "quiz_corpus.txt"
+CORPUS = pathlib.Path(__file__).resolve().parent.parent / "data" / "quiz_corpus.txt"
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 

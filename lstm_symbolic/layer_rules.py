@@ -127,8 +127,8 @@ def apply_with(rows, call, x):
     row = rows.get(rows.key(call.type))
     if row is None:
         known = sorted((r.title for r in rows.values()), key=str.lower)
-        raise LayerProblem(f"{call.type} is not a layer type this tool knows; it reads "
-                           + ", ".join(known[:-1]) + " and " + known[-1])
+        listed = ", ".join(known[:-1]) + " and " + known[-1] if len(known) > 1 else "".join(known)
+        raise LayerProblem(f"{call.type} is not a layer type this tool knows; it reads {listed}")
     return row.apply(bind(call, row, rows), x, call)
 
 

@@ -11,7 +11,6 @@ import pytest
 from lstm_symbolic import LstmSymbolicError
 from lstm_symbolic.quiz import CannotDecide, answer_question, parse_block
 from lstm_symbolic.quiz_reading import MAX_QUESTION_CHARS
-from lstm_symbolic.quiz_tokens import tokenize
 
 from ..test_quiz import seed_blocks
 
@@ -144,8 +143,3 @@ def test_hostile_pastes_terminate(name):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
-
-
-def test_tokenizer_is_linear_on_nested_brackets():
-    tokens = tokenize("(" * 5_000)
-    assert len(tokens) == 5_000 and all(t.kind == "sym" for t in tokens)

@@ -16,10 +16,12 @@ SYMBOL_LETTERS = set("nkmdhpq")
 
 
 class Sizes:
-    """Role -> value, with the text each was read from; conflicts and unread numbers collected."""
+    """Role -> value, with the text each was read from; conflicts and unread numbers collected.
+    ``batch_first``: a 3-item PyTorch input shape is (B, T, n)."""
 
-    def __init__(self):
+    def __init__(self, batch_first=False):
         self.values, self.sources, self.conflicts, self.unread = {}, {}, [], []
+        self.batch_first = batch_first
 
     def set(self, role, value, source):
         if role in self.values and self.values[role] != value:
@@ -81,8 +83,7 @@ def _vector_dim(value):
 
 def read_sizes(tokens, framework, batch_first=False):
     """A :class:`Sizes` from every size-bearing token (code is read separately)."""
-    sizes = Sizes()
-    sizes.batch_first = batch_first
+    sizes = Sizes(batch_first)
     for i, t in enumerate(tokens):
         value = t.value
         if t.kind == "word" and (value in NUMBER_WORDS and after_role(tokens, i) == "L"):

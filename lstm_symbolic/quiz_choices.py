@@ -30,8 +30,12 @@ def _decimals(text):
 
 def _interval(text):
     low = text.lower().replace("∞", "inf").replace("infinity", "inf")
-    nums = [t for t in tokenize(low) if t.kind == "num" or (t.kind == "word" and t.value == "inf")]
-    values = [float(t.value) if t.kind == "num" else math.inf for t in nums]
+    values = []
+    for t in tokenize(low):
+        if t.kind == "num" or (t.kind == "word" and t.value == "inf"):
+            values.append(float(t.value) if t.kind == "num" else math.inf)
+        elif t.kind == "tuple":  # "(0, 1)" and "(0, inf)" are read as one tuple token
+            values.extend(math.inf if v == "inf" else float(v) for v in t.value if isinstance(v, int) or v == "inf")
     if "-inf" in low.replace(" ", "") and values and values[0] == math.inf:
         values[0] = -math.inf
     if len(values) == 2 and ("between" in low or "(" in low or "[" in low or " to " in low):

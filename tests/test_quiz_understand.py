@@ -60,6 +60,11 @@ def test_the_model(question, family, variant, stated, framework, sizes):
                                                                                sizes)
 
 
+def test_a_projection_size_makes_the_lstm_the_projection_variant():
+    u = read_question("How many parameters does nn.LSTM(10, 20, proj_size=5) have?")  # no variant word: code only
+    assert (u.variant, u.sizes) == ("projection", {"n": 10, "k": 20, "p": 5})
+
+
 def test_targets_and_vectors_are_read_into_the_understanding():
     u = read_question("Given o_t = [0.5, 0.1] and c_t = [0.2, 0.3], what is h_t?")
     assert u.kind == "value" and u.targets == ["h_t"] and u.given == {"o_t": [0.5, 0.1], "c_t": [0.2, 0.3]}

@@ -241,7 +241,8 @@ def _formula(G, n, k, p, biases, L, D):
     if L == 1 and D == 1:
         return f"{first} = {g + '·' if g else ''}{k}·({n} + {k} + {biases})"
     wide = f"{D}k" if D > 1 else "k"
-    rest = f" + {f'{L - 1} x ' if L > 2 else ''}{g}k({wide} + k + {biases})" if L > 1 else ""
+    above = f"{g}k({wide} + k + {biases})"  # each layer above the first; several written n·[...] as sequences does
+    rest = (f" + {L - 1}·[{above}]" if L > 2 else f" + {above}") if L > 1 else ""
     return (f"({first}{rest}) x 2 directions" if D > 1 else first + rest)
 
 

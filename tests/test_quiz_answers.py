@@ -103,9 +103,14 @@ def test_counts(family, framework, sizes, variant, expected):
     assert value == expected and text == str(expected) and lines[1].endswith(")")
 
 
-def test_count_formula_of_stacked_layers():
-    _, formula = param_count(understanding("count", [], {"n": 10, "k": 20, "L": 3}, "keras", "gru", "reset-after"))
-    assert formula.startswith("3k(n + k + 2) + 2 x 3k(k + k + 2) = ")
+@pytest.mark.parametrize("layers, start", [
+    (2, "3k(n + k + 2) + 3k(k + k + 2) = "),
+    (3, "3k(n + k + 2) + 2·[3k(k + k + 2)] = "),  # the layer count multiplies as in sequences' formulas, not "2 x"
+])
+def test_count_formula_of_stacked_layers(layers, start):
+    _, formula = param_count(understanding("count", [], {"n": 10, "k": 20, "L": layers}, "keras", "gru",
+                                           "reset-after"))
+    assert formula.startswith(start) and " x " not in formula
 
 
 def test_per_gate_count():

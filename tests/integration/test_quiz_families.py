@@ -45,7 +45,7 @@ def test_zero_size_is_refused(cli):
     ("How many parameters does a simple RNN with input (20x1) and hidden state (50x1) have?",
      "k(n + k + 1) = 50·(20 + 50 + 1) = 3550   (one bias vector, textbook convention)"),
     ("How many parameters does torch.nn.RNN(10, 20) have?", "k(n + k + 2) = 20·(10 + 20 + 2) = 640"),
-    ("How many parameters does nn.GRU(10, 20, num_layers=3) have?", "3k(n + k + 2) + 2 x 3k(k + k + 2) = 6960"),
+    ("How many parameters does nn.GRU(10, 20, num_layers=3) have?", "3k(n + k + 2) + 2·[3k(k + k + 2)] = 6960"),
     ("How many parameters does nn.GRU(10, 20, num_layers=2, bidirectional=True) have?",
      "(3k(n + k + 2) + 3k(2k + k + 2)) x 2 directions = 11280"),
 ])

@@ -296,6 +296,21 @@ def _real_dims(text):
     return tuple(int(p) if p.isdigit() else p for p in text.replace("×", "x").split("x") if p)
 
 
+#: The real numbers written in plain text before an exponent (``R^{16}``, ``ℝ^16``), read as ``\\mathbb{R}^{16}``.
+_REALS = ("R", "ℝ")
+
+
+def _plain_real(s, i, j):
+    """``R^{16}`` / ``ℝ^16`` from ``i`` (the name ends at ``j``): a ``real`` token and its end, or None."""
+    if s[i:j] not in _REALS or j >= len(s) or s[j] != "^":
+        return None
+    dims, end = _group(s, j + 1)
+    found = _real_dims(dims)
+    if not found or not all(isinstance(d, int) or d.isalpha() for d in found):
+        return None
+    return Token("real", s[i:end], found, i), end
+
+
 def scan_name(s, i):
     """A word, tensor name, LaTeX command or code call starting at ``i``: ``(token, end)``."""
     if s[i] == "\\":
@@ -304,6 +319,9 @@ def scan_name(s, i):
     while j < len(s) and (s[j].isalnum() or (s[j] == "." and j + 1 < len(s) and s[j + 1].isalpha())) and j - i < 60:
         j += 1
     raw = s[i:j]
+    real = _plain_real(s, i, j)
+    if real is not None:
+        return real
     call = raw.rpartition(".")[2]
     k = _skip_space(s, j)
     layer_call = call in CODE_CALLS or (call.endswith("Layer") and call[:1].islower())

@@ -21,8 +21,13 @@ def kinds(text):
     ("[0.5, -1e-3]", [("vector", (0.5, -0.001))]),
     (r"\begin{bmatrix}1 \\ 2\end{bmatrix}", [("vector", (1.0, 2.0))]),
     (r"x_t \in \mathbb{R}^{30}", [("ident", ("x", "t")), ("word", "in"), ("real", (30,))]),
+    ("x_t ∈ R^{16}", [("ident", ("x", "t")), ("sym", "∈"), ("real", (16,))]),
+    ("h ∈ ℝ^32", [("word", "h"), ("sym", "∈"), ("real", (32,))]),
+    ("W ∈ R^{k×n}", [("word", "w"), ("sym", "∈"), ("real", ("k", "n"))]),
+    ("R^{}", [("ident", ("R^", None))]),
 ], ids=["number", "signed-and-exponent", "shape", "times-sign", "three-axes", "symbolic-shape", "tuple", "vector",
-        "latex-vector", "latex-real-space"])
+        "latex-vector", "latex-real-space", "plain-real-space", "unicode-real-space", "symbolic-real-space",
+        "empty-exponent"])
 def test_values(text, expected):
     assert kinds(text) == expected
 

@@ -71,6 +71,15 @@ def test_targets_and_vectors_are_read_into_the_understanding():
     assert understand(Question("What is the shape of W_f when n = 3 and k = 2?")).targets == ["W_f"]
 
 
+@pytest.mark.parametrize("question", [
+    "Let x_t ∈ R^{16} and h_{t-1} ∈ R^{32}. What is the shape of W_f?",
+    "Let x_t ∈ ℝ^16 and h_{t-1} ∈ ℝ^32. What is the shape of W_f?",
+    r"Let $x_t \in \mathbb{R}^{16}$ and $h_{t-1} \in \mathbb{R}^{32}$. What is the shape of W_f?",
+], ids=["plain-R", "unicode-R", "latex-R"])
+def test_real_spaces_give_the_sizes(question):
+    assert read_question(question).sizes == {"n": 16, "k": 32}
+
+
 def test_a_per_gate_count():
     assert "per-gate" in read_question("An LSTM has 3 inputs and 4 units. How many parameters does each gate "
                                        "have?").targets

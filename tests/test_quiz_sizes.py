@@ -29,8 +29,12 @@ def sizes(text, framework=None, batch_first=False):
     ("Keras 3 with 10 inputs", None, {"n": 10}),
     ("1 x 400 signal", "matlab", {"n": 1, "T": 400}),
     ("inputs of shape (None, 10, 3)", "keras", {"T": 10, "n": 3}),
+    ("128 hidden units take 300-dimensional embeddings", None, {"k": 128, "n": 300}),
+    ("it reads 300-dimensional word embeddings and has 128 units", None, {"n": 300, "k": 128}),
+    ("300 dimensional embeddings and 128 hidden units", None, {"n": 300, "k": 128}),
 ], ids=["dimensions", "features-units", "keywords", "batch-steps", "symbols", "vectors", "number-word",
-        "projection", "version-is-not-a-size", "signal", "keras-tuple"])
+        "projection", "version-is-not-a-size", "signal", "keras-tuple", "embeddings-after-units", "word-embeddings",
+        "embeddings-without-hyphen"])
 def test_roles(text, framework, expected):
     found = sizes(text, framework)
     assert found.values == expected and found.unread == [] and found.conflicts == []

@@ -25,7 +25,8 @@ RECURRENT = [
 ]
 
 
-@pytest.mark.parametrize("type_, args, kwargs", RECURRENT, ids=[f"{t}-{'-'.join(k) or 'plain'}" for t, _, k in RECURRENT])
+@pytest.mark.parametrize("type_, args, kwargs", RECURRENT,
+                         ids=[f"{t}-{'-'.join(k) or 'plain'}" for t, _, k in RECURRENT])
 def test_recurrent_rows_match_torch(type_, args, kwargs):
     torch = require("torch")
     torch.manual_seed(0)

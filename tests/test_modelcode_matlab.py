@@ -31,7 +31,8 @@ def test_matlab_array_grown_from_another():
     ('layers = [sequenceInputLayer(3, Name="in"), lstmLayer(2*4, "OutputMode", "last")];',
      [("sequenceInputLayer", (3,), {"Name": "in"}), ("lstmLayer", (8,), {"OutputMode": "last"})]),
     ("n = 10; m = n / 4;\nlayers = [lstmLayer(m)]", [("lstmLayer", (2.5,), {})]),
-    ("a = lstmLayer(5);\nb = [a fullyConnectedLayer(2)];", [("lstmLayer", (5,), {}), ("fullyConnectedLayer", (2,), {})]),
+    ("a = lstmLayer(5);\nb = [a fullyConnectedLayer(2)];",
+     [("lstmLayer", (5,), {}), ("fullyConnectedLayer", (2,), {})]),
     ("layers = [lstmLayer(k)]", [("lstmLayer", (Unknown("k"),), {})]),
     ("layers = [ ...\n  lstmLayer(4) % a comment with lstmLayer(9)\n  softmaxLayer];", [("lstmLayer", (4,), {}),
                                                                                        ("softmaxLayer", (), {})]),
@@ -50,7 +51,8 @@ def test_the_model_is_the_last_layer_array():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ('layers = [lstmLayer(3, "OutputMode")]', "an odd number of name-value arguments (['OutputMode']); the last one is ignored"),
+    ('layers = [lstmLayer(3, "OutputMode")]',
+     "an odd number of name-value arguments (['OutputMode']); the last one is ignored"),
     ("x = [1 2]; layers = [lstmLayer(4) x]", "1 in the layer array is not a layer this tool reads"),
     ("[" * 3000 + "lstmLayer(3)", "the code is nested too deeply to read"),
 ], ids=["odd-pairs", "numbers-in-the-array", "nesting"])

@@ -73,7 +73,8 @@ def test_python_syntax_error_keeps_the_readable_lines():
 
 def test_nothing_is_executed(tmp_path):
     marker = tmp_path / "ran"
-    read_python(f"import os\nopen({str(marker)!r}, 'w')\nmodel.add(Dense(1, units=__import__('os').system('x')))", "keras")
+    read_python(f"import os\nopen({str(marker)!r}, 'w')\n"
+                "model.add(Dense(1, units=__import__('os').system('x')))", "keras")
     assert not marker.exists()
 
 

@@ -102,10 +102,12 @@ def test_matlab_input_size_contradiction():
 
 def test_unread_code_is_a_warning_and_the_rest_is_summarized(cli):
     code = ("import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
-            "        self.rnn = nn.RNN(n, 4)\n        self.fc = nn.Linear(4, 2)\n        self.conv = nn.Conv3d(1, 2, 3)\n")
+            "        self.rnn = nn.RNN(n, 4)\n        self.fc = nn.Linear(4, 2)\n"
+            "        self.conv = nn.Conv3d(1, 2, 3)\n")
     result = cli("summary", "-", input=code)
     assert result.exit_code == 0
-    assert "Warning: line 5: nn.RNN(<n>, 4): input_size is n, not a positive integer this tool can read" in result.stderr
+    assert "Warning: line 5: nn.RNN(<n>, 4): input_size is n, not a positive integer this tool can read" \
+        in result.stderr
     assert "Warning: line 7: nn.Conv3d(1, 2, 3): Conv3d is not a layer type this tool knows" in result.stderr
     assert "fc (Linear)" in result.stdout and "total params: 10 (incomplete: 2 layers not counted)" in result.stdout
 

@@ -47,15 +47,27 @@ class Row:
     apply: object
 
 
-def bind(call, row):
-    """The layer's arguments by name (MATLAB names compare case-insensitively)."""
+class Rows(dict):
+    """A framework's layer table, ``{type: Row}``; ``fold_case``: the framework's layer and argument
+    names are case-insensitive (MATLAB), so the keys are lower case and so are the names looked up."""
+
+    def __init__(self, rows, fold_case=False):
+        super().__init__((row.title.lower() if fold_case else row.title, row) for row in rows)
+        self.fold_case = fold_case
+
+    def key(self, name):
+        return name.lower() if self.fold_case else name
+
+
+def bind(call, row, rows):
+    """The layer's arguments by name (compared case-insensitively when the table ``rows`` folds case)."""
     values = dict(row.defaults)
     if len(call.args) > len(row.signature):
         raise LayerProblem(f"{len(call.args)} positional arguments, but {call.type} takes at most "
                            f"{len(row.signature)} here ({', '.join(row.signature) or 'none'})")
     values.update(zip(row.signature, call.args))
     for key, value in call.kwargs.items():
-        values[key.lower() if call.framework == "matlab" else key] = value
+        values[rows.key(key)] = value
     return values
 
 
@@ -112,16 +124,16 @@ def same_shape(args, x, call):
 
 def apply_with(rows, call, x):
     """The LayerOut of ``call`` on an input of shape ``x`` (None: unknown), by ``rows``."""
-    row = rows.get(call.type.lower() if call.framework == "matlab" else call.type)
+    row = rows.get(rows.key(call.type))
     if row is None:
         known = sorted((r.title for r in rows.values()), key=str.lower)
-        raise LayerProblem(f"{call.type} is not a layer type this tool knows; it reads "
-                           + ", ".join(known[:-1]) + " and " + known[-1])
-    return row.apply(bind(call, row), x, call)
+        listed = ", ".join(known[:-1]) + " and " + known[-1] if len(known) > 1 else "".join(known)
+        raise LayerProblem(f"{call.type} is not a layer type this tool knows; it reads {listed}")
+    return row.apply(bind(call, row, rows), x, call)
 
 
-def table(*rows):
-    """``{type: row}`` (lower-case keys for MATLAB, whose names are case-insensitive)."""
-    return {row.title.lower() if row.title[0].islower() else row.title: row for row in rows}
+def table(*rows, fold_case=False):
+    """The :class:`Rows` of a framework (``fold_case`` for case-insensitive names)."""
+    return Rows(rows, fold_case)
 
 

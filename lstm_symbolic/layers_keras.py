@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from math import prod
 
+from .framework_table import CELL_STATE
 from .layer_rules import (
     LayerContradiction,
     LayerOut,
@@ -58,7 +59,7 @@ def _recurrent(cell):
         output = (batch, steps, k) if flag(args, "return_sequences") else (batch, k)
         states = {}
         if flag(args, "return_state"):
-            states = {"state_h": (batch, k)} | ({"state_c": (batch, k)} if cell == "lstm" else {})
+            states = {"state_h": (batch, k)} | ({"state_c": (batch, k)} if cell in CELL_STATE else {})
         structure = ("output",) + tuple(states) if states else "output"
         if not isinstance(n, int):
             return LayerOut(output, states, None, "the input size is unknown (no input shape in the code)", structure)

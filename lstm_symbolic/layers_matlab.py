@@ -37,11 +37,13 @@ def _input_size(args, x, what):
     return n
 
 
-def _recurrent(cell, directions):
+def _recurrent(cell, directions, modes=None):
+    """The row function of lstmLayer / bilstmLayer / gruLayer (``modes``: the values of its 'ResetGateMode')."""
+
     def apply(args, x, call):
         k = size(args, "numhiddenunits")
         mode = choice(args, "outputmode", ("sequence", "last"))
-        reset = choice(args, "resetgatemode", _MODES) if cell == "gru" else None
+        reset = choice(args, "resetgatemode", modes) if modes else None
         need_rank(x, (3,), "sequence input (channels, batch, time); an earlier layer with 'OutputMode' 'last' "
                            "has removed the time dimension")
         n = _input_size(args, x, "channels")
@@ -88,7 +90,7 @@ ROWS = table(
     Row("sequenceInputLayer", ("inputsize",), {}, _sequence_input),
     Row("lstmLayer", ("numhiddenunits",), _RNN_DEFAULTS, _recurrent("lstm", 1)),
     Row("bilstmLayer", ("numhiddenunits",), _RNN_DEFAULTS, _recurrent("lstm", 2)),
-    Row("gruLayer", ("numhiddenunits",), _RNN_DEFAULTS, _recurrent("gru", 1)),
+    Row("gruLayer", ("numhiddenunits",), _RNN_DEFAULTS, _recurrent("gru", 1, _MODES)),
     Row("fullyConnectedLayer", ("outputsize",), {}, _fully_connected),
     Row("wordEmbeddingLayer", ("dimension", "numwords"), {}, _word_embedding),
     Row("batchNormalizationLayer", (), {}, _normalization),
@@ -96,4 +98,5 @@ ROWS = table(
     Row("dropoutLayer", ("probability",), {}, _same),
     *(Row(name, (), {}, _same) for name in ("softmaxLayer", "reluLayer", "tanhLayer", "sigmoidLayer",
                                             "classificationLayer", "regressionLayer")),
+    fold_case=True,  # MATLAB's names are case-insensitive
 )

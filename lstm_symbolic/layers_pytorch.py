@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from math import prod
 
+from .framework_table import CELL_FEATURES, CELL_STATE
 from .layer_rules import (
     LayerContradiction,
     LayerOut,
@@ -36,7 +37,7 @@ def _projection(args, cell, k):
     if p in (0, None, False):
         return None
     p = size(args, "proj_size")
-    if cell != "lstm":
+    if "projection" not in CELL_FEATURES[cell]:
         raise LayerProblem("proj_size exists only for nn.LSTM")
     if p >= k:
         raise LayerContradiction(f"needs proj_size < hidden_size, got proj_size = {p}, hidden_size = {k} "
@@ -55,19 +56,21 @@ def _sequence_shapes(x, batch_first, width, layers_directions, r, k, cell):
     else:  # unbatched (time, features)
         batch, output = None, (x[0], width)
     lead = (layers_directions,) if batch is None else (layers_directions, batch)
-    states = {"h_n": lead + (r,)} | ({"c_n": lead + (k,)} if cell == "lstm" else {})
+    states = {"h_n": lead + (r,)} | ({"c_n": lead + (k,)} if cell in CELL_STATE else {})
     return output, states
 
 
-def _recurrent(cell):
+def _recurrent(cell, nonlinearities=()):
+    """The row function of nn.LSTM / nn.GRU / nn.RNN (``nonlinearities``: the values its ``nonlinearity`` takes)."""
+
     def apply(args, x, call):
         n, k, layers = size(args, "input_size"), size(args, "hidden_size"), size(args, "num_layers")
         if layers > MAX_LAYERS:
             raise LayerProblem(f"num_layers = {layers} is more than this tool lists (at most {MAX_LAYERS:,})")
         directions = 2 if flag(args, "bidirectional") else 1
         p = _projection(args, cell, k)
-        if cell == "rnn":
-            choice(args, "nonlinearity", ("tanh", "relu"))
+        if nonlinearities:
+            choice(args, "nonlinearity", nonlinearities)
         need_rank(x, (2, 3), "a 3-D input (time, batch, features), (batch, time, features) with batch_first=True, "
                              "or an unbatched 2-D (time, features)")
         need_features(x, n, "input features (input_size)")
@@ -75,7 +78,7 @@ def _recurrent(cell):
         output, states = _sequence_shapes(x, flag(args, "batch_first"), directions * r, directions * layers, r, k,
                                           cell)
         tensors = recurrent_tensors(cell, "pytorch", n, k, layers, directions == 2, p, bias=flag(args, "bias"))
-        structure = ("output", ("h_n", "c_n")) if cell == "lstm" else ("output", "h_n")
+        structure = ("output", ("h_n", "c_n")) if cell in CELL_STATE else ("output", "h_n")
         return LayerOut(output, states, tensors, structure=structure)
 
     return apply
@@ -91,7 +94,7 @@ def _cell(cell):
         tensors = {"weight_ih": (rows, n), "weight_hh": (rows, k)}
         if flag(args, "bias"):
             tensors |= {"bias_ih": (rows,), "bias_hh": (rows,)}
-        if cell == "lstm":
+        if cell in CELL_STATE:
             return LayerOut(h, {"c": h}, tensors, structure=("output", "c"))
         return LayerOut(h, {}, tensors)
 
@@ -117,7 +120,8 @@ def _layer_norm(args, x, call):
     if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and d > 0 for d in shape):
         raise LayerProblem(f"normalized_shape is {shape!r}, not sizes this tool can read")
     if x is not None and all(isinstance(d, int) for d in x[-len(shape):]) and tuple(x[-len(shape):]) != tuple(shape):
-        raise LayerContradiction(f"normalizes the last dimensions {shape_text(tuple(shape))}, got input {shape_text(x)}")
+        raise LayerContradiction(f"normalizes the last dimensions {shape_text(tuple(shape))}, "
+                                 f"got input {shape_text(x)}")
     affine = flag(args, "elementwise_affine")
     return LayerOut(x, {}, {"weight": tuple(shape), "bias": tuple(shape)} if affine else {})
 
@@ -168,7 +172,7 @@ _SAME = ("Dropout", "ReLU", "Tanh", "Sigmoid", "GELU", "ELU", "LeakyReLU", "Soft
 ROWS = table(
     Row("LSTM", _LSTM_SIGNATURE, _RNN_DEFAULTS, _recurrent("lstm")),
     Row("GRU", _LSTM_SIGNATURE[:-1], _RNN_DEFAULTS, _recurrent("gru")),
-    Row("RNN", _RNN_SIGNATURE, _RNN_DEFAULTS, _recurrent("rnn")),
+    Row("RNN", _RNN_SIGNATURE, _RNN_DEFAULTS, _recurrent("rnn", ("tanh", "relu"))),
     Row("LSTMCell", ("input_size", "hidden_size", "bias"), {"bias": True}, _cell("lstm")),
     Row("GRUCell", ("input_size", "hidden_size", "bias"), {"bias": True}, _cell("gru")),
     Row("RNNCell", ("input_size", "hidden_size", "bias", "nonlinearity"), {"bias": True}, _cell("rnn")),

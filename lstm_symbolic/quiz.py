@@ -51,4 +51,4 @@ def answer_value(u):
     from .quiz_values import check_given, lstm_value
 
     check_given(u)
-    return (lstm_value if u.family == "lstm" else family_value)(u)
+    return {"lstm": lstm_value}.get(u.family, family_value)(u)

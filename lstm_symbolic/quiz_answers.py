@@ -8,11 +8,23 @@ from __future__ import annotations
 from math import prod
 
 from .errors import CannotDecide, UsageError
+from .families import FAMILIES
+from .quiz_cells import worded_variant
+from .quiz_tables import (
+    family_title,
+    gate_count,
+    has_peepholes,
+    has_projection,
+    projection_size,
+    recurrent_bias_variant,
+)
 from .sizes import SIZE_MEANINGS
 from .sizes import shape_text as sizes_shape_text
 
-GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
-FAMILY_TITLE = {"lstm": "LSTM", "gru": "GRU", "rnn": "simple RNN"}
+#: Families whose counts come from the framework table's formula (:func:`sequences.parameter_table`, which
+#: knows peepholes and projections) and that are asked per gate; the others' are summed from
+#: :func:`recurrent.recurrent_params` with this module's formula.
+_TABLE_COUNTED = frozenset({"lstm"})
 
 
 def need(u, *names, numeric=False):
@@ -36,7 +48,8 @@ def shape_text(shape, tuple_style=False):
 def read_line(u):
     read = "; ".join(f"{k} = {v} (from '{u.sources[k]}')" if k in u.sources else f"{k} = {v}"
                      for k, v in u.sizes.items())
-    model = f"{FAMILY_TITLE[u.family]}" + (f" ({u.variant})" if u.family == "lstm" and u.variant != "standard" else "")
+    shown = worded_variant(u.family) and u.variant != FAMILIES[u.family].default_variant
+    model = family_title(u.family) + (f" ({u.variant})" if shown else "")
     return f"understood: {read or 'no sizes'}; model {model}" + (f", {u.framework}" if u.framework else "")
 
 
@@ -47,7 +60,7 @@ def answer_shape(u):
     shapes, lines, cell = [], [read_line(u)], None
     unclear = [t[1:] for t in u.targets if t.startswith("?")]
     if unclear:
-        if u.family == "lstm":
+        if worded_variant(u.family):
             _cell(u)  # a missing size is the first thing to say
         raise CannotDecide(unclear[0])
     for target in u.targets:
@@ -62,7 +75,7 @@ def answer_shape(u):
             shape, line = reader(u, target[target.index(":") + 1:])
         else:
             cell = cell or _cell(u)
-            shape, line = _cell_tensor(cell, u, target)
+            shape, line = _cell_tensor(cell, target)
         shapes.append(shape)
         lines.append(line)
     if any(t[:2] in ("W_", "U_") for t in u.targets):
@@ -82,12 +95,12 @@ def _cell(u):
     from .builtin_shapes import cell_shapes
 
     need(u, "n", "k")
-    proj = u.sizes.get("p") if u.variant == "projection" else None
-    if u.variant == "projection" and proj is None:
+    proj = projection_size(u.variant, u.sizes)
+    if has_projection(u.variant) and proj is None:
         raise CannotDecide("a projection LSTM needs the projection size: say e.g. 'proj_size=3'")
     variant = u.variant
-    if u.family == "gru" and not u.variant_stated and any(t.startswith("c_") for t in u.targets):
-        variant = "reset-after"
+    if not u.variant_stated and any(t.startswith("c_") for t in u.targets):
+        variant = recurrent_bias_variant(u.family) or variant
     try:
         batch = u.sizes.get("B") if isinstance(u.sizes.get("B"), int) else 1
         return cell_shapes(u.sizes["n"], u.sizes["k"], variant, u.layout, proj, batch, family=u.family)
@@ -108,7 +121,7 @@ def _all_gates(cell, kind):
     return shape, f"{', '.join(names)} are all {shape_text(shape)} (every gate has the same shape)"
 
 
-def _cell_tensor(cell, u, target):
+def _cell_tensor(cell, target):
     from .families import cell_words, describe_tensor
 
     shapes = cell.shapes()
@@ -117,11 +130,11 @@ def _cell_tensor(cell, u, target):
         raise CannotDecide(f"the {cell_words(cell)} ({cell.layout.name} layout) has no {target} ("
                            f"{describe_tensor(target, fam.name)})" + (
                                "; only the reset-after GRU (PyTorch, Keras' default) has a second, recurrent bias "
-                               "per gate" if target.startswith("c_") and fam.name == "gru" else ""))
+                               "per gate" if target.startswith("c_") and recurrent_bias_variant(fam.name) else ""))
     equation = next((t for t in cell.equation_texts() if t.startswith(target + " = ")), None)
     using = next((t for t in cell.equation_texts() if f" {target} " in f" {t.split(' = ', 1)[1]} "), None)
     line = f"{target} is {shape_text(shapes[target])}"
-    if cell.family.name != "lstm":
+    if not worded_variant(cell.family.name):
         line += f" ({describe_tensor(target, cell.family.name)}" + _placement_note(cell, target) + ")"
     if equation:
         line += f": {equation}"
@@ -131,7 +144,7 @@ def _cell_tensor(cell, u, target):
 
 
 def _placement_note(cell, target):
-    if cell.family.name != "gru":
+    if recurrent_bias_variant(cell.family.name) is None:
         return ""
     if target.startswith("c_"):
         return "; only the reset-after GRU (PyTorch, Keras' default) has this second, recurrent bias"
@@ -146,10 +159,10 @@ def _framework_tensor(u, name):
         raise CannotDecide(f"{name} is a framework tensor: name the framework (PyTorch, Keras, ONNX, MATLAB)")
     tensors = _tensors(u, recurrent_tensors)
     if name not in tensors:
-        raise CannotDecide(f"{u.framework}'s {FAMILY_TITLE[u.family]} layer has no tensor named {name}; it has "
+        raise CannotDecide(f"{u.framework}'s {family_title(u.family)} layer has no tensor named {name}; it has "
                            + ", ".join(tensors))
     return tensors[name], f"{u.framework} stores {name} as {shape_text(tensors[name], True)} " \
-                          f"({GATE_COUNT[u.family]} gate blocks of k rows; {_layout_note(u.framework)})"
+                          f"({gate_count(u.family)} gate blocks of k rows; {_layout_note(u.framework)})"
 
 
 def _layout_note(framework):
@@ -192,28 +205,29 @@ def _activation(u, name):
 
 def param_count(u, family=None):
     """``(count, formula line)`` for the whole layer (stack), in the framework's convention."""
-    from .recurrent import recurrent_params
+    from .recurrent import RECURRENT_FRAMEWORKS, recurrent_params
     from .sequences import parameter_table
 
     family = family or u.family
     need(u, "n", "k", numeric=True)
     n, k, L, D, p = u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1), u.sizes.get("D", 1), u.sizes.get("p")
     try:
-        if family == "lstm" and (u.framework in (None, "pytorch", "keras", "matlab", "onnx")) and \
-                (u.framework in (None, "pytorch") or L == 1):
-            total, _, formula = parameter_table(u.framework, n, k, L, D == 2, p, u.variant == "peephole")
+        if family in _TABLE_COUNTED and (u.framework is None or u.framework in RECURRENT_FRAMEWORKS) and \
+                (u.framework is None or _stacks_layers(u.framework) or L == 1):
+            total, _, formula = parameter_table(u.framework, n, k, L, D == 2, p, has_peepholes(u.variant))
             return total, formula
         fw = u.framework or "keras"
         reset_after = u.flags.get("reset_after", False if u.framework is None else None)
         total, h = 0, p or k
-        for layer in range(L if fw != "pytorch" else 1):
+        stacks = _stacks_layers(fw)
+        for layer in range(1 if stacks else L):
             n_in = n if layer == 0 else D * h
-            total += recurrent_params(family, fw, n_in, k, L if fw == "pytorch" else 1, D == 2, p, reset_after)
+            total += recurrent_params(family, fw, n_in, k, L if stacks else 1, D == 2, p, reset_after)
     except UsageError as exc:
         raise CannotDecide(str(exc)) from None
     biases = _biases(family, u.framework, reset_after)
-    return total, _formula(GATE_COUNT[family], n, k, p, biases, L, D) + f" = {total}   (" + (
-        ("one bias per gate", "two biases per gate") if GATE_COUNT[family] > 1 else
+    return total, _formula(gate_count(family), n, k, p, biases, L, D) + f" = {total}   (" + (
+        ("one bias per gate", "two biases per gate") if gate_count(family) > 1 else
         ("one bias vector", "two bias vectors"))[biases - 1] + f", {u.framework or 'textbook'} convention)"
 
 
@@ -221,23 +235,36 @@ def _formula(G, n, k, p, biases, L, D):
     """``3k(n + k + 1) = 3·20·(10 + 20 + 1)`` (one layer), or the first layer and the others, directions."""
     g = str(G) if G > 1 else ""
     if p:
-        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + (" x 2 directions" if D > 1 else "")
+        return f"{g}k(n + p + {biases}) + pk" + (f", {L} layers" if L > 1 else "") + \
+            (" x 2 directions" if D > 1 else "")
     first = f"{g}k(n + k + {biases})"
     if L == 1 and D == 1:
         return f"{first} = {g + '·' if g else ''}{k}·({n} + {k} + {biases})"
     wide = f"{D}k" if D > 1 else "k"
-    rest = f" + {f'{L - 1} x ' if L > 2 else ''}{g}k({wide} + k + {biases})" if L > 1 else ""
+    above = f"{g}k({wide} + k + {biases})"  # each layer above the first; several written n·[...] as sequences does
+    rest = (f" + {L - 1}·[{above}]" if L > 2 else f" + {above}") if L > 1 else ""
     return (f"({first}{rest}) x 2 directions" if D > 1 else first + rest)
 
 
+def _stacks_layers(framework):
+    """Whether one layer object of the framework holds all the stacked layers (PyTorch's num_layers).
+
+    Derived from the ``stacks`` column of :mod:`lstm_symbolic.recurrent`'s layout table."""
+    from .recurrent import _LAYOUTS
+
+    return framework in _LAYOUTS and _LAYOUTS[framework][2]
+
+
 def _biases(family, framework, reset_after):
-    if framework in ("pytorch", "onnx"):
-        return 2
-    return 2 if family == "gru" and framework == "keras" and reset_after is not False else 1
+    """Bias vectors per gate in the framework's convention (the ``bias sets`` column of
+    :mod:`lstm_symbolic.recurrent`'s layout table); one for the textbook cell and TF1."""
+    from .recurrent import _LAYOUTS
+
+    return _LAYOUTS[framework][1](family, reset_after, None) if framework in _LAYOUTS else 1
 
 
 def answer_count(u):
-    if u.family == "lstm" and ("per-gate" in u.targets or u.targets and all(t in ("f_t", "i_t", "g_t", "o_t")
+    if u.family in _TABLE_COUNTED and ("per-gate" in u.targets or u.targets and all(t in ("f_t", "i_t", "g_t", "o_t")
                                                                             for t in u.targets)):
         return _gate_count(u)
     if u.targets and any(t.startswith("fw:") for t in u.targets):
@@ -269,11 +296,11 @@ def answer_diff(u):
     other = next(f for f in u.families if f != first)
     a, fa = param_count(u, first)
     b, fb = param_count(u, other)
-    return a - b, str(a - b), [read_line(u), f"{FAMILY_TITLE[first]}: {fa}", f"{FAMILY_TITLE[other]}: {fb}",
+    return a - b, str(a - b), [read_line(u), f"{family_title(first)}: {fa}", f"{family_title(other)}: {fb}",
                                f"difference: {a} - {b} = {a - b}"]
 
 
 def _mention_order(u):
     low = u.text.lower()
-    spots = {f: low.find(w) for f, w in (("lstm", "lstm"), ("gru", "gru"), ("rnn", "rnn"))}
+    spots = {f: low.find(f) for f in FAMILIES}
     return sorted((f for f in spots if spots[f] >= 0), key=spots.get)

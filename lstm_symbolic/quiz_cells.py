@@ -6,6 +6,7 @@ default (:func:`lstm_symbolic.families.choose_variant`, the same choice as the C
 from __future__ import annotations
 
 from .errors import CannotDecide, UsageError
+from .families import choose_variant, get_family
 
 #: Words that say where a GRU applies its reset gate (True: after the recurrent product).
 PLACEMENT_WORDS = {("reset", "after"): True, ("after", "multiplication"): True, ("reset", "before"): False,
@@ -17,15 +18,18 @@ def _has(words, phrase):
     return any(tuple(words[i:i + len(phrase)]) == phrase for i in range(len(words)))
 
 
-def _option(family, words, flags, kind):
-    """The GRU's reset_after or the simple RNN's nonlinearity the question states, or None."""
-    if family == "gru":
-        said = flags.get("reset_after")
-        if said is None:
-            said = next((v for phrase, v in PLACEMENT_WORDS.items() if _has(words, phrase)), None)
-        if said is not None:
-            flags["reset_after"] = said
-        return said
+def _placement(words, flags, kind):
+    """The GRU's reset_after the question states (code flag or words), or None."""
+    said = flags.get("reset_after")
+    if said is None:
+        said = next((v for phrase, v in PLACEMENT_WORDS.items() if _has(words, phrase)), None)
+    if said is not None:
+        flags["reset_after"] = said
+    return said
+
+
+def _nonlinearity(words, flags, kind):
+    """The simple RNN's nonlinearity the question states, or None."""
     said = flags.get("nonlinearity")
     if said is None:
         named = [w for w in NONLINEARITY_WORDS if w in words]
@@ -35,16 +39,28 @@ def _option(family, words, flags, kind):
     return said
 
 
-def cell_variant(family, words, flags, framework, kind):
-    """``(variant, stated)`` of a GRU or simple RNN; ``stated`` is False when it is only the default.
+#: How the question states a family's variant option, by the family's ``option`` column.
+_OPTION_READERS = {"reset_after": _placement, "nonlinearity": _nonlinearity}
+
+
+def worded_variant(family):
+    """Whether the family's variant is the one the question's words name (the LSTM's ``variant`` option),
+    rather than an option read by :func:`cell_variant` (a GRU's placement, an RNN's nonlinearity)."""
+    return get_family(family).option not in _OPTION_READERS
+
+
+def cell_variant(family, words, flags, framework, kind, named=None):
+    """``(variant, stated)`` of the question's cell; ``stated`` is False when it is only the default.
+
+    An LSTM's variant is the one its words name (``named``, read with the lexicon's variant words).
 
     A GRU's placement is stated by ``reset_after`` (code or words), "reset after / before", "Cho"
     or a framework (PyTorch, Keras: after; ONNX, TF1: before); else it is Cho et al.'s reset-before.
     """
-    from .families import choose_variant, get_family
-
-    option = _option(family, words, flags, kind)
-    stated = option is not None or (family == "gru" and framework is not None)
+    if worded_variant(family):
+        return named, True
+    option = _OPTION_READERS[get_family(family).option](words, flags, kind)
+    stated = option is not None or (framework is not None and bool(get_family(family).framework_defaults))
     try:
         return choose_variant(family, **{get_family(family).option: option}, framework=framework), stated
     except UsageError as exc:

@@ -30,8 +30,12 @@ def _decimals(text):
 
 def _interval(text):
     low = text.lower().replace("∞", "inf").replace("infinity", "inf")
-    nums = [t for t in tokenize(low) if t.kind == "num" or (t.kind == "word" and t.value == "inf")]
-    values = [float(t.value) if t.kind == "num" else math.inf for t in nums]
+    values = []
+    for t in tokenize(low):
+        if t.kind == "num" or (t.kind == "word" and t.value == "inf"):
+            values.append(float(t.value) if t.kind == "num" else math.inf)
+        elif t.kind == "tuple":  # "(0, 1)" and "(0, inf)" are read as one tuple token
+            values.extend(math.inf if v == "inf" else float(v) for v in t.value if isinstance(v, int) or v == "inf")
     if "-inf" in low.replace(" ", "") and values and values[0] == math.inf:
         values[0] = -math.inf
     if len(values) == 2 and ("between" in low or "(" in low or "[" in low or " to " in low):
@@ -83,12 +87,13 @@ def _f(x):
 def _alternatives(u, kind):
     """Answers of common slips, to say what a wrong option is."""
     alt = {}
-    if kind == "shape" and u.family == "lstm" and "n" in u.sizes and "k" in u.sizes:
+    if kind == "shape" and "n" in u.sizes and "k" in u.sizes:
         from .builtin_shapes import cell_shapes
+        from .quiz_tables import projection_size
 
         try:
-            shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout,
-                                 u.sizes.get("p") if u.variant == "projection" else None).shapes()
+            shapes = cell_shapes(u.sizes["n"], u.sizes["k"], u.variant, u.layout, projection_size(u.variant, u.sizes),
+                                 family=u.family).shapes()
         except Exception:  # any failure: the shapes only improve the wording
             return alt
         for name, shape in shapes.items():
@@ -121,9 +126,10 @@ def judge_options(u, value, text, options, key):
         if not agrees:
             said = " & ".join(key)
             gives = " & ".join(letters) or "none of the options"
+            keyed = [(k, options[ord(k) - 65]) for k in key if ord(k) - 65 < len(options)]
             lines.append(f"the key says {said}; the model gives {gives} because the answer is {text}"
-                         + "".join(f"; {k}. {options[ord(k) - 65]}: {_judge(u.kind, value, options[ord(k) - 65], alternatives)[1]}"
-                                   for k in key if ord(k) - 65 < len(options)))
+                         + "".join(f"; {k}. {option}: {_judge(u.kind, value, option, alternatives)[1]}"
+                                   for k, option in keyed))
         else:
             lines.append(f"the key ({' & '.join(key)}) agrees with the model")
     return letters, lines, report

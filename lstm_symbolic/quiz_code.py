@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from .errors import UsageError
 
-#: Recurrent layer types -> (family, framework or None when the name alone does not say).
-RECURRENT = {"LSTM": ("lstm", None), "GRU": ("gru", None), "SimpleRNN": ("rnn", "keras"), "RNN": ("rnn", "pytorch"),
-             "lstmLayer": ("lstm", "matlab"), "bilstmLayer": ("lstm", "matlab"), "gruLayer": ("gru", "matlab")}
+#: Recurrent layer types -> (family, framework or None when the name alone does not say, directions).
+RECURRENT = {"LSTM": ("lstm", None, 1), "GRU": ("gru", None, 1), "SimpleRNN": ("rnn", "keras", 1),
+             "RNN": ("rnn", "pytorch", 1), "lstmLayer": ("lstm", "matlab", 1), "bilstmLayer": ("lstm", "matlab", 2),
+             "gruLayer": ("gru", "matlab", 1)}
+#: Layers that wrap another one and run it in both directions.
+BIDIRECTIONAL_WRAPPERS = {"Bidirectional"}
+#: Layers whose last argument (or ``units``) is the number of classes C, and those whose first is the input size n.
+HEADS = {"Dense", "Linear", "fullyConnectedLayer"}
+INPUTS = {"sequenceInputLayer"}
 HARMLESS = {"Dense", "Linear", "fullyConnectedLayer", "softmaxLayer", "classificationLayer", "Dropout",
             "dropoutLayer", "sequenceInputLayer", "regressionLayer", "Activation", "Sequential", "InputLayer", "Input"}
 _KERAS_KEYS = {"units": "k", "input_dim": "n", "input_length": "T"}
@@ -32,12 +38,12 @@ class CodeFacts:
 
 def read_code(snippets, framework=None):
     """:class:`CodeFacts` from the code snippets of a question."""
-    from .modelcode import read_model
+    from .modelcode import FRAMEWORK_NAMES, read_model
 
     facts = CodeFacts()
     for text in snippets:
         try:
-            code = read_model(text, framework if framework in ("keras", "pytorch", "matlab") else None)
+            code = read_model(text, framework if framework in FRAMEWORK_NAMES else None)
         except UsageError as exc:
             facts.problems.append(str(exc))
             continue
@@ -49,22 +55,22 @@ def read_code(snippets, framework=None):
 
 
 def _layer(facts, layer, framework):
-    if layer.type == "Bidirectional" and layer.args and hasattr(layer.args[0], "type"):
+    if layer.type in BIDIRECTIONAL_WRAPPERS and layer.args and hasattr(layer.args[0], "type"):
         facts.flags["bidirectional"] = True
         _shape_kwargs(facts, layer)
         _layer(facts, layer.args[0], framework)
         return
     if layer.type in RECURRENT:
-        family, fw = RECURRENT[layer.type]
+        family, fw, directions = RECURRENT[layer.type]
         facts.families.append(family)
         facts.framework = fw or facts.framework or framework
         facts.recurrent += 1
-        if layer.type == "bilstmLayer":
+        if directions == 2:
             facts.flags["bidirectional"] = True
-        (_matlab if facts.framework == "matlab" else _torch if facts.framework == "pytorch" else _keras)(facts, layer)
-    elif layer.type in ("Dense", "Linear", "fullyConnectedLayer"):
+        _READERS.get(facts.framework, _keras)(facts, layer)
+    elif layer.type in HEADS:
         facts.size("C", layer.args[-1] if layer.args else layer.kwargs.get("units"), layer)
-    elif layer.type == "sequenceInputLayer":
+    elif layer.type in INPUTS:
         facts.size("n", layer.args[0] if layer.args else None, layer)
     elif layer.type not in HARMLESS:
         facts.problems.append(f"the code has a {layer.type} layer, and the quiz answers only for LSTM, GRU and "
@@ -115,3 +121,7 @@ def _matlab(facts, layer):
     mode = layer.kwargs.get("OutputMode")
     if isinstance(mode, str):
         facts.flags["return_sequences"] = mode.lower() == "sequence"
+
+
+#: How each framework's recurrent layer gives its sizes and flags (Keras' reading for any other).
+_READERS = {"keras": _keras, "pytorch": _torch, "matlab": _matlab}

@@ -10,6 +10,7 @@ from .errors import CannotDecide
 from .families import get_family
 from .quiz_answers import read_line
 from .quiz_cells import SWAPPED_UPDATE, own_update
+from .quiz_tables import has_reset_gate, recurrent_bias_variant, variant_row
 from .quiz_values import equations, evaluate, given_text, vector_text
 
 _SUMMARY = {"reset-before": "Cho et al. 2014, Keras reset_after=False",
@@ -23,7 +24,7 @@ def family_value(u):
     fam = get_family(u.family)
     target = next((t for t in u.targets if t in equations(u.variant, u.family)[0]), None) or "h_t"
     _weights_are_numbers(u)
-    replace = own_update(u.text) if u.family == "gru" and target == "h_t" else None
+    replace = own_update(u.text) if has_reset_gate(u.family) and target == "h_t" else None
     placements, why = _placements(u, fam)
     results = []
     for variant in placements:
@@ -53,16 +54,17 @@ def _names(eqs):
 
 def _placements(u, fam):
     """The variants to evaluate and the working line that says why."""
-    if u.family != "gru":
+    if not has_reset_gate(u.family):
         said = "named by the question" if u.variant_stated else "the default; the question names no other"
         return [u.variant], f"a simple RNN with {u.variant} ({said})"
     given_c = sorted(n for n in u.given if n.startswith("c_"))
-    if given_c and u.variant == "reset-before" and u.variant_stated:
+    if given_c and not variant_row(u.variant).reset_after and u.variant_stated:
         raise CannotDecide(f"the question gives {', '.join(given_c)}, a recurrent bias, but a reset-before GRU has "
                            "none (only the reset-after GRU has a second bias per gate)")
     if given_c or u.variant_stated:
-        variant = "reset-after" if given_c else u.variant
-        said = f"the question gives {', '.join(given_c)}" if given_c and not u.variant_stated else "as the question says"
+        variant = recurrent_bias_variant(u.family) if given_c else u.variant
+        said = f"the question gives {', '.join(given_c)}" if given_c and not u.variant_stated \
+            else "as the question says"
         return [variant], f"a {variant} GRU ({_SUMMARY[variant]}; {said})"
     return list(fam.variants), ("the question does not say where the reset gate is applied: reset-before (Cho et "
                                 "al. 2014) and reset-after (PyTorch) give the same value here; reset-before's "
@@ -88,7 +90,7 @@ def _weights_are_numbers(u):
 def _notes(u, replace, used):
     notes = [f"note: {n} has values outside (0, 1), which a sigmoid gate cannot output" for n in ("r_t", "z_t")
              if n in u.given and not all(0 < x < 1 for x in u.given[n])]
-    if u.family == "gru" and any(t.startswith("h_t = ") for t in used):
+    if has_reset_gate(u.family) and any(t.startswith("h_t = ") for t in used):
         notes.append("convention: the question's own update, z_t weighs the candidate" if replace == SWAPPED_UPDATE
                      else "convention: z_t weighs the previous state (Cho et al., PyTorch, Keras, ONNX); texts that "
                      f"write {SWAPPED_UPDATE} give another value: write the question's equation to use it")

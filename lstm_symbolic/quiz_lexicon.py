@@ -100,10 +100,13 @@ AFTER_CUES = [
     (("lstm", "cells"), "k"), (("lstm", "blocks"), "k"), (("units",), "k"), (("unit",), "k"), (("neurons",), "k"),
     (("cells",), "k"), (("blocks",), "k"), (("input", "features"), "n"), (("features",), "n"), (("inputs",), "n"),
     (("channels",), "n"), (("dimensional", "input"), "n"), (("dimensional", "inputs"), "n"),
-    (("dim", "input"), "n"), (("dimensional", "hidden"), "k"), (("time", "steps"), "T"), (("timesteps",), "T"),
+    (("dim", "input"), "n"), (("dimensional", "embeddings"), "n"), (("dimensional", "embedding"), "n"),
+    (("dimensional", "word", "embeddings"), "n"), (("dimensional", "word", "vectors"), "n"),
+    (("dim", "embeddings"), "n"), (("dimensional", "hidden"), "k"), (("time", "steps"), "T"), (("timesteps",), "T"),
     (("steps",), "T"), (("layer",), "L"), (("layers",), "L"), (("stacked",), "L"), (("lstm", "layers"), "L"),
     (("classes",), "C"), (("samples",), "B"), (("sequences",), "B"), (("input", "size"), "n"),
-    (("hidden", "size"), "k"), (("heads",), "?"), (("signal",), "signal"), (("input", "signal"), "signal"), (("epochs",), "-"),
+    (("hidden", "size"), "k"), (("heads",), "?"), (("signal",), "signal"), (("input", "signal"), "signal"),
+    (("epochs",), "-"),
 ]
 #: Size roles: the nearest subject word before a number ("input size is 20", "x_t is 7x1").
 SUBJECTS = {
@@ -135,6 +138,9 @@ FRAMEWORK_WORDS = {"pytorch": "pytorch", "torch": "pytorch", "nn.lstm": "pytorch
                    "nn.rnn": "pytorch", "torch.nn.lstm": "pytorch", "keras": "keras", "tensorflow": "keras",
                    "tf.keras": "keras", "onnx": "onnx", "matlab": "matlab", "lstmlayer": "matlab",
                    "bilstmlayer": "matlab", "learnables": "matlab"}
+#: Phrases that name a variant by what it lacks; read after VARIANT_WORDS, the last one found wins.
+VARIANT_PHRASES = (("no forget gate", "vanilla"), ("without forget gate", "vanilla"),
+                   ("without a forget gate", "vanilla"), ("no output tanh", "no-output-tanh"))
 VARIANT_WORDS = {"peephole": "peephole", "peepholes": "peephole", "lstmp": "projection", "projection": "projection",
                  "proj_size": "projection", "cifg": "cifg", "coupled": "cifg"}
 #: Topics outside the model, with what to say about them.
@@ -156,7 +162,11 @@ SHARED_NAMES = ("x_t", "h_prev", "h_t")
 #: Wikipedia's candidate \tilde{h}_t / \hat{h}_t, PyTorch's "new gate" n_t).
 ALIASES = {"gru": {"\\tilde{h}_t": "n_t", "\\hat{h}_t": "n_t", "h\u0303_t": "n_t"}}
 GATE_ALIASES = {"gru": [(("new", "gate"), "n")]}
-_LSTM_GATE_NAMES = {"f": "forget gate", "i": "input gate", "g": "candidate", "o": "output gate"}
+#: Families whose gate names, gate words and state phrases are written here by hand (the others' are
+#: generated from their rows in :data:`lstm_symbolic.families.FAMILIES`).
+WRITTEN_GATE_NAMES = {"lstm": {"f": "forget gate", "i": "input gate", "g": "candidate", "o": "output gate"}}
+WRITTEN_GATE_WORDS = {"lstm": GATE_WORDS}
+WRITTEN_STATE_PHRASES = {"lstm": STATE_PHRASES}
 
 
 def flat(value):
@@ -170,11 +180,11 @@ def family_tensors(family):
     """The canonical tensor names of a family's cell over all its variants, from the cell's shape table."""
     from .builtin_shapes import cell_shapes
     from .families import get_family
+    from .quiz_tables import probe_projection
 
     names = []
     for variant in get_family(family).variants:
-        proj = 1 if variant == "projection" else None
-        for name in cell_shapes(3, 2, variant, "separate", proj, family=family).shapes():
+        for name in cell_shapes(3, 2, variant, "separate", probe_projection(variant), family=family).shapes():
             if name not in names:
                 names.append(name)
     return tuple(names)
@@ -201,14 +211,14 @@ def gate_names(family):
     """``{gate letter: its English name}``: ``{"r": "reset gate", ...}``."""
     from .families import get_family
 
-    return _LSTM_GATE_NAMES if family == "lstm" else dict(get_family(family).gate_meaning)
+    return WRITTEN_GATE_NAMES.get(family) or dict(get_family(family).gate_meaning)
 
 
 @cache
 def gate_words(family):
     """English words for a family's gates, longest first (``update`` -> z for the GRU, i for the LSTM)."""
-    if family == "lstm":
-        return GATE_WORDS
+    if family in WRITTEN_GATE_WORDS:
+        return WRITTEN_GATE_WORDS[family]
     found = []
     for gate, meaning in gate_names(family).items():
         words = tuple(meaning.split())
@@ -220,8 +230,8 @@ def gate_words(family):
 @cache
 def state_phrases(family):
     """English names of a family's states and activations, longest first; the LSTM's others marked absent."""
-    if family == "lstm":
-        return STATE_PHRASES
+    if family in WRITTEN_STATE_PHRASES:
+        return WRITTEN_STATE_PHRASES[family]
     from .families import get_family
 
     fam, names = get_family(family), family_tensors(family)

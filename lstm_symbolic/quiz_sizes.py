@@ -8,8 +8,6 @@ different values for one role, is reported rather than guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .quiz_lexicon import AFTER_CUES, FILLER, NUMBER_WORDS, STOP, SUBJECTS
 from .quiz_tokens import names_a_value
 
@@ -18,10 +16,12 @@ SYMBOL_LETTERS = set("nkmdhpq")
 
 
 class Sizes:
-    """Role -> value, with the text each was read from; conflicts and unread numbers collected."""
+    """Role -> value, with the text each was read from; conflicts and unread numbers collected.
+    ``batch_first``: a 3-item PyTorch input shape is (B, T, n)."""
 
-    def __init__(self):
+    def __init__(self, batch_first=False):
         self.values, self.sources, self.conflicts, self.unread = {}, {}, [], []
+        self.batch_first = batch_first
 
     def set(self, role, value, source):
         if role in self.values and self.values[role] != value:
@@ -32,12 +32,7 @@ class Sizes:
             self.values[role], self.sources[role] = value, source
 
 
-@dataclass
-class Flags:
-    framework_order: dict = field(default_factory=dict)
-
-
-def _words(tokens, start, stop, step):
+def _words(tokens, start, step):
     """Word values from ``start`` walking by ``step`` until a stop token; fillers skipped."""
     out, i = [], start
     while 0 <= i < len(tokens) and len(out) < 8 and abs(i - start) < 12:
@@ -54,7 +49,7 @@ def _words(tokens, start, stop, step):
 
 
 def after_role(tokens, i):
-    words = _words(tokens, i + 1, None, 1)
+    words = _words(tokens, i + 1, 1)
     for phrase, role in AFTER_CUES:
         if tuple(words[:len(phrase)]) == phrase:
             return role
@@ -62,7 +57,7 @@ def after_role(tokens, i):
 
 
 def before_role(tokens, i):
-    for word in _words(tokens, i - 1, None, -1):
+    for word in _words(tokens, i - 1, -1):
         base = word.split("_")[0] if word not in SUBJECTS["n"] | SUBJECTS["k"] else word
         for role, subjects in SUBJECTS.items():
             if word in subjects or base in subjects:
@@ -88,8 +83,7 @@ def _vector_dim(value):
 
 def read_sizes(tokens, framework, batch_first=False):
     """A :class:`Sizes` from every size-bearing token (code is read separately)."""
-    sizes = Sizes()
-    sizes.batch_first = batch_first
+    sizes = Sizes(batch_first)
     for i, t in enumerate(tokens):
         value = t.value
         if t.kind == "word" and (value in NUMBER_WORDS and after_role(tokens, i) == "L"):
@@ -171,16 +165,30 @@ def _set_vector(sizes, role, dim, t, snippet):
         sizes.set(role, dim, snippet)
 
 
+#: Frameworks whose input shapes the quiz reads without axis names: a 3-item shape by the framework table's
+#: input template (``B T n``; PyTorch ``T B n`` unless batch_first); a 2-item one as Keras' ``input_shape=(T, n)``
+#: (also when no framework is named).
+FULL_INPUT_SHAPES = ("keras", "tf1", "pytorch")
+BATCHLESS_INPUT_SHAPES = ("keras", None)
+
+
+def input_order(framework, batch_first=False):
+    """The axes of the framework's input, from its row in :data:`lstm_symbolic.framework_table.FRAMEWORKS`."""
+    from .framework_table import FRAMEWORKS
+
+    row = FRAMEWORKS[framework]
+    template = row.batch_first[0] if batch_first and row.batch_first else dict(row.shapes_sequence)["input"]
+    return tuple(template.split())
+
+
 def read_tuple(sizes, items, framework, snippet, tokens=None, i=0):
     """An input shape: ``(T, n)`` / ``(None, T, n)`` for Keras, ``(T, B, n)`` / ``(B, T, n)`` for PyTorch."""
     order = _named_order(tokens, i) if tokens is not None else None
     if order is None:
-        if len(items) == 2 and framework in ("keras", None):
+        if len(items) == 2 and framework in BATCHLESS_INPUT_SHAPES:
             order = ("T", "n")
-        elif len(items) == 3 and framework in ("keras", "tf1"):
-            order = ("B", "T", "n")
-        elif len(items) == 3 and framework == "pytorch":
-            order = ("B", "T", "n") if sizes.batch_first else ("T", "B", "n")
+        elif len(items) == 3 and framework in FULL_INPUT_SHAPES:
+            order = input_order(framework, sizes.batch_first)
         else:
             sizes.unread.append(f"'{snippet}' (a shape whose axes I cannot name without the framework)")
             return
@@ -199,6 +207,7 @@ def _named_order(tokens, i):
     for j in (i + 1, i - 1):
         if 0 <= j < len(tokens) and tokens[j].kind == "tuple":
             names = tokens[j].value
-            if all(isinstance(v, str) and v.lower() in _AXIS_WORDS for v in names) and len(names) == len(tokens[i].value):
+            named = all(isinstance(v, str) and v.lower() in _AXIS_WORDS for v in names)
+            if named and len(names) == len(tokens[i].value):
                 return tuple(_AXIS_WORDS[v.lower()] for v in names)
     return None

@@ -13,6 +13,7 @@ from .quiz_lexicon import (
     SHARED_NAMES,
     TIME_CLASS,
     WEIGHT_NOUNS,
+    WRITTEN_GATE_NAMES,
     family_names,
     family_tensors,
     flat,
@@ -36,7 +37,7 @@ def canonical(token, tokens, family="lstm"):
     A GRU's or simple RNN's own names come first (``W_n`` is the GRU candidate's, not a time index);
     an LSTM name that the family does not have (``c_t``, ``W_f``) is declined with the reason.
     """
-    if family == "lstm":
+    if family in WRITTEN_GATE_NAMES:  # the LSTM: its names are the lexicon's own
         return _lstm_canonical(token, tokens)
     name = family_names(family).get(flat(token.value))
     if name is None:
@@ -77,6 +78,16 @@ def _lstm_canonical(token, tokens):
     return next(iter(names)) if names else None
 
 
+def _common_word(name):
+    """A framework tensor name that is also a plain word or letter (``W``, ``kernel``, ``bias``): it names the
+    tensor only in a question about a framework that has it."""
+    return len(name) == 1 or name in ("kernel", "bias")
+
+
+#: Final states a framework returns under their own names (``out, (h_n, c_n) = lstm(x)``).
+_NAMED_STATES = {"pytorch": ("h_n", "c_n")}
+
+
 def _framework_name(token, u):
     """A framework tensor named in the focus (``weight_ih_l0``, ``kernel``, ``InputWeights``), or None."""
     raw = token.text if token.kind != "ident" else token.value[0]
@@ -85,9 +96,7 @@ def _framework_name(token, u):
     table = framework_tensors()
     plain = raw.rstrip("0123456789").rstrip("_l") if raw.startswith(("weight_", "bias_")) else raw
     match = next((name for name in table if name.lower() == plain.lower()), None)
-    if match is None or (len(match) == 1 and u.framework != "onnx"):
-        return None
-    if match in ("kernel", "bias") and u.framework not in ("keras", "tf1"):
+    if match is None or (_common_word(match) and u.framework not in table[match]):
         return None
     return "fw:" + (raw if raw.startswith(("weight_", "bias_")) else match)
 
@@ -142,7 +151,7 @@ def _name(tokens, i, u):
     t = tokens[i]
     if t.kind not in ("ident", "word"):
         return None
-    if u.framework == "pytorch" and t.text in ("h_n", "c_n"):
+    if t.text in _NAMED_STATES.get(u.framework, ()):
         return ["act:" + t.text]
     if t.kind == "word" and t.value == "output.shape":
         return ["act:output"]
@@ -186,7 +195,7 @@ def _weight_phrase(tokens, words, i, u, used):
     if kind == "b" and _kind_before(words, i) == "U" and any(f"c_{g}" in family_tensors(u.family)
                                                              for g in gate_names(u.family)):
         kind = "c"  # the reset-after GRU's recurrent bias (PyTorch bias_hh)
-    if words[i] == "kernel" and u.framework in ("keras", "tf1"):
+    if words[i] == "kernel" and u.framework in framework_tensors()["kernel"]:
         used.add(i)
         return ["fw:recurrent_kernel" if kind == "U" else "fw:kernel"]
     gates, end = _gates_after(words, i + 1, u.family)

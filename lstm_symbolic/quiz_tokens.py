@@ -3,8 +3,9 @@
 One left-to-right scan with bounded look-ahead (no regular expression runs over the whole
 text), so a 20,000-character paste is tokenized in linear time.
 
->>> [(t.kind, t.value) for t in tokenize("W_{fF} is 12 x 80, x_t = [0.5, 1]")]
-[('ident', ('W_fF', None)), ('word', 'is'), ('shape', (12, 80)), ('sym', ','), ('ident', ('x', 't')), ('sym', '='), ('vector', (0.5, 1.0))]
+>>> [(t.kind, t.value) for t in tokenize("W_{fF} is 12 x 80, x_t = [0.5, 1]")]  # doctest: +NORMALIZE_WHITESPACE
+[('ident', ('W_fF', None)), ('word', 'is'), ('shape', (12, 80)), ('sym', ','), ('ident', ('x', 't')),
+ ('sym', '='), ('vector', (0.5, 1.0))]
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def _pairs(s):
     return pairs
 
 
-def _close(s, i, open_, close):
+def _close(s, i):
     """Index of the bracket closing the one at ``i`` (nesting counted), or -1 beyond MAX_GROUP."""
     j = _pairs(s).get(i, -1)
     return j if 0 <= j - i <= MAX_GROUP else -1
@@ -141,7 +142,7 @@ def _split_vector(body):
 
 def _bracket(s, i):
     """A vector ``[0.7, 0.3]``, MATLAB code ``[lstmLayer(100) ...]``, or None."""
-    j = _close(s, i, "[", "]")
+    j = _close(s, i)
     if j < 0:
         return None
     body = s[i + 1:j]
@@ -155,7 +156,7 @@ def _bracket(s, i):
 
 def _paren(s, i):
     """A tuple ``(None, 10, 2)``, a shape ``(20x1)``, or None."""
-    j = _close(s, i, "(", ")")
+    j = _close(s, i)
     if j < 0 or j - i > 200:
         return None
     body = s[i + 1:j].strip()
@@ -202,7 +203,7 @@ def _group(s, i):
             j += 1
         return _group(s, j) if j < len(s) and s[j] == "{" else (s[i:j], j)
     if i < len(s) and s[i] == "{":
-        j = _close(s, i, "{", "}")
+        j = _close(s, i)
         if j > 0 and j - i < 80:
             return s[i + 1:j], j + 1
         return "", i + 1
@@ -295,6 +296,21 @@ def _real_dims(text):
     return tuple(int(p) if p.isdigit() else p for p in text.replace("×", "x").split("x") if p)
 
 
+#: The real numbers written in plain text before an exponent (``R^{16}``, ``ℝ^16``), read as ``\\mathbb{R}^{16}``.
+_REALS = ("R", "ℝ")
+
+
+def _plain_real(s, i, j):
+    """``R^{16}`` / ``ℝ^16`` from ``i`` (the name ends at ``j``): a ``real`` token and its end, or None."""
+    if s[i:j] not in _REALS or j >= len(s) or s[j] != "^":
+        return None
+    dims, end = _group(s, j + 1)
+    found = _real_dims(dims)
+    if not found or not all(isinstance(d, int) or d.isalpha() for d in found):
+        return None
+    return Token("real", s[i:end], found, i), end
+
+
 def scan_name(s, i):
     """A word, tensor name, LaTeX command or code call starting at ``i``: ``(token, end)``."""
     if s[i] == "\\":
@@ -303,10 +319,14 @@ def scan_name(s, i):
     while j < len(s) and (s[j].isalnum() or (s[j] == "." and j + 1 < len(s) and s[j + 1].isalpha())) and j - i < 60:
         j += 1
     raw = s[i:j]
+    real = _plain_real(s, i, j)
+    if real is not None:
+        return real
     call = raw.rpartition(".")[2]
     k = _skip_space(s, j)
-    if (call in CODE_CALLS or (call.endswith("Layer") and call[:1].islower())) and k == j and k < len(s) and s[k] == "(":
-        end = _close(s, k, "(", ")")
+    layer_call = call in CODE_CALLS or (call.endswith("Layer") and call[:1].islower())
+    if layer_call and k == j and k < len(s) and s[k] == "(":
+        end = _close(s, k)
         if end > 0:
             return Token("code", s[i:end + 1], s[i:end + 1], i), end + 1
     if len(raw) == 1 and raw.isascii():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import CannotDecide
+from .families import FAMILIES
 from .quiz_cells import cell_variant
 from .quiz_code import read_code
 from .quiz_lexicon import (
@@ -12,11 +13,13 @@ from .quiz_lexicon import (
     FRAMEWORK_WORDS,
     OUT_OF_SCOPE,
     STATE_PHRASES,
+    VARIANT_PHRASES,
     VARIANT_WORDS,
     framework_tensors,
 )
 from .quiz_reading import Understanding
 from .quiz_sizes import read_sizes
+from .quiz_tables import projection_variant
 from .quiz_targets import focus_targets, given_vectors
 from .quiz_tokens import Token, names_a_value, tokenize
 
@@ -28,7 +31,7 @@ def split_focus(tokens):
     """``(setup tokens, focus tokens)``: the focus is the last question sentence from its question word."""
     sentences, start = [], 0
     for i, t in enumerate(tokens):
-        if t.kind == "sym" and t.value in ".?!" and not _inside_number(tokens, i):
+        if t.kind == "sym" and t.value in ".?!":
             sentences.append((start, i + 1, t.value == "?"))
             start = i + 1
     if start < len(tokens):
@@ -54,10 +57,6 @@ def _noun_state(tokens, i):
     return tokens[i].value == "state" and i > 0 and tokens[i - 1].kind != "sym"
 
 
-def _inside_number(tokens, i):
-    return False
-
-
 def _words(tokens):
     """Lower-case words of the tokens; a name stands for itself, a code call for its callee."""
     out = []
@@ -75,8 +74,8 @@ def question_kind(focus, has_vectors):
     if "how" in words and "more" in words and any(w.startswith("param") for w in words):
         return "diff"
     if any(w in ("parameters", "params", "learnables", "param", "parameter") for w in words) and \
-            ("how" in words or "number" in words or "count" in words or "total" in words or words[-1:] in
-             (["parameters"], ["params"]) or "calculate" in words or "compute" in words or words[0:1] == ["parameters"]):
+            (any(w in words for w in ("how", "number", "count", "total", "calculate", "compute"))
+             or words[-1:] in (["parameters"], ["params"]) or words[0:1] == ["parameters"]):
         return "count"
     if "how many" in joined and any(w in ("weights", "numbers", "biases") for w in words):
         return "count"
@@ -95,7 +94,8 @@ def question_kind(focus, has_vectors):
 
 def _model(tokens, code):
     """``(families in order of mention, framework, variant, flags)`` from words, names and code."""
-    families, framework, variant, flags = list(code.families), code.framework, "standard", dict(code.flags)
+    families, framework, flags = list(code.families), code.framework, dict(code.flags)
+    variant = FAMILIES["lstm"].default_variant
     words = [(t.value if t.kind == "word" else t.value[0].lower() if t.kind == "ident" else "") for t in tokens]
     for i, w in enumerate(words):
         if w in FAMILY_WORDS:
@@ -116,10 +116,9 @@ def _model(tokens, code):
         if t.kind == "ident" and t.value[0] in ("batch_first", "return_sequences", "reset_after", "bidirectional"):
             flags[t.value[0]] = _flag_value(tokens, t)
     text = " ".join(words)
-    if "no forget gate" in text or "without forget gate" in text or "without a forget gate" in text:
-        variant = "vanilla"
-    if "no output tanh" in text:
-        variant = "no-output-tanh"
+    for phrase, named in VARIANT_PHRASES:
+        if phrase in text:
+            variant = named
     if "'last'" in text or "last" in words and "outputmode" in words:
         flags["return_sequences"] = False
     return families, framework, variant, flags
@@ -223,9 +222,9 @@ def read_question(text):
     check_sizes(values, sizes.sources)
     if flags.get("bidirectional"):
         values["D"] = 2
-    if values.get("p") and variant == "standard":
-        variant = "projection"
-    variant, stated = (variant, True) if family == "lstm" else cell_variant(family, _words(tokens), flags, framework, kind)
+    if values.get("p") and variant == FAMILIES["lstm"].default_variant:
+        variant = projection_variant()
+    variant, stated = cell_variant(family, _words(tokens), flags, framework, kind, variant)
     u = Understanding(values, dict(sizes.sources), framework, family, variant, "concat" if _concatenates(tokens) else
                       "separate", kind, [], flags, families=plain, text=text, variant_stated=stated)
     u.targets = focus_targets(focus, u)

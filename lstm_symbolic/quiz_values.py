@@ -13,6 +13,7 @@ import math
 
 from .errors import CannotDecide, UsageError
 from .quiz_answers import read_line
+from .quiz_tables import has_reset_gate, no_output_tanh_variant, probe_projection
 
 _STATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t")
 
@@ -24,8 +25,7 @@ def equations(variant, family="lstm", replace=None):
     """
     from .builtin_shapes import cell_shapes
 
-    proj = 1 if variant == "projection" else None
-    texts = cell_shapes(3, 2, variant, "separate", proj, family=family).equation_texts()
+    texts = cell_shapes(3, 2, variant, "separate", probe_projection(variant), family=family).equation_texts()
     if replace:
         texts = [replace if t.split(" = ")[0] == replace.split(" = ")[0] else t for t in texts]
     return {t.split(" = ")[0]: ast.parse(t.split(" = ", 1)[1], mode="eval").body for t in texts}, texts
@@ -40,9 +40,11 @@ def evaluate(eqs, texts, target, env):
             return walk(eqs[target], env, Numbers(np), eqs)
         except KeyError as exc:
             chain = exc.args
-            raise CannotDecide(f"to compute {target} the question must also give {chain[0]}" + (
-                f" (or what it is computed from: {next(t for t in texts if t.startswith(chain[0] + ' = '))})"
-                if len(chain) > 1 else "") + f" (the equation is {next(t for t in texts if t.startswith(target + ' = '))})") from None
+            source = next((t for t in texts if t.startswith(chain[0] + " = ")), None) if len(chain) > 1 else None
+            equation = next(t for t in texts if t.startswith(target + " = "))
+            raise CannotDecide(f"to compute {target} the question must also give {chain[0]}"
+                               + (f" (or what it is computed from: {source})" if len(chain) > 1 else "")
+                               + f" (the equation is {equation})") from None
         except FloatingPointError:
             raise UsageError("the numbers are too large to compute with: the result overflows double "
                              "precision (about 1.8e308)") from None
@@ -146,7 +148,7 @@ def answer_range(u):
     target = next((t for t in u.targets if t in eqs), None)
     if target is None:
         raise CannotDecide("cannot tell which gate or state's values are asked")
-    if u.family == "gru" and target == "h_t":
+    if has_reset_gate(u.family) and target == "h_t":
         raise CannotDecide("a GRU's h_t = (1 - z_t) * n_t + z_t * h_prev mixes the candidate with the previous "
                            "state, so its range is the previous state's too: it stays in (-1, 1) when the initial "
                            "state does (zeros by default); interval arithmetic alone cannot show that")
@@ -166,11 +168,11 @@ def _output_variant(u):
     low = u.text.replace(" ", "").lower()
     for marker in ("h_t=o_t*c_t", "h_t=o_t⊙c_t", "h_t=o_t·c_t", "h_t=o_tc_t", "ht=ot*ct"):
         if marker in low:
-            return "no-output-tanh", "the question defines the output as h_t = o_t * c_t (no tanh)"
+            return no_output_tanh_variant(), "the question defines the output as h_t = o_t * c_t (no tanh)"
     if "tanh" in low:
         return u.variant, "the question's output equation uses tanh"
     if "g^output" in low or "g^\\text{output}" in low:
-        return "no-output-tanh", ("in the gate notation (g^output, memory cell c(n)) the block output is "
+        return no_output_tanh_variant(), ("in the gate notation (g^output, memory cell c(n)) the block output is "
                                   "g^output(n) · c(n), with no tanh")
     return u.variant, f"a {u.variant} LSTM (the question does not define the output otherwise)"
 
@@ -197,7 +199,8 @@ def check_given(u):
                                                                            for n, v in u.given.items()))
     rows = u.sizes.get("p") or u.sizes.get("k")
     if isinstance(rows, int) and lengths != {rows}:
-        raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: check the question")
+        raise CannotDecide(f"the vectors have {lengths.pop()} entries but the hidden size is {rows}: "
+                           "check the question")
 
 
 def lstm_value(u):

@@ -22,6 +22,43 @@ from .layers_keras import declared_input
 from .modelcode import Apply, Concat, Opaque, Select, read_model
 
 
+def _no_declared_input(kwargs):
+    return None
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a framework's model code looks, as the summary reads and quotes it.
+
+    ``prefix``: written before a layer type when a call is quoted (``nn.Linear(64, 3)``);
+    ``keyword``: how a named argument is quoted; ``snake_names``: unnamed layers are named by their
+    snake-cased type without ``Layer`` (Keras' ``lstm_1``), else by the lower-cased type;
+    ``declared_input``: the input a layer declares itself (Keras' ``input_shape=``);
+    ``input_types``: layers that are the model input; ``no_input_shape``: why ``--input-shape`` is
+    refused (None: it is accepted); ``sequential_tuples``: a Sequential passes a layer's whole returned
+    tuple on (PyTorch); ``last_step``: recurrent layers that output only the last step unless given
+    ``return_sequences=True``."""
+
+    prefix: str = ""
+    keyword: str = "{k}={v!r}"
+    snake_names: bool = True
+    declared_input: object = _no_declared_input
+    input_types: tuple = ()
+    no_input_shape: str | None = None
+    sequential_tuples: bool = False
+    last_step: tuple = ()
+
+
+_STYLES = {
+    "keras": _Style(declared_input=declared_input, input_types=("Input", "InputLayer"),
+                    last_step=("LSTM", "GRU", "SimpleRNN")),
+    "pytorch": _Style(prefix="nn.", snake_names=False, sequential_tuples=True),
+    "matlab": _Style(keyword="{k!r}, {v!r}", no_input_shape=(
+        "a MATLAB layer array gives its input size in sequenceInputLayer; --input-shape is for PyTorch modules and "
+        "Keras models without an input shape")),
+}
+
+
 @dataclass
 class LayerSummary:
     """One layer: ``dims`` keeps open dimensions by name ("None", "B", "T", "*"),
@@ -92,7 +129,7 @@ def _names(code):
         if not isinstance(given, str):
             given = call.name
         if not isinstance(given, str):
-            base = _snake(call.type.removesuffix("Layer")) if call.framework != "pytorch" else call.type.lower()
+            base = _snake(call.type.removesuffix("Layer")) if _STYLES[call.framework].snake_names else call.type.lower()
             given = base if base not in counts else f"{base}_{counts[base]}"
             counts[base] = counts.get(base, 0) + 1
         names.append(given)
@@ -124,14 +161,13 @@ def _check_input_shape(code, shape):
     shape = tuple(shape)
     if not shape or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape):
         raise UsageError(f"the input shape must be positive integers, got {shape!r}")
-    if code.framework == "matlab":
-        raise UsageError("a MATLAB layer array gives its input size in sequenceInputLayer; --input-shape is for "
-                         "PyTorch modules and Keras models without an input shape")
-    if code.framework == "keras":
-        given = [c for c in code.layers if c.type in ("Input", "InputLayer") or declared_input(c.kwargs)]
-        if given:
-            raise UsageError(f"the code gives the input shape already (line {given[0].line}); --input-shape is "
-                             "for code that does not")
+    style = _STYLES[code.framework]
+    if style.no_input_shape:
+        raise UsageError(style.no_input_shape)
+    given = [c for c in code.layers if c.type in style.input_types or style.declared_input(c.kwargs)]
+    if given:
+        raise UsageError(f"the code gives the input shape already (line {given[0].line}); --input-shape is "
+                         "for code that does not")
     return shape
 
 
@@ -156,10 +192,9 @@ def _main(value):
 
 def _call_text(call):
     """The call as the code writes it, shortened: ``nn.Linear(64, 3)``, ``lstmLayer(100, 'OutputMode', 'last')``."""
-    prefix = "nn." if call.framework == "pytorch" else ""
-    named = (f"{k!r}, {v!r}" if call.framework == "matlab" else f"{k}={v!r}" for k, v in call.kwargs.items())
-    args = [repr(a) for a in call.args] + list(named)
-    text = f"{prefix}{call.type}({', '.join(args)})"
+    style = _STYLES[call.framework]
+    args = [repr(a) for a in call.args] + [style.keyword.format(k=k, v=v) for k, v in call.kwargs.items()]
+    text = f"{style.prefix}{call.type}({', '.join(args)})"
     return text if len(text) <= 70 else text[:67] + "...)"
 
 
@@ -178,7 +213,7 @@ class _Walk:
         for index, call in enumerate(layers):
             result = self.run(index, value)
             following = layers[index + 1] if index + 1 < len(layers) else None
-            if isinstance(result, tuple) and call.framework == "pytorch" and call.group is not None and \
+            if isinstance(result, tuple) and _STYLES[call.framework].sequential_tuples and call.group is not None and \
                     following is not None and following.group == call.group:
                 self.contradiction(following.line, f"{_call_text(following)} on line {following.line} receives the "
                                    f"whole tuple {call.type} returns (output and states): nn.Sequential passes it "
@@ -215,8 +250,8 @@ class _Walk:
         """The layer's value (a _Tensor, or a tuple of them as the layer returns them)."""
         call, summary = self.code.layers[index], self.summaries[index]
         x = value.dims if isinstance(value, _Tensor) else None
-        if x is None and call.framework == "keras":
-            x = declared_input(call.kwargs)
+        if x is None:
+            x = _STYLES[call.framework].declared_input(call.kwargs)
         first = index not in self.done
         self.done.add(index)
         try:
@@ -274,8 +309,8 @@ class _Walk:
             text += ("\n  hint: the input has twice the features expected: a bidirectional layer outputs both "
                      "directions side by side (2 x hidden_size)")
         origin = self.code.layers[value.origin] if isinstance(value, _Tensor) and value.origin is not None else None
-        if "3-D" in reason and origin is not None and origin.framework == "keras" and \
-                origin.type in ("LSTM", "GRU", "SimpleRNN") and not origin.kwargs.get("return_sequences"):
+        if "3-D" in reason and origin is not None and origin.type in _STYLES[origin.framework].last_step and \
+                not origin.kwargs.get("return_sequences"):
             text += (f"\n  hint: give the {origin.type} on line {origin.line} return_sequences=True: without it, it "
                      "outputs only the last step (batch, units)")
         return text

@@ -102,10 +102,12 @@ def test_matlab_input_size_contradiction():
 
 def test_unread_code_is_a_warning_and_the_rest_is_summarized(cli):
     code = ("import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
-            "        self.rnn = nn.RNN(n, 4)\n        self.fc = nn.Linear(4, 2)\n        self.conv = nn.Conv3d(1, 2, 3)\n")
+            "        self.rnn = nn.RNN(n, 4)\n        self.fc = nn.Linear(4, 2)\n"
+            "        self.conv = nn.Conv3d(1, 2, 3)\n")
     result = cli("summary", "-", input=code)
     assert result.exit_code == 0
-    assert "Warning: line 5: nn.RNN(<n>, 4): input_size is n, not a positive integer this tool can read" in result.stderr
+    assert "Warning: line 5: nn.RNN(<n>, 4): input_size is n, not a positive integer this tool can read" \
+        in result.stderr
     assert "Warning: line 7: nn.Conv3d(1, 2, 3): Conv3d is not a layer type this tool knows" in result.stderr
     assert "fc (Linear)" in result.stdout and "total params: 10 (incomplete: 2 layers not counted)" in result.stdout
 
@@ -192,3 +194,45 @@ def test_summary_imports_neither_sympy_nor_numpy(tmp_path):
             "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+# -- summarize's own rules: names, indexing, concatenation and unpacking along the flow -------------------
+def test_unnamed_layers_are_numbered_per_type_as_keras_names_them():
+    s = summarize("model = Sequential([Input((5, 3)), LSTM(4, return_sequences=True), LSTM(4), Dense(2, name='out')])")
+    assert [layer.name for layer in s.layers] == ["input", "lstm", "lstm_1", "out"]
+    torch = summarize("self.seq = nn.Sequential(nn.Linear(4, 3), nn.ReLU())", "pytorch")
+    assert [layer.name for layer in torch.layers] == ["seq.0", "seq.1"]
+    matlab = summarize("[sequenceInputLayer(3) lstmLayer(4) fullyConnectedLayer(2)]")
+    assert [layer.name for layer in matlab.layers] == ["sequence_input", "lstm", "fully_connected"]
+
+
+def forward(body, init="self.rnn = nn.LSTM(4, 8, batch_first=True)"):
+    return ("class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        " + init +
+            "\n    def forward(self, x):\n        " + body.replace("\n", "\n        ") + "\n")
+
+
+@pytest.mark.parametrize("body, message", [
+    ("out, _ = self.rnn(x)\nreturn out[0, 0, 0, 0]", "indexes 4 dimensions of a 3-D tensor (2, 5, 8)"),
+    ("out, _ = self.rnn(x)\nreturn out[:, 9]", "takes index 9 of dimension 1 (size 5) of (2, 5, 8)"),
+    ("out, _ = self.rnn(x)\nreturn torch.cat([out, out[:, -1]], dim=1)",
+     "concatenates tensors of shapes (2, 5, 8), (2, 8) along dimension 1"),
+    ("out, _ = self.rnn(x)\nreturn torch.cat([out, out[:, :2]], dim=2)",
+     "concatenates along dimension 2 tensors whose dimension 1 differs: (2, 5, 8), (2, 2, 8)"),
+    ("a, b, c = self.rnn(x)", "unpacks 3 values from a layer that returns 2"),
+], ids=["too-many-indices", "index-out-of-range", "rank-mismatch", "size-mismatch", "unpacking"])
+def test_flow_contradictions(body, message):
+    s = summarize(forward(body), input_shape=(2, 5, 4))
+    assert any(message in p.message for p in s.contradictions), s.problems
+
+
+def test_flow_shapes():
+    body = "out, (h, c) = self.rnn(x)\nlast = torch.cat((out[:, -1], h[-1]), dim=1)\nreturn self.fc(last[:, None])"
+    s = summarize(forward(body, "self.rnn = nn.LSTM(4, 8, batch_first=True)\n        self.fc = nn.Linear(16, 3)"),
+                  input_shape=(2, 5, 4))
+    assert s.problems == [] and s.layers[1].output_shape == (2, 1, 3)
+
+
+def test_layers_off_the_flow_are_counted_without_a_shape():
+    s = summarize(forward("out, _ = self.rnn(x)\nreturn out", "self.rnn = nn.LSTM(4, 8)\n        self.extra = "
+                                                               "nn.Linear(3, 2)"), input_shape=(5, 2, 4))
+    assert s.layers[1].params == 8 and s.layers[1].dims is None

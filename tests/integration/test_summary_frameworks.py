@@ -8,7 +8,7 @@ import pytest
 
 from lstm_symbolic.summary import summarize
 
-from .conftest import require
+from ..conftest import require
 
 LONG, FLOAT = "long", "float"
 
@@ -197,7 +197,7 @@ def test_pytorch_models(code, input_shape, dtype):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "torch_model.py").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "torch_model.py").read_text()
     torch.manual_seed(0)
     model = _torch_model(torch, code)
     model.eval()
@@ -254,17 +254,21 @@ KERAS_CASES = {
     "bidirectional-input-shape": "model = Sequential([Bidirectional(LSTM(4), input_shape=(5, 3)), Dense(2)])",
     "model-add": "model = Sequential()\nmodel.add(Input((None, 6)))\nmodel.add(GRU(10, return_sequences=True))\n"
                  "model.add(SimpleRNN(5))\nmodel.add(Dense(1, activation='sigmoid'))",
-    "mlp-repeat-rnn": "model = Sequential([Input((4,)), Dense(10), RepeatVector(3), SimpleRNN(5, return_sequences=True)])",
+    "mlp-repeat-rnn": "model = Sequential([Input((4,)), Dense(10), RepeatVector(3), "
+                      "SimpleRNN(5, return_sequences=True)])",
     "functional-return-state": "inputs = Input(shape=(10, 8))\nx, h, c = LSTM(32, return_state=True)(inputs)\n"
                                "outputs = Dense(1)(x)\nmodel = Model(inputs, outputs)",
     "functional-gru-stack": "inputs = Input((None, 8))\nx = GRU(16, return_sequences=True)(inputs)\n"
                             "x = GRU(8, reset_after=False)(x)\nmodel = Model(inputs, Dense(3)(x))",
-    "functional-bidirectional-state": "inputs = Input((7, 3))\nouts = Bidirectional(LSTM(5, return_state=True))(inputs)\n"
+    "functional-bidirectional-state": "inputs = Input((7, 3))\n"
+                                      "outs = Bidirectional(LSTM(5, return_state=True))(inputs)\n"
                                       "model = Model(inputs, outs)",
     "functional-bidirectional-no-merge": "inputs = Input((7, 3))\n"
-                                         "outs = Bidirectional(GRU(5, return_sequences=True), merge_mode=None)(inputs)\n"
+                                         "outs = Bidirectional(GRU(5, return_sequences=True), "
+                                         "merge_mode=None)(inputs)\n"
                                          "model = Model(inputs, outs)",
-    "functional-gru-state": "inputs = Input((7, 3))\nseq, state = GRU(4, reset_after=False, return_state=True)(inputs)\n"
+    "functional-gru-state": "inputs = Input((7, 3))\n"
+                            "seq, state = GRU(4, reset_after=False, return_state=True)(inputs)\n"
                             "model = Model(inputs, [seq, state])",
     "example": None,
 }
@@ -282,7 +286,7 @@ def test_keras_models(code):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "keras_model.py").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "keras_model.py").read_text()
         code = "\n".join(line for line in code.splitlines() if not line.startswith("from "))
     namespace = _keras_namespace(keras)
     namespace["Input"] = keras.Input
@@ -350,7 +354,7 @@ def test_matlab_layer_arrays(code, params, shapes):
     if code is None:
         from pathlib import Path
 
-        code = (Path(__file__).resolve().parents[1] / "examples" / "matlab_layers.m").read_text()
+        code = (Path(__file__).resolve().parents[2] / "examples" / "matlab_layers.m").read_text()
     summary = summarize(code)
     assert summary.framework == "matlab" and summary.complete, summary.problems
     assert [layer.params for layer in summary.layers] == params

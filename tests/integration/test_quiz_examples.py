@@ -1,5 +1,6 @@
-"""The second-generation quiz reader: the issue's examples, the course quiz's key, code never run,
-and pastes that could make a reader hang (each must be answered or refused, never loop)."""
+"""End to end: the examples the quiz reader was specified with (answers from closed forms), the
+course quiz's key, code never run, and pastes that could make a reader hang (each must be answered
+or refused, never loop)."""
 
 import json
 import math
@@ -10,9 +11,8 @@ import pytest
 from lstm_symbolic import LstmSymbolicError
 from lstm_symbolic.quiz import CannotDecide, answer_question, parse_block
 from lstm_symbolic.quiz_reading import MAX_QUESTION_CHARS
-from lstm_symbolic.quiz_tokens import tokenize
 
-from .test_quiz import seed_blocks
+from ..test_quiz import seed_blocks
 
 
 def ask(text, options=()):
@@ -32,7 +32,8 @@ ISSUE_EXAMPLES = [
      "the dimension of W_fR, which is multiplied with h_t?", "12x12"),
     ("A 2-layer PyTorch LSTM with input_size=10 and hidden_size=20: parameters?",
      str(4 * 20 * (10 + 20 + 2) + 4 * 20 * (20 + 20 + 2))),
-    ("How many parameters does this layer have? model.add(LSTM(32, input_shape=(10, 64)))", str(4 * 32 * (64 + 32 + 1))),
+    ("How many parameters does this layer have? model.add(LSTM(32, input_shape=(10, 64)))",
+     str(4 * 32 * (64 + 32 + 1))),
     ("How many parameters does nn.LSTM(10, 20, num_layers=2, batch_first=True) have?", "5920"),
     ("layers = [sequenceInputLayer(12) lstmLayer(100) fullyConnectedLayer(9) softmaxLayer classificationLayer]; how "
      "many learnable parameters does the LSTM layer have?", str(4 * 100 * (12 + 100 + 1))),
@@ -81,7 +82,8 @@ def test_course_key_disagreement_is_flagged(cli):
     ("An LSTM has input_size=10 and input_size=20 and hidden_size=5. What is the shape of W_f?", "two values"),
     ("How many parameters does a Transformer encoder layer with d_model=512 have?", "transformer"),
     ("For a GRU, compute h_t given z_t = [0.5, 0.5] and h_{t-1} = [0.3, 0.4].", "must also give n_t"),
-    ("What is the shape of the forget gate weights for 20 inputs and 50 units?", r"input \(feed-forward\) weights W or"),
+    ("What is the shape of the forget gate weights for 20 inputs and 50 units?",
+     r"input \(feed-forward\) weights W or"),
     ("How many parameters does nn.LSTM(10, 20, bias=False) have?", "bias=False"),
 ])
 def test_declines_with_a_reason(question, reason):
@@ -143,8 +145,3 @@ def test_hostile_pastes_terminate(name):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
-
-
-def test_tokenizer_is_linear_on_nested_brackets():
-    tokens = tokenize("(" * 5_000)
-    assert len(tokens) == 5_000 and all(t.kind == "sym" for t in tokens)

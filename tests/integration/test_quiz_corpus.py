@@ -18,9 +18,9 @@ import pytest
 
 from lstm_symbolic.quiz import CannotDecide, answer_question, parse_block
 
-from .conftest import require
+from ..conftest import require
 
-CORPUS = pathlib.Path(__file__).resolve().parent / "data" / "quiz_corpus.txt"
+CORPUS = pathlib.Path(__file__).resolve().parent.parent / "data" / "quiz_corpus.txt"
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
@@ -149,7 +149,8 @@ def expected(entry):
                 shapes.append(framework_shape(fw, name, o.get("fam", "lstm"), s, o.get("seq") == "1",
                                               o.get("bf") == "1"))
             else:
-                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate"), s.get("B", 1),
+                shapes.append(canonical_shape(target, s["n"], s["k"], s.get("p"), o.get("lay", "separate"),
+                                              s.get("B", 1),
                                               o.get("fam", "lstm")))
         return shapes
     if entry.kind == "count":
@@ -332,7 +333,8 @@ KERAS_CASES = [("lstm", 64, 32, True), ("lstm", 1, 50, True), ("gru", 4, 8, True
                ("rnn", 1, 10, True)]
 
 
-@pytest.mark.parametrize("fam,n,k,reset_after", KERAS_CASES, ids=[f"{c[0]}-n{c[1]}-k{c[2]}-{c[3]}" for c in KERAS_CASES])
+@pytest.mark.parametrize("fam,n,k,reset_after", KERAS_CASES,
+                         ids=[f"{c[0]}-n{c[1]}-k{c[2]}-{c[3]}" for c in KERAS_CASES])
 def test_count_formula_matches_keras(fam, n, k, reset_after):
     keras = require("keras")
     kwargs = {"reset_after": reset_after} if fam == "gru" else {}

@@ -73,7 +73,7 @@ def cycles(graph):
 def test_the_graph_sees_function_local_imports():
     graph = import_graph()
     assert "quiz_family_values" in graph["quiz"]  # imported inside answer_value only
-    assert "sizes" in graph["cli"] and "errors" in graph["cli"]
+    assert "sizes" in graph["cli_options"] and "render" in graph["cli_shapes"]  # render: inside the commands
 
 
 @pytest.mark.parametrize("graph, expected", [

@@ -225,8 +225,8 @@ def test_verify_checks_backward(cli):
 
 
 def test_start_up_choice_lists_match_the_family_table():
-    """cli.py lists the families and the RNN's nonlinearities without building the family table."""
-    from lstm_symbolic import cli
+    """cli_options lists the families and the RNN's nonlinearities without building the family table."""
+    from lstm_symbolic import cli_options as cli
     from lstm_symbolic.families import FAMILIES, RNN_VARIANTS
 
     assert cli.CELLS == list(FAMILIES)

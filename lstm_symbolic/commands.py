@@ -56,7 +56,8 @@ def shapes(input_size, hidden_size, family=None, reset_after=None, nonlinearity=
     from .sequences import sequence_shapes
 
     if not all(isinstance(v, int) for v in (input_size, hidden_size)):
-        raise UsageError("framework sequence shapes need numeric -n and -k")
+        raise UsageError(f"--framework {framework} lays out sequences of numbers: give -n and -k as integers "
+                         f"(got -n {input_size} -k {hidden_size})")
     sequence = sequence_shapes(framework, input_size, hidden_size, _framework_batch(framework, batch), steps, layers,
                                bidirectional, proj_size, batch_first, return_sequences, output_mode, dense,
                                cell=family)

@@ -146,11 +146,12 @@ _SEQUENCE_RULES = [
          "--batch-first is PyTorch's batch_first=True; --framework {framework} has no such option"),
     Rule(("shapes",), "return_sequences", lambda v: v["return_sequences"] is False
          and _switch(v, lambda fw: not _last_switch(fw)), ERROR,
-         "--last-only does not apply to --framework {framework}: its LSTM always returns every step's output "
-         "(the last step is the final hidden state)"),
+         "--last-only does not apply to --framework {framework}: its recurrent layers always return every step's "
+         "output (the last step is the final hidden state)"),
     Rule(("shapes",), "return_sequences", lambda v: v["return_sequences"] is True
          and _switch(v, lambda fw: not _last_switch(fw)), IGNORED,
-         "--return-sequences changes nothing with --framework {framework}: its LSTM always returns every step"),
+         "--return-sequences changes nothing with --framework {framework}: its recurrent layers always return "
+         "every step"),
     Rule(("shapes",), "output_mode", lambda v: v["output_mode"] is not None
          and _switch(v, lambda fw: not _output_mode(fw)), ERROR,
          "--output-mode is MATLAB's OutputMode and does not apply to --framework {framework}"

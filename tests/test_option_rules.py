@@ -34,7 +34,7 @@ CONFLICTS = [
      "--output-mode is MATLAB's OutputMode and does not apply to --framework keras: use "
      "--return-sequences/--last-only"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "pytorch", "--last-only"],
-     "--last-only does not apply to --framework pytorch: its LSTM always returns every step's output "
+     "--last-only does not apply to --framework pytorch: its recurrent layers always return every step's output "
      "(the last step is the final hidden state)"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "onnx", "--batch-first"],
      "--batch-first is PyTorch's batch_first=True; --framework onnx has no such option"),

@@ -74,7 +74,7 @@ WARNINGS = [
     (["shapes", "-n", "3", "-k", "2", "--framework", "keras", "--batch-first"],
      "--batch-first changes nothing with --framework keras: its input is batch-first already"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "pytorch", "--return-sequences"],
-     "--return-sequences changes nothing with --framework pytorch: its LSTM always returns every step"),
+     "--return-sequences changes nothing with --framework pytorch: its recurrent layers always return every step"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "matlab", "--last-only", "--output-mode", "last"],
      "--output-mode last and --last-only say the same thing: one is enough"),
     (["shapes", "-n", "3", "-k", "3", "--proj", "5"],

@@ -1,6 +1,8 @@
 """The command line, as a user meets it: exit codes, output, errors without tracebacks."""
 
 import json
+import shlex
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +11,8 @@ from click.testing import CliRunner
 from lstm_symbolic.cli import main
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def table_rows(output):
@@ -231,3 +235,53 @@ def test_start_up_choice_lists_match_the_family_table():
 
     assert cli.CELLS == list(FAMILIES)
     assert cli.NONLINEARITIES == tuple(RNN_VARIANTS)
+
+
+def test_check_json_reports_declared_shapes_and_marks_conflicts(cli):
+    result = cli("check", EXAMPLES / "broken.txt", "--json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert data["tensors"]["W_f"] == [12, 81] and data["tensors"]["b"] == [5, 1]
+    assert data["conflicting"] == ["W_f", "b"]
+
+
+def test_verify_says_when_a_widened_tolerance_is_too_loose(cli):
+    result = cli("verify", "-n", "10", "-k", "20", "--steps", "3000", "--variant", "vanilla")
+    assert result.exit_code == 0
+    assert "note: the float32 tolerances grew to" in result.stdout
+    assert result.stdout.rstrip().endswith("all checks passed (some too loose to mean much: see the note)")
+
+
+def test_suggested_commands_are_shell_quoted(cli, tmp_path):
+    k, n = 2, 3
+    source = tmp_path / "torch.npz"
+    np.savez(source, weight_ih_l0=np.ones((4 * k, n)), weight_hh_l0=np.ones((4 * k, k)),
+             bias_ih_l0=np.ones(4 * k), bias_hh_l0=np.ones(4 * k))
+    target = str(tmp_path / "x;rm -rf ~.npz")
+    result = cli("convert", source, "--from", "pytorch", "--to", "keras", "-o", target)
+    assert result.exit_code == 0
+    assert result.stderr.rstrip().endswith(f"list them with: lstm-symbolic inspect {shlex.quote(target)}")
+
+
+def test_quiz_help_example_can_be_pasted(cli):
+    text = cli("quiz", "--help").stdout
+    lines = text[text.index("Examples:"):].splitlines()[1:4]
+    command = shlex.split(" ".join(line.strip() for line in lines).replace("\\ ", ""))
+    assert command[:2] == ["lstm-symbolic", "quiz"] and command.count("--option") == 4
+    result = cli(*command[1:])
+    assert result.exit_code == 0 and "choice: B. 50x1" in result.stdout
+
+
+def test_solve_hints_at_the_column_convention(cli):
+    result = cli("solve", "--shape", "W_f=nxk")
+    assert result.stderr == (
+        "warning: W_f was given as n x k, but in the column convention W_f is k x n (hidden size x input size), "
+        "so the answer reads your k as the input size n and your n as the hidden size k; to keep your names, "
+        "give W_f=kxn\n")
+    assert cli("solve", "--shape", "W_f=kxn").stderr == ""
+
+
+def test_wording_of_counts(cli, tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text("x_t : 3 x 1\ny = tanh(x_t)\n")
+    assert ": 1 equation, 2 tensors," in cli("check", path).stdout

@@ -11,9 +11,13 @@ names both options) or harmless enough for a one-line warning.  A new option is 
 Traceback (most recent call last):
 ...
 lstm_symbolic.errors.UsageError: --json and --latex are two output formats: give one of them
->>> check_options("shapes", {"input_size": 3, "hidden_size": 2, "proj_size": 2, "framework": None}, {"proj_size"})
-Options(read=frozenset({'proj_size'}), ignored=frozenset(), warnings=('--proj 2 is not smaller than -k 2: the projection does not \
-reduce the hidden state (PyTorch refuses proj_size >= hidden_size)',))
+>>> found = check_options("shapes", {"input_size": 3, "hidden_size": 2, "proj_size": 2, "framework": None},
+...                       {"proj_size"})
+>>> found.read, found.ignored
+(frozenset({'proj_size'}), frozenset())
+>>> found.warnings
+('--proj 2 is not smaller than -k 2: the projection does not reduce the hidden state (PyTorch refuses \
+proj_size >= hidden_size)',)
 """
 
 from __future__ import annotations

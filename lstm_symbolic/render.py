@@ -58,7 +58,8 @@ def shapes_table(cell, steps=None, one_cell=False):
     rows = []
     for role, names in cell.tensor_roles():
         for name in names:
-            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name, cell.family.name, cell.layout.name)))
+            meaning = describe_tensor(name, cell.family.name, cell.layout.name)
+            rows.append((name, shape_text(cell.shapes()[name]), role, meaning))
     if steps is not None:
         for name, shape in _sequence_tensors(cell, steps).items():
             what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"

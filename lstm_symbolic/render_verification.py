@@ -19,13 +19,14 @@ def verification_text(report):
     ]
     for c in report.checks:
         tolerance = f"{c.tolerance:.1e}" + ("*" if c.widened else " ")
-        lines.append(f"  {c.dtype:<8} {c.quantity:<22} {c.error:>10.3e}  {tolerance:>10} {'ok' if c.ok else 'MISMATCH'}")
+        result = "ok" if c.ok else "MISMATCH"
+        lines.append(f"  {c.dtype:<8} {c.quantity:<22} {c.error:>10.3e}  {tolerance:>10} {result}")
     lines.append("  (errors are max |compiled - reference| / max(1, |largest reference entry|))")
     if any(c.widened for c in report.checks):
         from .verification import SAFETY
 
-        lines.append(f"  * widened: this sequence amplifies roundoff ({SAFETY}x the float64 reference's change when its inputs"
-                     "\n    are perturbed by one rounding)")
+        lines.append(f"  * widened: this sequence amplifies roundoff ({SAFETY}x the float64 reference's change when "
+                     "its inputs\n    are perturbed by one rounding)")
     for dtype in report.weak_dtypes:
         from .verification import WEAK_TOLERANCE
 

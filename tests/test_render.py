@@ -178,7 +178,8 @@ def test_quiz_text_and_data():
 
 
 def test_convert_text_and_data():
-    done = {"title": "Keras LSTM", "warnings": ["w"], "notes": ["the biases were summed"], "arrays": {"kernel": [2, 12]},
+    done = {"title": "Keras LSTM", "warnings": ["w"], "notes": ["the biases were summed"],
+            "arrays": {"kernel": [2, 12]},
             "layers": 1, "directions": 2, "n": 2, "k": 3}
     assert convert_data(done) == {"notes": ["the biases were summed"], "arrays": {"kernel": [2, 12]}, "layers": 1,
                                   "directions": 2, "n": 2, "k": 3}

@@ -13,7 +13,8 @@ from lstm_symbolic.errors import LstmSymbolicError, ShapeError, UsageError
 from lstm_symbolic.parser import MAX_DEPTH
 
 
-@pytest.mark.parametrize("open_, close", [("(", ")"), ("tanh(", ")"), ("[1; ", "]")], ids=["parens", "calls", "brackets"])
+@pytest.mark.parametrize("open_, close", [("(", ")"), ("tanh(", ")"), ("[1; ", "]")],
+                         ids=["parens", "calls", "brackets"])
 def test_the_nesting_limit_is_the_one_the_message_states(open_, close):
     assert check_text("y = " + open_ * MAX_DEPTH + "x" + close * MAX_DEPTH).ok
     with pytest.raises(UsageError, match=f"more than {MAX_DEPTH} levels of parentheses"):

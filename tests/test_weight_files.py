@@ -1,47 +1,14 @@
-"""Weight-file formats: .npz safety, .pt state dicts and prefixes, .onnx files torch exported,
+"""Weight-file formats: .pt state dicts and prefixes, .onnx files torch exported,
 Keras .weights.h5 and get_weights() lists, MATLAB .mat, and the extras named when missing."""
 
-import io
 import sys
 import warnings
-import zipfile
 
 import numpy as np
 
 from lstm_symbolic.frameworks import random_model, to_framework
-from lstm_symbolic.npz import load_npz
 
 from .conftest import require
-
-
-# -- .npz safety ------------------------------------------------------------------------------------
-def test_a_device_is_refused_without_reading_it(cli):
-    result = cli("inspect", "/dev/zero")
-    assert result.exit_code == 2 and "is not a regular file" in result.stderr
-
-
-def test_a_text_file_is_not_an_npz_file(cli, tmp_path):
-    path = tmp_path / "weights.npz"
-    path.write_text("weight_ih_l0 = [[1, 2], [3, 4]]\n")
-    result = cli("inspect", path)
-    assert result.exit_code == 2 and "is not an .npz file" in result.stderr
-
-
-def test_a_header_claiming_320_gb_is_named_not_allocated(cli, tmp_path):
-    header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
-                                                  "shape": (40_000, 1_000_000)})
-    path = tmp_path / "huge.npz"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("weight_ih_l0.npy", header.getvalue() + b"\0" * 64)
-    result = cli("inspect", path)
-    assert result.exit_code == 2 and "the array headers claim 298.0 GiB of arrays" in result.stderr
-
-
-def test_npz_arrays_keep_their_order(tmp_path):
-    arrays = to_framework("keras", random_model(3, 2, layers=2))
-    np.savez(tmp_path / "k.npz", **arrays)
-    assert list(load_npz(tmp_path / "k.npz")) == list(arrays)
 
 
 # -- PyTorch .pt ------------------------------------------------------------------------------------------

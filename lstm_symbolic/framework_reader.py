@@ -187,7 +187,7 @@ def read_layout(row, arrays, forget_bias=None):
     reader.finish(f"read: n = {n}, k = {k}" + (f", p = {p}" if p else "") + f", {layers} layer(s), {D} direction(s)"
                   + (f"; layers above the first take D x h = {D * (p or k)} inputs" if layers > 1 else ""))
     model = Model(n, k, [], p, frozenset(features - {"stacked", "bidirectional"}), row.cell)
-    fb = _forget_bias(row, forget_bias)
+    fb = forget_bias_of(row, forget_bias)
     for layer in range(layers):
         n_in = model.layer_input_size(layer)
         directions = [{} for _ in range(D)]
@@ -240,7 +240,7 @@ def _fold_recurrent_bias(params, features):
     return params
 
 
-def _forget_bias(row, given):
+def forget_bias_of(row, given):
     if row.forget_bias is None:
         return None
     value = row.forget_bias if given is None else float(given)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .variants import lookup
+from .variants import VARIANTS, lookup
 
 #: Canonical gate letters of each cell family, and which canonical kinds the family has.
 CELL_GATES = MappingProxyType({"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ("h",)})
@@ -220,6 +220,40 @@ def _canonical(cell):
 
 
 CANONICAL = MappingProxyType({cell: _canonical(cell) for cell in CELL_GATES})
+
+
+def variant_features(variant):
+    """The features a framework layout needs for an LSTM :class:`~lstm_symbolic.variants.Variant`
+    row: ``peephole`` when its gates see the cell, ``projection`` when h is projected."""
+    return frozenset(f for f, on in (("peephole", bool(variant.peepholes)), ("projection", variant.projection)) if on)
+
+
+def lstm_variant(features):
+    """The name of the LSTM variant a model with these features is, or ``None`` when no variant
+    has them all (peepholes and a projection together).
+
+    The frameworks' LSTM is the first row of :data:`~lstm_symbolic.variants.VARIANTS` (the
+    standard cell) with its features added; the other rows without features (no forget
+    gate, coupled gates, no output tanh) are no framework's layer.
+
+    >>> lstm_variant(frozenset()), lstm_variant({"peephole"}), lstm_variant({"peephole", "projection"})
+    ('standard', 'peephole', None)
+    """
+    return next((name for name, v in VARIANTS.items() if variant_features(v) == set(features)), None)
+
+
+def framework_variants():
+    """The LSTM variants the frameworks' layers have (the standard cell, with peepholes, with a projection)."""
+    return [name for name, v in VARIANTS.items() if lstm_variant(variant_features(v)) == name]
+
+
+def frameworks_with(cell):
+    """The frameworks with a layout of the cell family ``cell``, in table order.
+
+    >>> frameworks_with("rnn")
+    ('pytorch', 'keras', 'onnx')
+    """
+    return tuple(dict.fromkeys(row.framework for row in LAYOUTS if row.cell == cell))
 
 
 def get_framework(name):

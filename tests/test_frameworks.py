@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from lstm_symbolic import ShapeError, UsageError
-from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, LAYOUTS
+from lstm_symbolic import ShapeError, UsageError, frameworks
+from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, FRAMEWORKS, LAYOUTS
 from lstm_symbolic.frameworks import from_framework, from_pytorch, random_model, run_model, to_framework
 from lstm_symbolic.sequences import parameter_table, sequence_shapes
 from lstm_symbolic.weight_layout import tensor_shapes
@@ -388,3 +388,24 @@ def test_matlab_arrays_as_its_documentation_lays_them_out():
     assert list(arrays) == list(expected)
     for name, value in expected.items():
         np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)
+
+
+# -- the named shortcuts and run_model's refusals -----------------------------------------------------
+@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+def test_named_shortcuts_are_the_general_functions(framework):
+    model = random_model(3, 2, seed=4)
+    arrays = getattr(frameworks, f"to_{framework}")(model)
+    assert {k: v.shape for k, v in arrays.items()} == {k: v.shape for k, v in to_framework(framework, model).items()}
+    back = getattr(frameworks, f"from_{framework}")(arrays)
+    assert np.array_equal(back.layers[0][0]["U_g"], from_framework(framework, arrays).layers[0][0]["U_g"])
+    assert {f"from_{framework}", f"to_{framework}"} <= set(frameworks.__all__)
+
+
+@pytest.mark.parametrize("model, variant", [
+    (lambda: random_model(3, 2, peephole=True, proj_size=1), "peephole+projection"),
+    (lambda: random_model(3, 2, cell="gru"), "reset_after"),
+], ids=["peephole-and-projection", "gru"])
+def test_run_model_names_what_it_runs(model, variant):
+    with pytest.raises(UsageError) as err:
+        run_model(model(), np.zeros((2, 3, 1)))
+    assert str(err.value) == f"run_model runs the LSTM variants standard, peephole and projection, not {variant}"

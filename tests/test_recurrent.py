@@ -39,6 +39,9 @@ def test_what_a_layer_object_stores_beyond_the_table():
     assert recurrent_tensors("lstm", "matlab", 7, 5, recurrent_bias=True)["Bias"] == (20, 1)
     assert recurrent_tensors("gru", "keras", 7, 5, bias=False) == {"kernel": (7, 15), "recurrent_kernel": (5, 15)}
     assert list(recurrent_tensors("lstm", "pytorch", 7, 5, bias=False)) == ["weight_ih_l0", "weight_hh_l0"]
+    assert list(recurrent_tensors("lstm", "keras", 7, 5, bidirectional=True)) == [
+        "forward_kernel", "forward_recurrent_kernel", "forward_bias", "backward_kernel", "backward_recurrent_kernel",
+        "backward_bias"]  # as a Bidirectional wrapper names them
     assert recurrent_tensors("rnn", "onnx", 7, 5, bidirectional=True) == {"W": (2, 5, 7), "R": (2, 5, 5),
                                                                           "B": (2, 10)}
     assert GATES == {"lstm": 4, "gru": 3, "rnn": 1}

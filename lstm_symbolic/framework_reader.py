@@ -91,7 +91,8 @@ def _structure(row, arrays):
                 layers += 1
             return layers, _directions(row, arrays, stacked, D), stacked
     probe = array_key(row, first, 0, 1, 0, 1)
-    raise ShapeError(f"no {probe} (the first array of {with_article(row.title)}) among: {', '.join(sorted(arrays)[:20])}")
+    raise ShapeError(f"no {probe} (the first array of {with_article(row.title)}) among: "
+                     f"{', '.join(sorted(arrays)[:20])}")
 
 
 def _directions(row, arrays, stacked, found_with):

@@ -5,8 +5,9 @@
 one product, and the steps run by one generated loop; ``backward`` is BPTT
 (:mod:`.bptt`).  With numeric sizes the gates' products are stacked into one
 (:func:`.fusion.stack_products`).  Parameters are checked once per parameter set and the
-stacked weights prepared once (:mod:`.paramset`); arrays are checked by :mod:`.numeric_checks`.  Everything is computed in the
-parameters' dtype: float32 parameters give float32 results (inputs are converted).
+stacked weights prepared once (:mod:`.paramset`); the arrays' checks are :mod:`.numeric_checks`.
+Everything is computed in the parameters' dtype: float32 parameters give float32 results
+(inputs are converted).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from .framework_table import (
     variant_features,
 )
 from .variants import VARIANTS
-from .weight_layout import check_supported, tensor_shapes
+from .weight_layout import check_supported, present, tensor_shapes
 
 #: The parameter table lists every layer's tensors; deeper stacks are refused, not listed.
 MAX_LAYERS = 1000
@@ -72,17 +72,13 @@ def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, p
     check_supported(row, required, cell, proj, k)
     tensors = tensor_shapes(row, n, k, layers, D, proj, features)
     total = sum(prod(shape) for shape in tensors.values())
-    biases = sum(part in ("b", "c") for t in tensors_of(row, features) for part in t.parts
+    biases = sum(part in ("b", "c") for t in present(row, features) for part in t.parts
                  if t.gates is None or t.gates == row.gate_order[:1])
     formula = _formula(row.blocks, biases, n, k, layers, D, proj, "peephole" in features, total)
     if biases == 2 and "reset_after" in features:
         formula = formula.replace("summed at run time", "the candidate's recurrent bias is multiplied by the reset "
                                   "gate, so they are not one sum")
     return total, tensors, formula
-
-
-def tensors_of(row, features):
-    return [t for t in row.tensors if t.feature is None or t.feature in features]
 
 
 def _formula(G, biases, n, k, layers, D, proj, peephole, total):

@@ -119,7 +119,8 @@ def check_supported(row, required, cell, proj, k):
     missing = sorted(set(required) - row.features)
     if missing:
         others = [r.framework for r in LAYOUTS if r.cell == cell and set(required) <= r.features]
-        raise UsageError(f"{row.title} cannot hold {' and '.join(FEATURE_TEXT[f] for f in missing)}, which the model has. "
+        raise UsageError(f"{row.title} cannot hold {' and '.join(FEATURE_TEXT[f] for f in missing)}, "
+                         "which the model has. "
                          f"Frameworks that can hold this {CELL_TITLES[cell]}: {', '.join(others) or 'none'}")
     if row.proj_below_hidden and proj and proj >= k:
         raise UsageError(f"{row.title} requires proj_size < hidden_size; the model has p = {proj}, k = {k}")

@@ -36,7 +36,8 @@ def message(error, *args, **kwargs):
 
 def test_nothing_or_something_else():
     assert message(UsageError, "keras", {}) == "no arrays to read as keras weights"
-    assert message(ShapeError, "keras", {"foo": np.zeros(3)}) == "no kernel (the first array of a Keras LSTM) among: foo"
+    assert message(ShapeError, "keras", {"foo": np.zeros(3)}) == \
+        "no kernel (the first array of a Keras LSTM) among: foo"
 
 
 def test_non_finite_values_are_named_with_what_was_read():

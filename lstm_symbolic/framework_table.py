@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .errors import UsageError
 from .variants import VARIANTS, lookup
 
 #: Canonical gate letters of each cell family, and which canonical kinds the family has.
@@ -274,12 +275,7 @@ def get_layout(framework, cell="lstm"):
     rows = layouts_of(framework, cell)
     if not rows:
         have = ", ".join(row.framework for row in LAYOUTS if row.cell == cell)
-        raise _usage(f"{get_framework(framework).title.split()[0]} has no {CELL_TITLES[cell]} layout in this "
+        raise UsageError(f"{get_framework(framework).title.split()[0]} has no {CELL_TITLES[cell]} layout in this "
                      f"tool; frameworks with one: {have}")
     return rows[0]
 
-
-def _usage(text):
-    from .errors import UsageError
-
-    return UsageError(text)

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import UsageError
+from .framework_table import CELL_TITLES, FEATURE_TEXT, LAYOUTS
+
 VECTOR_KINDS = ("b", "c", "p")
 
 
@@ -113,9 +116,6 @@ def tensor_shapes(row, n, k, layers=1, directions=1, proj=None, features=frozens
 
 def check_supported(row, required, cell, proj, k):
     """A UsageError when the layout cannot hold a model with ``required`` features and sizes."""
-    from .errors import UsageError
-    from .framework_table import CELL_TITLES, FEATURE_TEXT, LAYOUTS
-
     missing = sorted(set(required) - row.features)
     if missing:
         others = [r.framework for r in LAYOUTS if r.cell == cell and set(required) <= r.features]

@@ -50,6 +50,16 @@ def test_stacked_products_compute_the_unfused_gates(family, variant, layout):
     assert all(len(members) > 1 and set(members) <= set(parameters) for members in stacks.values())
 
 
+def test_fusion_stacks_all_gates():
+    """The stacks list the sigmoid gates together (one call computes them), then the tanh one."""
+    num = LSTMCell(5, 3).compile()
+    assert list(num.stacks.values()) == [["W_f", "W_i", "W_o", "W_g"], ["U_f", "U_i", "U_o", "U_g"],
+                                         ["b_f", "b_i", "b_o", "b_g"]]
+    assert list(LSTMCell(5, 3, "cifg", "augmented").compile().stacks.values()) == [["W_i", "W_o", "W_g"]]
+    # peephole gates add their own terms, so only g is computed in place; it goes first
+    assert list(LSTMCell(5, 3, "peephole").compile().stacks.values())[0] == ["W_g", "W_f", "W_i", "W_o"]
+
+
 def test_a_single_gate_is_not_stacked():
     fused, stacks = stack_products(make_cell("rnn", N, K).with_batch(B).equations, ["W_h", "U_h", "b_h"])
     assert stacks == {}

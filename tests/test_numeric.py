@@ -49,16 +49,6 @@ def test_forward_matches_reference(variant, layout, seed, batch, dtype):
     np.testing.assert_allclose(c2, rc, rtol=0, atol=TOL[dtype])
 
 
-def test_fusion_stacks_all_gates():
-    """The stacks list the sigmoid gates together (one call computes them), then the tanh one."""
-    num = LSTMCell(5, 3).compile()
-    assert list(num.stacks.values()) == [["W_f", "W_i", "W_o", "W_g"], ["U_f", "U_i", "U_o", "U_g"],
-                                         ["b_f", "b_i", "b_o", "b_g"]]
-    assert list(LSTMCell(5, 3, "cifg", "augmented").compile().stacks.values()) == [["W_i", "W_o", "W_g"]]
-    # peephole gates add their own terms, so only g is computed in place; it goes first
-    assert list(LSTMCell(5, 3, "peephole").compile().stacks.values())[0] == ["W_g", "W_f", "W_i", "W_o"]
-
-
 def test_symbolic_cell_compiles_and_runs(rng):
     num = LSTMCell("n", "k").compile()
     params = LSTMCell(4, 3).compile().init_params(0)

@@ -13,11 +13,22 @@ so a sequence pays one Python call, not one per step.
 from __future__ import annotations
 
 import numpy as np
-from sympy import MatAdd, MatrixSymbol, OneMatrix
+from sympy import (
+    HadamardPower,
+    HadamardProduct,
+    Identity,
+    MatAdd,
+    MatMul,
+    MatrixSymbol,
+    OneMatrix,
+    Transpose,
+)
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.printing.numpy import NumPyPrinter
 
 from .activations import ACTIVATIONS
-from .textprint import function_name, is_broadcast, subtracted
+from .matrix_nodes import ColumnBlock, ColumnSum, Diag, InPlace, RowBlock, VConcat
+from .textprint import function_name, is_broadcast, rule_for, subtracted
 
 
 def _sigmoid_inplace(z):
@@ -43,92 +54,102 @@ NAMESPACE.update({f"{ACTIVATIONS[name].numpy_name}_inplace": f for name, f in IN
 NAMESPACE.update({"concatenate": np.concatenate, "ones": np.ones, "diagflat": np.diagflat, "eye": np.eye})
 
 
-class CellPrinter(NumPyPrinter):
-    """Prints matrix expressions as plain NumPy array code."""
+class CellPrinter:
+    """Prints matrix expressions as plain NumPy array code, by the rules of :data:`CODE_RULES`;
+    numbers and sizes (a coefficient, a block's bounds, an exponent) by SymPy's NumPy printer."""
 
-    def __init__(self, settings=None):
-        super().__init__({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
-                          **(settings or {})})
+    def __init__(self):
+        self.scalars = NumPyPrinter({"fully_qualified_modules": False, "inline": True,
+                                     "allow_unknown_functions": True})
 
-    def _print_MatrixSymbol(self, expr):
-        return expr.name
+    def doprint(self, expr):
+        """The NumPy code of ``expr``."""
+        if not expr.is_Matrix:
+            return self.scalars.doprint(expr)
+        return rule_for(CODE_RULES, expr, "NumPy code")(self, expr)
 
-    def _operand(self, expr):
+    def operand(self, expr):
         """A tensor's name, or a parenthesized expression."""
-        return expr.name if isinstance(expr, MatrixSymbol) else f"({self._print(expr)})"
+        return expr.name if isinstance(expr, MatrixSymbol) else f"({self.doprint(expr)})"
 
-    def _print_OneMatrix(self, expr):
-        return "1"  # only met where broadcasting makes a scalar right: 1 - i_t
 
-    def _print_MatMul(self, expr):
-        if is_broadcast(expr):
-            return self._print(expr.args[0])  # NumPy broadcasts a column over the batch
-        args = list(expr.args)
-        coeff = ""
-        if not args[0].is_Matrix:
-            coeff = f"({self._print(args.pop(0))})*"
-        return coeff + " @ ".join(self._operand(a) for a in args)
+def _product(p, e):
+    """``A @ B``, ``(-1)*A @ B``; a broadcast bias ``b @ 1^T`` is ``b`` (NumPy broadcasts it over the batch)."""
+    if is_broadcast(e):
+        return p.doprint(e.args[0])
+    args = list(e.args)
+    coeff = f"({p.doprint(args.pop(0))})*" if not args[0].is_Matrix else ""
+    return coeff + " @ ".join(p.operand(a) for a in args)
 
-    def _print_MatAdd(self, expr):
-        parts = []
-        for i, a in enumerate(expr.args):
-            rest = subtracted(a)
-            if rest is not None:
-                parts.append(("- " if i else "-") + self._operand(rest))
-            else:
-                body = f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a)
-                parts.append(("+ " if i else "") + body)
-        return " ".join(parts)
 
-    def _print_HadamardProduct(self, expr):
-        return " * ".join(self._operand(a) for a in expr.args)
+def _sum(p, e):
+    """``a + b - c``: a term with a factor -1 is subtracted; a nested sum keeps its brackets."""
+    parts = []
+    for i, a in enumerate(e.args):
+        rest = subtracted(a)
+        if rest is not None:
+            parts.append(("- " if i else "-") + p.operand(rest))
+        else:
+            body = f"({p.doprint(a)})" if isinstance(a, MatAdd) else p.doprint(a)
+            parts.append(("+ " if i else "") + body)
+    return " ".join(parts)
 
-    def _print_ElementwiseApplyFunction(self, expr):
-        return f"{ACTIVATIONS[function_name(expr)].numpy_name}({self._print(expr.expr)})"
 
-    def _print_InPlace(self, expr):
-        applied = expr.args[0]
-        return f"{ACTIVATIONS[function_name(applied)].numpy_name}_inplace({self._print(applied.expr)})"
+def _block(axis):
+    """The rule of rows (``axis`` "") or columns (``axis`` ``":, "``) ``start:stop`` of a matrix."""
+    def rule(p, e):
+        parent, start, stop = e.args
+        return f"({p.doprint(parent)})[{axis}{p.doprint(start)}:{p.doprint(stop)}]"
+    return rule
 
-    def _print_RowBlock(self, expr, axis=""):
-        parent, start, stop = expr.args
-        return f"({self._print(parent)})[{axis}{self._print(start)}:{self._print(stop)}]"
 
-    def _print_ColumnBlock(self, expr):
-        return self._print_RowBlock(expr, axis=":, ")
+def _stack(p, e):
+    """``concatenate((h_prev, x_t,), axis=0)``; a block of ones takes its columns and dtype from a tensor."""
+    ref = next(b for b in e.blocks if isinstance(b, MatrixSymbol))
+    parts = []
+    for block in e.blocks:
+        if isinstance(block, OneMatrix):
+            parts.append(f"ones(({p.doprint(block.shape[0])}, {ref.name}.shape[1]), dtype={ref.name}.dtype)")
+        else:
+            parts.append(p.doprint(block))
+    return f"concatenate(({', '.join(parts)},), axis=0)"
 
-    def _print_Diag(self, expr):
-        return f"diagflat({self._print(expr.args[0])})"
 
-    def _print_Identity(self, expr):
-        return f"eye({self._print(expr.shape[0])})"
+def _in_place(p, e):
+    """``sigmoid_inplace(z)``: the activation written into its argument's memory."""
+    applied = e.args[0]
+    return f"{ACTIVATIONS[function_name(applied)].numpy_name}_inplace({p.doprint(applied.expr)})"
 
-    def _print_ColumnSum(self, expr):
-        return f"({self._print(expr.args[0])}).sum(axis=1, keepdims=True)"
 
-    def _print_Transpose(self, expr):
-        return f"{self._operand(expr.arg)}.T"
+#: Expression class -> rule(printer, expression) -> NumPy code.
+CODE_RULES = {
+    MatrixSymbol: lambda p, e: e.name,
+    OneMatrix: lambda p, e: "1",  # only met where broadcasting makes a scalar right: 1 - i_t
+    Identity: lambda p, e: f"eye({p.doprint(e.shape[0])})",
+    MatAdd: _sum,
+    MatMul: _product,
+    HadamardProduct: lambda p, e: " * ".join(p.operand(a) for a in e.args),
+    HadamardPower: lambda p, e: f"{p.operand(e.base)}**{p.doprint(e.exp)}",
+    ElementwiseApplyFunction: lambda p, e: f"{ACTIVATIONS[function_name(e)].numpy_name}({p.doprint(e.expr)})",
+    InPlace: _in_place,
+    Transpose: lambda p, e: f"{p.operand(e.arg)}.T",
+    VConcat: _stack,
+    ColumnSum: lambda p, e: f"({p.doprint(e.args[0])}).sum(axis=1, keepdims=True)",
+    RowBlock: _block(""),
+    ColumnBlock: _block(":, "),
+    Diag: lambda p, e: f"diagflat({p.doprint(e.args[0])})",
+}
 
-    def _print_HadamardPower(self, expr):
-        return f"{self._operand(expr.base)}**{self._print(expr.exp)}"
 
-    def _print_VConcat(self, expr):
-        ref = next(b for b in expr.blocks if isinstance(b, MatrixSymbol))
-        parts = []
-        for block in expr.blocks:
-            if isinstance(block, OneMatrix):
-                rows = self._print(block.shape[0])
-                parts.append(f"ones(({rows}, {ref.name}.shape[1]), dtype={ref.name}.dtype)")
-            else:
-                parts.append(self._print(block))
-        return f"concatenate(({', '.join(parts)},), axis=0)"
+#: Expressions whose NumPy code makes a new array (an operator or a function call, not a view).
+_FRESH = (MatMul, HadamardProduct, ElementwiseApplyFunction, HadamardPower)
 
 
 def _fresh(term, shape):
     """True when ``term`` evaluates to a new array of the full ``shape`` (safe to add into)."""
     if term.shape != shape or is_broadcast(term) or subtracted(term) is not None:
         return False
-    return type(term).__name__ in ("MatMul", "HadamardProduct", "ElementwiseApplyFunction", "HadamardPower")
+    return isinstance(term, _FRESH)
 
 
 def statements(equations, printer):
@@ -190,7 +211,7 @@ def compile_loop(per_step, carried, fixed, equations, carry_out, records, revers
     """
     printer = CellPrinter()
     targets = {name: f"{array}{index}" for name, array, index in records if index != ".append"}
-    direct = [eq for eq in equations if eq.name in targets and type(eq.rhs).__name__ == "VConcat"]
+    direct = [eq for eq in equations if eq.name in targets and isinstance(eq.rhs, VConcat)]
     body = [f"{name} = {array}{index}" for name, array, index in per_step]
     for eq, line in zip(equations, _lines_by_equation(equations, printer)):
         if eq in direct:  # concatenate((...), axis=0) -> concatenate((...), axis=0, out=record[:, t])

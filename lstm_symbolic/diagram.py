@@ -1,5 +1,5 @@
 """The cell as a Graphviz graph: gates, the cell path and the hidden path, every edge
-labelled with its tensor and shape (like the seed course's figure).
+labelled with its tensor and shape (like the course's figure of the LSTM cell).
 
 Built from the normal-form equations, so every variant and layout draws itself.
 """
@@ -28,6 +28,7 @@ HIDDEN_PATH = 'color="#1a73e8", penwidth=1.8'
 
 
 def _quote(s):
+    """A DOT string literal (a double quote inside becomes a single one)."""
     return '"' + s.replace('"', "'") + '"'
 
 

@@ -4,8 +4,8 @@ Written as the appendix of Greff et al. (2017) and chapter 4 of Graves (2012) wr
 every symbol in a table before it is used; the forward pass with the pre-activations
 named, one block per gate, dimensions under each term; each equation's shape derivation;
 the parameter count as one chain (formula, substitution, value); and, on request, the
-backward pass as a recursion over time (:mod:`lstm_symbolic.recursion`: the same equation
-objects the compiled backward runs) with the weight gradients as sums over time, and the
+backward pass as a recursion over time (:mod:`lstm_symbolic.recursion`: the derivation's own
+equations, from which the compiled backward is built too) with the weight gradients as sums over time, and the
 gradient-flow Jacobians.  Output is deterministic: no dates, no hash-ordered sets.
 """
 
@@ -51,6 +51,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 def _value(value):
+    """LaTeX of a size: an integer as it is, a SymPy expression by ``sympy.latex``."""
     return str(value) if isinstance(value, int) else sympy.latex(value)
 
 
@@ -128,6 +129,7 @@ def _listing(texts):
 
 
 def intro(cell, notation, derivatives):
+    """The handout's first paragraph: what it derives, the sizes, the notation, the conventions."""
     what = "its forward pass, its shapes and its parameter count"
     if derivatives:
         what = "its forward pass, its shapes, its parameter count and its backward pass through time"
@@ -150,8 +152,10 @@ def _term_latex(count, r, c, values=None):
     for dim in (r, c):
         if dim == 1:
             continue
-        number = dim.xreplace(values)
-        factors.append(f"({' + '.join(_value(a.xreplace(values)) for a in dim.as_ordered_terms())})" if dim.is_Add else _value(number))
+        if dim.is_Add:  # (k + n) -> (50 + 20)
+            factors.append("(" + " + ".join(_value(a.xreplace(values)) for a in dim.as_ordered_terms()) + ")")
+        else:
+            factors.append(_value(dim.xreplace(values)))
     return r" \cdot ".join(factors) or "1"
 
 
@@ -193,28 +197,30 @@ def symbolic_twin(cell):
                      "p" if cell.variant.projection else None)
 
 
+def backward_intro(cell, notation, direct_h):
+    """The backward section's first paragraph: what L, delta v and Delta_t mean, the activations' derivatives."""
+    return fill(r"Let $L$ be a loss computed from the outputs of steps $1, \dots, T$. For a tensor $v$, "
+                r"$\delta v = \partial L / \partial v$ is the gradient of $L$ with respect to $v$ (it has the shape "
+                r"of $v$), counting every path through later steps; ${Delta_t}$ is the part of ${dh}$ that comes "
+                r"directly from the loss at step $t$. The derivatives of the activations are written with their "
+                r"outputs: {derivatives}. "
+                + (r"$v_{{a:b}}$ is the part of a vector $v$ from row $a$ to row $b$. " if cell.layout.stacked else "")
+                + r"Going backwards from $t = T$ to $1$, with every gradient of step $T+1$ equal to zero:",
+                notation, dh=direct_h, derivatives=_listing([DERIVATIVE_DEFINITIONS[a] for a in activations(cell)]))
+
+
 def backward_section(cell, notation):
     """BPTT as a recursion over time, the weight gradients as sums, and the gradient flow."""
     derivation = cell.backward()
     rec = time_recursion(derivation)
     tensor_of = {grad: tensor for tensor, grad in derivation.gradients.items()}
-    names = {"L": "L", "T": "T"}
-    out = name_latex(rec.output, notation)
-    direct_h = f"\\delta {out}"
+    direct_h = f"\\delta {name_latex(rec.output, notation)}"
     later = [eq for eq in rec.steps if eq.name != derivation.upstream[rec.output]
              and any(s.name.endswith(NEXT) for s in eq.rhs.atoms(MatrixSymbol))]
     later_terms = ", ".join(f"${name_latex(eq.name, notation)}$" for eq in later)
     parts = [
         r"\section*{Backward pass through time}",
-        fill(r"Let $L$ be a loss computed from the outputs of steps $1, \dots, T$. For a tensor $v$, "
-             r"$\delta v = \partial L / \partial v$ is the gradient of $L$ with respect to $v$ (it has the shape "
-             r"of $v$), counting every path through later steps; ${Delta_t}$ is the part of ${dh}$ that comes "
-             r"directly from the loss at step $t$. The derivatives of the activations are written with their "
-             r"outputs: {derivatives}. "
-             + (r"$v_{{a:b}}$ is the part of a vector $v$ from row $a$ to row $b$. " if cell.layout.stacked else "")
-             + r"Going backwards from $t = T$ to $1$, with every gradient of step $T+1$ equal to zero:",
-             notation, dh=f"\\delta {out}", derivatives=_listing([DERIVATIVE_DEFINITIONS[a] for a in activations(cell)]),
-             **names),
+        backward_intro(cell, notation, direct_h),
         grouped_block(rec.steps, rec.shapes, notation, lambda n: label(tensor_of.get(n, n), cell.family)),
         recursion_words(cell, notation, direct_h, later_terms)
         + "Each weight is shared by all steps, so its gradient is a sum over time:",
@@ -236,6 +242,7 @@ def recursion_words(cell, notation, direct_h, later_terms):
 
 
 def gradient_flow_section(cell, notation):
+    """The gradient-flow Jacobians of one step and what they mean (a list of paragraphs)."""
     flow = cell.jacobians()
     printer = LatexPrinter(None, notation)
     rows = []

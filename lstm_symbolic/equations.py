@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from functools import cache
 
 import sympy
-from sympy import HadamardProduct, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
-from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects only, never strings
+from sympy import HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import sympy_function
 from .families import FAMILIES, check_layout
+from .matrix_nodes import ColumnSum as ColumnSum  # re-exported: the solver and the rules import it from here
+from .matrix_nodes import Diag as Diag
+from .matrix_nodes import RowBlock as RowBlock
+from .matrix_nodes import VConcat
 from .variants import LAYOUTS, SIZE_SOURCES
 
 #: The size symbols used inside templates (distinct from any user-named symbol).
@@ -94,83 +97,6 @@ def concretize(equations, shapes, batch):
             if tensor in shapes and axis in _AXES:
                 replace[dim] = shapes[tensor][_AXES[axis]]
     return [Equation(eq.lhs.xreplace(replace), eq.rhs.xreplace(replace)) for eq in equations]
-
-
-class VConcat(MatrixExpr):
-    """Vertical concatenation ``[a; b; ...]`` of matrices with equal column counts.
-
-    SymPy's ``BlockMatrix`` insists on equal symbolic column counts when it is built;
-    here the solver checks them, so this node only records the blocks.
-    """
-
-    def __new__(cls, *blocks):
-        return MatrixExpr.__new__(cls, *blocks)
-
-    @property
-    def blocks(self):
-        return self.args
-
-    @property
-    def shape(self):
-        return (sympy.Add(*(b.shape[0] for b in self.args)), self.args[0].shape[1])
-
-    def _entry(self, i, j, **kwargs):
-        for block in self.args:
-            rows = block.shape[0]
-            if (i < rows) == True:  # noqa: E712 - SymPy relational
-                return block._entry(i, j, **kwargs)
-            i -= rows
-        raise IndexError("row index out of range")
-
-    def _eval_transpose(self):
-        return None
-
-
-class RowBlock(MatrixExpr):
-    """Rows ``start:stop`` of a matrix (all columns): ``dz_t[0:k]``."""
-
-    def __new__(cls, parent, start, stop):
-        return MatrixExpr.__new__(cls, parent, _sympify(start), _sympify(stop))
-
-    @property
-    def parent(self):
-        return self.args[0]
-
-    @property
-    def shape(self):
-        return (self.args[2] - self.args[1], self.args[0].shape[1])
-
-    def _entry(self, i, j, **kwargs):
-        return self.args[0]._entry(i + self.args[1], j, **kwargs)
-
-
-class ColumnSum(MatrixExpr):
-    """``X @ 1``: the sum of a matrix's columns (a bias gradient sums over the batch)."""
-
-    def __new__(cls, arg):
-        return MatrixExpr.__new__(cls, arg)
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[0], sympy.Integer(1))
-
-    def _entry(self, i, j, **kwargs):
-        arg = self.args[0]
-        return sympy.Add(*(arg._entry(i, c, **kwargs) for c in range(int(arg.shape[1]))))
-
-
-class Diag(MatrixExpr):
-    """``diag(v)``: the square matrix with the column vector ``v`` on its diagonal."""
-
-    def __new__(cls, vector):
-        return MatrixExpr.__new__(cls, vector)
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[0], self.args[0].shape[0])
-
-    def _entry(self, i, j, **kwargs):
-        return sympy.KroneckerDelta(i, j) * self.args[0]._entry(i, 0, **kwargs)
 
 
 _AXES = {"rows": 0, "cols": 1}

@@ -15,6 +15,7 @@ Policy
 * ``ResourceError``: the request would not fit in memory or time.  The CLI exits with 2.
 * ``ParseError`` (a UsageError): a statement of a model file that is not in the language.
 * ``CannotDecide``: a quiz question outside what the model decides, or lacking a size (exit 1).
+* ``PrinterError``: a printer has no rule for an expression class (a gap in the library, exit 2).
 * ``LayerProblem`` and ``LayerContradiction`` are not user errors but signals between the layer
   rules and the ``summary`` command, which turns them into reported problems.
 
@@ -79,3 +80,8 @@ class LayerProblem(Exception):
 class LayerContradiction(Exception):
     """The layer's input contradicts what the layer expects; the message is the reason
     (``expects ... , got ...``), the caller adds where each side came from."""
+
+
+class PrinterError(LstmSymbolicError, TypeError):
+    """A printer (text, LaTeX, NumPy code) met an expression class it has no rule for: a gap in the
+    library's rule tables, never a problem with the user's input."""

@@ -11,27 +11,13 @@ into their own equations, so a whole sequence computes them with one product.
 
 from __future__ import annotations
 
-from sympy import MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix, Transpose
+from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .codegen import IN_PLACE
 from .equations import Equation, RowBlock, VConcat, broadcast, symbols_of, tensor_names
+from .matrix_nodes import InPlace
 from .textprint import function_name, is_broadcast
-
-
-class InPlace(MatrixExpr):
-    """An activation the generated code may compute in its argument's memory.
-
-    Only made for a block of a stacked pre-activation that nothing else reads, so
-    ``sigmoid_inplace(stacked_0[0:36])`` overwrites no tensor anyone needs.
-    """
-
-    def __new__(cls, applied):
-        return MatrixExpr.__new__(cls, applied)
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
 
 def _signature(term, parameters):

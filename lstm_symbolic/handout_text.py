@@ -109,6 +109,7 @@ class LatexNames(dict):
 
 
 def fill(template, notation, **fixed):
+    """``template`` with each ``{name}`` replaced by ``fixed[name]`` or else by the tensor's LaTeX in ``notation``."""
     return template.format_map(LatexNames(notation, **fixed))
 
 

@@ -12,29 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import HadamardProduct, Identity, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix
-from sympy.core.sympify import _sympify
+from sympy import HadamardProduct, Identity, MatAdd, MatMul, MatrixSymbol, OneMatrix
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .activations import derivative_from_output
 from .derivatives import _hadamard
 from .equations import Diag, VConcat, symbols_of
 from .errors import ShapeError
+from .matrix_nodes import ColumnBlock
 from .textprint import function_name, is_broadcast, text
-
-
-class ColumnBlock(MatrixExpr):
-    """Columns ``start:stop`` of a matrix: ``W_f[:, 0:k]``."""
-
-    def __new__(cls, parent, start, stop):
-        return MatrixExpr.__new__(cls, parent, _sympify(start), _sympify(stop))
-
-    @property
-    def shape(self):
-        return (self.args[0].shape[0], self.args[2] - self.args[1])
-
-    def _entry(self, i, j, **kwargs):
-        return self.args[0]._entry(i, j + self.args[1], **kwargs)
 
 
 @dataclass(frozen=True)

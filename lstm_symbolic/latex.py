@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import re
 
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
+from sympy import (
+    HadamardPower,
+    HadamardProduct,
+    Identity,
+    MatAdd,
+    MatMul,
+    MatrixSymbol,
+    Number,
+    OneMatrix,
+    Transpose,
+)
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .matrix_nodes import ColumnBlock, ColumnSum, Diag, RowBlock, VConcat
 from .notations import NEXT, get_notation
 from .sizes import dim_text
-from .textprint import function_name, is_broadcast, subtracted
+from .textprint import function_name, is_broadcast, rule_for, subtracted
 
 #: Function name -> LaTeX.
 FUNCTION_LATEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{relu}", "exp": r"\exp",
@@ -53,12 +64,13 @@ def name_latex(name, notation=None):
 
 
 def dim_latex(d):
+    r"""One dimension: ``50``, ``k``, ``(k + n)``, ``(4 \cdot k)``."""
     text = dim_text(d).replace("*", r" \cdot ")
     return f"({text})" if " " in text else text
 
 
 def dims_latex(shape):
-    """``50 \times 20``, ``k \times (k + n)``."""
+    r"""``50 \times 20``, ``k \times (k + n)``."""
     return r" \times ".join(dim_latex(d) for d in shape)
 
 
@@ -74,6 +86,7 @@ class LatexPrinter:
         self.shapes, self.notation, self.substitute = shapes, notation, substitute
 
     def shape_of(self, e):
+        """The shape written under the tensor ``e`` (None: none is written)."""
         if self.shapes == "symbols":
             return e.shape
         name = e.name[: -len(NEXT)] if e.name.endswith(NEXT) else e.name  # one step later, same shape
@@ -104,68 +117,9 @@ class LatexPrinter:
         return rf"\left({text}\right)"
 
     def print(self, e, prec=0):
-        if isinstance(e, MatrixSymbol):
-            return self.atom(e)
-        if isinstance(e, OneMatrix):  # 1 - i_t, [1; h_{t-1}; x_t]: ones, written 1 as in the references
-            return "1"
-        if is_broadcast(e):
-            return self.print(e.args[0], prec)
-        if isinstance(e, MatAdd):
-            return self.sum(e, prec)
-        if isinstance(e, MatMul):
-            args = list(e.args)
-            coeff = ""
-            if not args[0].is_Matrix:
-                c = args.pop(0)
-                coeff = "-" if c == -1 else f"{c} "
-            body = " ".join(self.print(a, 3) for a in args)
-            return self.wrap(coeff + body, 2, prec)
-        if isinstance(e, HadamardProduct):
-            return self.wrap(r" \odot ".join(self.print(a, 3) for a in e.args), 2, prec)
-        if isinstance(e, HadamardPower):
-            if isinstance(e.base, MatrixSymbol):
-                return self.atom(e.base, power=e.exp)
-            if isinstance(e.base, ElementwiseApplyFunction):  # tanh^2(c_t)
-                return self.function(e.base, power=e.exp)
-            return f"{{{self.print(e.base, 4)}}}^{{{e.exp}}}"
-        if isinstance(e, ElementwiseApplyFunction):
-            return self.function(e)
-        if isinstance(e, Transpose):
-            if isinstance(e.arg, MatrixSymbol):
-                return self.atom(e.arg, transposed=True)
-            return f"{{{self.print(e.arg, 4)}}}^{{\\top}}"
-        return self.block(e, prec)
-
-    def sum(self, e, prec):
-        """``a + b - c``: a term with a factor -1 is subtracted."""
-        parts = []
-        for i, a in enumerate(e.args):
-            rest = subtracted(a)
-            if rest is not None:
-                parts.append(("- " if i else "-") + self.print(rest, 2))
-            else:
-                parts.append(("+ " if i else "") + self.print(a, 1))
-        return self.wrap(" ".join(parts), 1, prec)
-
-    def block(self, e, prec):
-        """The project's own matrix expressions (stacks, blocks, column sums, diagonals) and the identity."""
-        kind = type(e).__name__
-        if kind == "VConcat":
-            return r"\begin{bmatrix} " + r" \\ ".join(self.print(b) for b in e.blocks) + r" \end{bmatrix}"
-        if kind == "ColumnSum":
-            if e.args[0].shape[1] == 1:  # a batch of one column: the sum is the column itself
-                return self.print(e.args[0], prec)
-            return f"{self.print(e.args[0], 3)} \\mathbf{{1}}"
-        if kind in ("RowBlock", "ColumnBlock"):  # rows (columns) start+1 to stop, counted from 1
-            parent, start, stop = e.args
-            rows = f"{dim_latex(start + 1)}:{dim_latex(stop)}"
-            index = rows if kind == "RowBlock" else f":,\\,{rows}"
-            return f"{self.parens(self.print(parent))}_{{{index}}}"
-        if kind == "Diag":
-            return r"\operatorname{diag}" + self.parens(self.print(e.args[0]))
-        if kind == "Identity":
-            return "I"
-        return str(e)
+        """LaTeX of ``e`` by the rule of its class (:data:`LATEX_RULES`); ``prec`` is the binding of
+        the context (1 inside a sum, 2 beside a product, 3 as a factor, 4 under a script)."""
+        return rule_for(LATEX_RULES, e, "LaTeX")(self, e, prec)
 
     def function(self, e, power=None):
         r"""``\sigma\left(..\right)``, ``\tanh^{2}\left(..\right)``."""
@@ -175,6 +129,7 @@ class LatexPrinter:
         return f + self.parens(self.print(e.expr))
 
     def wrap(self, text, own, prec):
+        """``text`` (binding ``own``), in brackets when the context ``prec`` binds tighter."""
         return self.parens(text) if own < prec else text
 
     def pieces(self, e):
@@ -194,6 +149,7 @@ class LatexPrinter:
         return out
 
     def term_pieces(self, e):
+        r"""The pieces of one term: ``D \Bigl(A``, ``+ B\Bigr)`` for a product ending in a sum, else the term."""
         if isinstance(e, MatMul) and isinstance(e.args[-1], MatAdd) and all(a.is_Matrix for a in e.args):
             head = " ".join(self.print(a, 3) for a in e.args[:-1])
             inner = self.pieces(e.args[-1])
@@ -203,6 +159,82 @@ class LatexPrinter:
                     return [head, f"\\Bigl({inner[0]}"] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
                 return [first] + inner[1:-1] + [f"{inner[-1]}\\Bigr)"]
         return [self.print(e, 1)]
+
+
+def _sum(p, e, prec):
+    """``a + b - c``: a term with a factor -1 is subtracted."""
+    parts = []
+    for i, a in enumerate(e.args):
+        rest = subtracted(a)
+        if rest is not None:
+            parts.append(("- " if i else "-") + p.print(rest, 2))
+        else:
+            parts.append(("+ " if i else "") + p.print(a, 1))
+    return p.wrap(" ".join(parts), 1, prec)
+
+
+def _product(p, e, prec):
+    """``W_{f} x_{t}``, ``-A B``, ``0.5 A``; a broadcast bias ``b @ 1^T`` is written ``b``."""
+    if is_broadcast(e):
+        return p.print(e.args[0], prec)
+    args = list(e.args)
+    coeff = ""
+    if not args[0].is_Matrix:
+        c = args.pop(0)
+        coeff = "-" if c == -1 else f"{c} "
+    return p.wrap(coeff + " ".join(p.print(a, 3) for a in args), 2, prec)
+
+
+def _power(p, e, prec):
+    r"""``x_{t}^{2}`` (the power on the tensor, inside its brace), ``\tanh^{2}\left(..\right)``, ``{..}^{2}``."""
+    if isinstance(e.base, MatrixSymbol):
+        return p.atom(e.base, power=e.exp)
+    if isinstance(e.base, ElementwiseApplyFunction):
+        return p.function(e.base, power=e.exp)
+    return f"{{{p.print(e.base, 4)}}}^{{{e.exp}}}"
+
+
+def _transpose(p, e, prec):
+    r"""``h_{t-1}^{\top}`` (on the tensor, inside its brace) or ``{..}^{\top}``."""
+    if isinstance(e.arg, MatrixSymbol):
+        return p.atom(e.arg, transposed=True)
+    return f"{{{p.print(e.arg, 4)}}}^{{\\top}}"
+
+
+def _column_sum(p, e, prec):
+    r"""``X \mathbf{1}``; a batch of one column sums to the column itself."""
+    if e.args[0].shape[1] == 1:
+        return p.print(e.args[0], prec)
+    return f"{p.print(e.args[0], 3)} \\mathbf{{1}}"
+
+
+def _block(axis):
+    r"""The rule of rows (``axis`` "") or columns (``axis`` ``:,\,``) start+1 to stop of a matrix,
+    counted from 1: ``(..)_{1:k}``, ``(..)_{:,\,1:k}``."""
+    def rule(p, e, prec):
+        parent, start, stop = e.args
+        return f"{p.parens(p.print(parent))}_{{{axis}{dim_latex(start + 1)}:{dim_latex(stop)}}}"
+    return rule
+
+
+#: Expression class -> rule(printer, expression, context precedence) -> LaTeX.
+LATEX_RULES = {
+    MatrixSymbol: lambda p, e, prec: p.atom(e),
+    Number: lambda p, e, prec: str(e),  # the 2 of a checked file's [a; 2], a row of twos broadcast
+    OneMatrix: lambda p, e, prec: "1",  # 1 - i_t, [1; h_{t-1}; x_t]: ones, written 1 as in the references
+    Identity: lambda p, e, prec: "I",
+    MatAdd: _sum,
+    MatMul: _product,
+    HadamardProduct: lambda p, e, prec: p.wrap(r" \odot ".join(p.print(a, 3) for a in e.args), 2, prec),
+    HadamardPower: _power,
+    ElementwiseApplyFunction: lambda p, e, prec: p.function(e),
+    Transpose: _transpose,
+    VConcat: lambda p, e, prec: r"\begin{bmatrix} " + r" \\ ".join(p.print(b) for b in e.blocks) + r" \end{bmatrix}",
+    ColumnSum: _column_sum,
+    RowBlock: _block(""),
+    ColumnBlock: _block(r":,\,"),
+    Diag: lambda p, e, prec: r"\operatorname{diag}" + p.parens(p.print(e.args[0])),
+}
 
 
 #: Lines of an ``align*`` block are broken to about this many visible characters (``\small``

@@ -33,6 +33,7 @@ GATE_LETTERS = ("f", "i", "g", "o")
 
 
 def time_text(offset):
+    """``t``, ``t-1``, ``t+1``: the time t + ``offset``."""
     return "t" if offset == 0 else f"t{offset:+d}"
 
 
@@ -66,6 +67,8 @@ def timed(name):
 
 @dataclass(frozen=True)
 class Notation:
+    """How one notation writes the canonical tensor names in LaTeX (a row of :data:`NOTATIONS`)."""
+
     name: str
     title: str  # LaTeX text mode, for the document's first paragraph
     time: str  # "sub" (h_{t-1}), "sup" (y^{t-1}) or "arg" (c(t-1))
@@ -152,4 +155,5 @@ NOTATIONS = MappingProxyType({n.name: n for n in (
 
 
 def get_notation(name):
+    """The notation called ``name``; an unknown name raises a UsageError listing the known ones."""
     return lookup(NOTATIONS, name, "notation")

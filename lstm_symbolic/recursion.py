@@ -14,7 +14,8 @@ total derivative of the loss:
 
 "Of step t+1" is the same SymPy expression with every tensor renamed one step later
 (``f_t`` -> ``f_t__next``, ``h_prev`` -> ``h_t``); parameters keep their names.  The
-equations are therefore the very objects the compiled backward runs, rearranged.
+equations are therefore the derivation's own equations (the compiled backward is built from a
+derivation of the same cell, with a batch of B columns), rearranged, not a second derivation.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 ``W_f @ x_t + U_f @ h_prev + b_f``; ``*`` is the elementwise product; a bias
 broadcast over the batch (``b_f @ 1^T``) is shown as ``b_f`` when the batch is 1.
+
+The printer is a table, :data:`TEXT_RULES` (expression class -> rule), walked by
+:func:`rule_for`, which the LaTeX and NumPy printers use for their own tables too.
 """
 
 from __future__ import annotations
@@ -19,9 +22,12 @@ from sympy import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .errors import PrinterError
+from .matrix_nodes import ColumnBlock, ColumnSum, Diag, RowBlock, VConcat
 from .sizes import dim_text
 
-_PREC = {"add": 1, "had": 2, "mul": 2, "atom": 9}
+#: Precedences: a sum binds loosest, then the products; an atom never needs brackets.
+SUM, PRODUCT, ATOM = 1, 2, 9
 
 
 def text(expr):
@@ -32,6 +38,19 @@ def text(expr):
     'sigmoid(W_f @ x_t + U_f @ h_prev + b_f)'
     """
     return _text(expr)[0]
+
+
+def rule_for(rules, expr, printer):
+    """The rule of ``rules`` (expression class -> rule) for ``expr``'s class or its nearest base class.
+
+    ``printer`` names the printer in the error raised when no class of ``expr`` has a rule.
+    """
+    for cls in type(expr).__mro__:
+        rule = rules.get(cls)
+        if rule is not None:
+            return rule
+    raise PrinterError(f"the {printer} printer has no rule for {type(expr).__name__} "
+                       f"(the expression {expr!s}); it prints {', '.join(sorted(c.__name__ for c in rules))}")
 
 
 def is_broadcast(expr):
@@ -50,64 +69,74 @@ def subtracted(e):
     return None
 
 
-def _wrap(pair, prec):
-    s, p = pair
-    return f"({s})" if p < prec else s
-
-
-def _text(e):
-    if isinstance(e, MatrixSymbol):
-        return e.name, _PREC["atom"]
-    if isinstance(e, OneMatrix):
-        return "1", _PREC["atom"]
-    if is_broadcast(e):
-        return _text(e.args[0])
-    if isinstance(e, MatAdd):
-        parts = []
-        for i, a in enumerate(e.args):
-            rest = subtracted(a)
-            if rest is not None:
-                parts.append(("- " if i else "-") + _wrap(_text(rest), _PREC["mul"]))
-            else:
-                parts.append(("+ " if i else "") + _wrap(_text(a), _PREC["add"]))
-        return " ".join(parts), _PREC["add"]
-    if isinstance(e, MatMul):
-        args = list(e.args)
-        if args and not args[0].is_Matrix:
-            coeff = args.pop(0)
-            body = " @ ".join(_wrap(_text(a), _PREC["mul"] + 1) for a in args)
-            if coeff == -1:
-                return f"-{body}", _PREC["mul"]
-            return f"{coeff} * {body}", _PREC["mul"]
-        return " @ ".join(_wrap(_text(a), _PREC["mul"] + 1) for a in args), _PREC["mul"]
-    if isinstance(e, HadamardProduct):
-        return " * ".join(_wrap(_text(a), _PREC["had"] + 1) for a in e.args), _PREC["had"]
-    if isinstance(e, HadamardPower):
-        return f"{_wrap(_text(e.base), 9)}^{e.exp}", _PREC["atom"]
-    if isinstance(e, ElementwiseApplyFunction):
-        return f"{function_name(e)}({_text(e.expr)[0]})", _PREC["atom"]
-    if isinstance(e, Transpose):
-        return f"{_wrap(_text(e.arg), 9)}^T", _PREC["atom"]
-    if type(e).__name__ == "RowBlock":
-        parent, start, stop = e.args
-        return f"{_wrap(_text(parent), 9)}[{dim_text(start)}:{dim_text(stop)}]", _PREC["atom"]
-    if type(e).__name__ == "ColumnBlock":
-        parent, start, stop = e.args
-        return f"{_wrap(_text(parent), 9)}[:, {dim_text(start)}:{dim_text(stop)}]", _PREC["atom"]
-    if type(e).__name__ == "ColumnSum":
-        return f"{_wrap(_text(e.args[0]), _PREC['mul'] + 1)} @ 1", _PREC["mul"]
-    if type(e).__name__ == "Diag":
-        return f"diag({_text(e.args[0])[0]})", _PREC["atom"]
-    if isinstance(e, Identity):
-        return "I", _PREC["atom"]
-    if type(e).__name__ == "VConcat":
-        return "[" + "; ".join(_text(b)[0] for b in e.blocks) + "]", _PREC["atom"]
-    return str(e), _PREC["atom"]
-
-
 def function_name(e):
     """The activation name of an ``ElementwiseApplyFunction``."""
     f = e.function
     if isinstance(f, sympy.Lambda):
         f = f.expr.func
     return getattr(f, "__name__", str(f))
+
+
+def _text(e):
+    """``(text, precedence)`` of ``e``, by the rule of its class."""
+    return rule_for(TEXT_RULES, e, "text")(e)
+
+
+def _wrap(pair, prec):
+    """The text of a ``(text, precedence)`` pair, in brackets when it binds looser than ``prec``."""
+    s, p = pair
+    return f"({s})" if p < prec else s
+
+
+def _sum(e):
+    """``a + b - c``: a term with a factor -1 is subtracted."""
+    parts = []
+    for i, a in enumerate(e.args):
+        rest = subtracted(a)
+        if rest is not None:
+            parts.append(("- " if i else "-") + _wrap(_text(rest), PRODUCT))
+        else:
+            parts.append(("+ " if i else "") + _wrap(_text(a), SUM))
+    return " ".join(parts), SUM
+
+
+def _product(e):
+    """``A @ B``, ``-A @ B``, ``0.5 * A``; a broadcast bias ``b @ 1^T`` is shown as ``b``."""
+    if is_broadcast(e):
+        return _text(e.args[0])
+    args = list(e.args)
+    coeff = args.pop(0) if args and not args[0].is_Matrix else None
+    body = " @ ".join(_wrap(_text(a), PRODUCT + 1) for a in args)
+    if coeff is None:
+        return body, PRODUCT
+    return (f"-{body}" if coeff == -1 else f"{coeff} * {body}"), PRODUCT
+
+
+def _rows(e):
+    parent, start, stop = e.args
+    return f"{_wrap(_text(parent), ATOM)}[{dim_text(start)}:{dim_text(stop)}]", ATOM
+
+
+def _columns(e):
+    parent, start, stop = e.args
+    return f"{_wrap(_text(parent), ATOM)}[:, {dim_text(start)}:{dim_text(stop)}]", ATOM
+
+
+#: Expression class -> rule(expression) -> (text, precedence).
+TEXT_RULES = {
+    MatrixSymbol: lambda e: (e.name, ATOM),
+    sympy.Number: lambda e: (str(e), ATOM),  # the 2 of a checked file's [a; 2], a row of twos broadcast
+    OneMatrix: lambda e: ("1", ATOM),
+    Identity: lambda e: ("I", ATOM),
+    MatAdd: _sum,
+    MatMul: _product,
+    HadamardProduct: lambda e: (" * ".join(_wrap(_text(a), PRODUCT + 1) for a in e.args), PRODUCT),
+    HadamardPower: lambda e: (f"{_wrap(_text(e.base), ATOM)}^{e.exp}", ATOM),
+    ElementwiseApplyFunction: lambda e: (f"{function_name(e)}({_text(e.expr)[0]})", ATOM),
+    Transpose: lambda e: (f"{_wrap(_text(e.arg), ATOM)}^T", ATOM),
+    RowBlock: _rows,
+    ColumnBlock: _columns,
+    ColumnSum: lambda e: (f"{_wrap(_text(e.args[0]), PRODUCT + 1)} @ 1", PRODUCT),
+    Diag: lambda e: (f"diag({_text(e.args[0])[0]})", ATOM),
+    VConcat: lambda e: ("[" + "; ".join(_text(b)[0] for b in e.blocks) + "]", ATOM),
+}

@@ -420,7 +420,7 @@ def test_cli_errors(cli, args, code, message):
                                   ["--cell", "gru", "--layout", "concat"], ["--cell", "rnn", "--nonlinearity", "relu"]],
                          ids=["gru", "gru-reset-after", "gru-concat", "rnn-relu"])
 def test_latex_documents_compile(cli, tmp_path, args):
-    from .test_latex import compile_pdf
+    from .test_document import compile_pdf
 
     for sizes in (["-n", 20, "-k", 50], ["-n", "n", "-k", "k"]):
         result = cli("latex", *sizes, *args, "--derivatives")

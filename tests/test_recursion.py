@@ -15,9 +15,10 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from lstm_symbolic import LSTMCell
 from lstm_symbolic.cell import make_cell
 from lstm_symbolic.families import combinations
+from lstm_symbolic.matrix_nodes import ColumnSum, RowBlock, VConcat
 from lstm_symbolic.notations import NEXT
-from lstm_symbolic.recursion import DIRECT, time_recursion
-from lstm_symbolic.textprint import function_name
+from lstm_symbolic.recursion import DIRECT, _flat_sum, later, time_recursion
+from lstm_symbolic.textprint import function_name, text
 
 from .conftest import ALL_LAYOUTS, ALL_VARIANTS, proj_for
 
@@ -49,14 +50,13 @@ def ev(e, env):
         return FUNCTIONS[function_name(e)](ev(e.expr, env))
     if isinstance(e, Transpose):
         return ev(e.arg, env).T
-    kind = type(e).__name__
-    if kind == "ColumnSum":
+    if isinstance(e, ColumnSum):
         return ev(e.args[0], env).sum(axis=1, keepdims=True)
-    if kind == "RowBlock":
+    if isinstance(e, RowBlock):
         return ev(e.args[0], env)[int(e.args[1]):int(e.args[2])]
-    if kind == "VConcat":
+    if isinstance(e, VConcat):
         return np.vstack([ev(b, env) for b in e.blocks])
-    raise TypeError(kind)
+    raise TypeError(type(e).__name__)
 
 
 def run_recursion(cell, params, xs, initial_states, deltas):
@@ -161,3 +161,35 @@ def test_the_cell_gradient_has_the_factor_of_the_next_forget_gate():
     assert "dc_t__next * f_t__next" in text and "da_f__next * p_f" in text and "da_i__next * p_i" in text
     dh = rec.steps[0]
     assert dh.name == "dh_t" and str(dh).startswith("dh_t = Delta_t + U_o^T @ da_o__next")
+
+
+# -- the pieces of the recursion, directly -------------------------------------------------------------------
+def test_later_renames_every_tensor_but_the_parameters():
+    f_t, h_prev, W_f = MatrixSymbol("f_t", 3, 1), MatrixSymbol("h_prev", 3, 1), MatrixSymbol("W_f", 3, 3)
+    moved = later(HadamardProduct(f_t, MatMul(W_f, h_prev)), {"W_f"})
+    assert text(moved) == "f_t__next * (W_f @ h_t)"  # h_prev one step later is h_t
+    assert {s.name: s.shape for s in moved.atoms(MatrixSymbol)} == {"f_t__next": (3, 1), "W_f": (3, 3), "h_t": (3, 1)}
+
+
+def test_flat_sum():
+    a, b, c = (MatrixSymbol(name, 3, 1) for name in "abc")
+    assert text(_flat_sum(MatAdd(a, b, evaluate=False), c)) == "a + b + c"
+    assert _flat_sum(a) is a
+
+
+def test_the_simple_rnn_recursion_written_out():
+    """BPTT of h_t = tanh(W_h x_t + U_h h_prev + b_h), as a textbook writes it."""
+    rec = time_recursion(make_cell("rnn", 2, 3).backward())
+    assert [f"{eq.name} = {text(eq.rhs)}" for eq in rec.steps] == [
+        "dh_t = Delta_t + U_h^T @ da_h__next", "da_h = dh_t * (1 - h_t^2)", "dx_t = W_h^T @ da_h"]
+    assert [f"{eq.name} = {text(eq.rhs)}" for eq in rec.sums] == [
+        "dW_h = da_h @ x_t^T", "dU_h = da_h @ h_prev^T", "db_h = da_h @ 1"]
+    assert rec.output == "h_t" and rec.initial == {"h_prev": "h_t"}
+    assert text(rec.carries["h_t"]) == "U_h^T @ da_h__next" and rec.shapes[DIRECT] == (3, 1)
+
+
+def test_the_lstm_cell_state_carry_is_the_next_forget_gate():
+    rec = time_recursion(LSTMCell(2, 3).backward())
+    assert rec.initial == {"h_prev": "h_t", "c_prev": "c_t"}
+    assert text(rec.carries["c_t"]) == "dc_t__next * f_t__next"
+    assert text(rec.steps[1].rhs) == "dh_t * o_t * (1 - tanh(c_t)^2) + dc_t__next * f_t__next"

@@ -127,7 +127,7 @@ FRAMEWORKS = MappingProxyType({fw.name: fw for fw in (
               (("h_n", "B h", False), ("c_n", "B k", True)),
               head=("dense kernel", "dense bias", "dense output", "F C", "C", -1)),
     Framework("onnx", "ONNX LSTM", "W [D, 4k, in], R [D, 4k, k], B [D, 8k] (Wb then Rb), P [D, 3k] (i, o, f); "
-              "one node per layer, _l{L} suffix for layers above the first",
+              "one node per layer, an _l{L} suffix on every key when there are several layers",
               "B", True, (("X", "T B n"), ("Y", "T D B h")), None,
               (("Y_h", "D B h", False), ("Y_c", "D B k", True)),
               head=("dense W", "dense B", None, "C F", "C", -1)),

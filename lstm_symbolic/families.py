@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import UsageError
+from .framework_table import frameworks_with
 from .variants import GATE_ACTIVATION, GATE_MEANING, INPUTS, RECURRENCE, SIZE_SOURCES, VARIANTS, lookup
 from .variants import describe_tensor as _describe_shared
 
@@ -88,11 +89,15 @@ class Family:
     heading: str = "{title} cell: {variant}"  # shown before ", layout ..."
     cell_words: str = "{variant} cell"  # the cell in messages: "standard cell", "reset-before GRU cell"
     title_words: str = "{title} cell: {variant}"  # documents and diagrams: "LSTM cell: standard variant"
-    frameworks: tuple = ("pytorch", "keras", "onnx", "matlab", "tf1")  # frameworks that have this layer
     layer_title: str | None = None  # "GRU layer" in framework headings (None: the framework table's LSTM title)
     variant_word: str = "variant"  # a variant in messages: "variant", "GRU variant"
     option_values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # option -> variant
     framework_defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # framework -> option
+
+    @property
+    def frameworks(self):
+        """The frameworks that have a layer of this family: those with a row in the framework table."""
+        return frameworks_with(self.name)
 
     @property
     def states(self):
@@ -138,7 +143,7 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         variants=RNN_VARIANTS, default_variant="tanh", choice="nonlinearity", chooser="--nonlinearity",
         option="nonlinearity", **_ONE_STATE, gates=("h",), gate_activation=MappingProxyType({"h": "tanh"}),
         gate_meaning=MappingProxyType({"h": "hidden state"}), notations=("standard",),
-        frameworks=("pytorch", "keras", "onnx", "tf1"), layer_title="simple RNN layer",  # MATLAB has none
+        layer_title="simple RNN layer",
         cell_words="{variant} simple RNN cell", variant_word="simple RNN variant",
     ),
 )})

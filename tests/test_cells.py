@@ -138,7 +138,7 @@ def test_choices_and_framework_defaults():
     assert choose_cell("gru", reset_after=False, framework="keras") == ("gru", "reset-before")
     with pytest.raises(UsageError, match=r"PyTorch nn.GRU cannot hold a reset gate applied before"):
         choose_cell("gru", reset_after=False, framework="pytorch")
-    with pytest.raises(UsageError, match="no GRU layout"):
+    with pytest.raises(UsageError, match="tf1 has no GRU layer; frameworks with one: pytorch, keras, onnx, matlab"):
         choose_cell("gru", framework="tf1")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import UsageError
-from .framework_table import frameworks_with
+from .framework_table import frameworks_with, get_layout
 from .variants import GATE_ACTIVATION, GATE_MEANING, INPUTS, RECURRENCE, SIZE_SOURCES, VARIANTS, lookup
 from .variants import describe_tensor as _describe_shared
 
@@ -213,8 +213,8 @@ def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=N
             continue
         raise UsageError(f"{what} (--cell {other.name}); it does not apply to --cell {fam.name}, whose "
                          f"{fam.choice} is chosen with {fam.chooser}")
-    if framework is not None and framework not in fam.frameworks:
-        raise UsageError(f"{framework} has no {fam.title} layer; frameworks with one: {', '.join(fam.frameworks)}")
+    if framework is not None:
+        get_layout(framework, fam.name)  # the UsageError naming the frameworks that have this family
     value = given[fam.option]
     if value is None and framework is not None:
         value = fam.framework_defaults.get(framework)

@@ -82,6 +82,28 @@ def _stored_row(row, obj, recurrent_bias, bias):
     return replace(row, tensors=tuple(tensors))
 
 
+def _features(cell, proj_size, reset_after):
+    """The table features of a layer object: its projection and its GRU reset placement."""
+    modes = CELL_MODES.get(cell, ())
+    features = {"projection"} if proj_size else set()
+    return frozenset(features | ({modes[0] if reset_after is not False else modes[-1]} if modes else set()))
+
+
+def biases_per_gate(cell, framework, reset_after=None, recurrent_bias=None):
+    """Bias vectors per gate that one layer object of ``framework`` stores: 2 where it keeps the
+    recurrent biases too.
+
+    >>> [biases_per_gate("lstm", fw) for fw in ("pytorch", "keras")]
+    [2, 1]
+    >>> [biases_per_gate("gru", "keras"), biases_per_gate("gru", "keras", reset_after=False)]
+    [2, 1]
+    """
+    _check(cell, framework, 1, None)
+    row = _stored_row(layouts_of(framework, cell)[0], LAYER_OBJECTS[framework], recurrent_bias, True)
+    features = _features(cell, None, reset_after)
+    return 2 if any("c" in t.parts for t in row.tensors if t.feature is None or t.feature in features) else 1
+
+
 def recurrent_tensors(cell, framework, input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=None,
                       reset_after=None, recurrent_bias=None, bias=True):
     """``{tensor name: shape}`` of a recurrent layer as ``framework`` stores it.
@@ -93,12 +115,9 @@ def recurrent_tensors(cell, framework, input_size, hidden_size, num_layers=1, bi
     """
     _check(cell, framework, num_layers, proj_size)
     obj = LAYER_OBJECTS[framework]
-    modes = CELL_MODES.get(cell, ())
-    features = {"projection"} if proj_size else set()
-    features |= {modes[0] if reset_after is not False else modes[-1]} if modes else set()
     row = _stored_row(layouts_of(framework, cell)[0], obj, recurrent_bias, bias)
     tensors = tensor_shapes(row, input_size, hidden_size, num_layers, 2 if bidirectional else 1, proj_size,
-                            frozenset(features))
+                            _features(cell, proj_size, reset_after))
     if obj.direction_sep:
         tensors = {key.replace("/", obj.direction_sep): shape for key, shape in tensors.items()}
     return tensors

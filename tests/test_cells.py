@@ -121,7 +121,7 @@ def test_solve_gru():
     (dict(family="rnn", proj_size=3), "--proj sets the LSTM's projection size"),
     (dict(family="gru", nonlinearity="relu"), "--nonlinearity chooses the simple RNN's nonlinearity"),
     (dict(reset_after=True, nonlinearity="relu"), "give the options of one cell"),
-    (dict(family="rnn", framework="matlab"), "matlab has no simple RNN layer"),
+    (dict(family="rnn", framework="matlab"), "MATLAB has no simple RNN layout in this tool; frameworks with one: pytorch, keras, onnx"),
 ])
 def test_bad_combinations(kwargs, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -138,7 +138,7 @@ def test_choices_and_framework_defaults():
     assert choose_cell("gru", reset_after=False, framework="keras") == ("gru", "reset-before")
     with pytest.raises(UsageError, match=r"PyTorch nn.GRU cannot hold a reset gate applied before"):
         choose_cell("gru", reset_after=False, framework="pytorch")
-    with pytest.raises(UsageError, match="tf1 has no GRU layer; frameworks with one: pytorch, keras, onnx, matlab"):
+    with pytest.raises(UsageError, match="TensorFlow has no GRU layout in this tool; frameworks with one: pytorch, keras, onnx, matlab"):
         choose_cell("gru", framework="tf1")
 
 
@@ -405,7 +405,7 @@ def test_cli_json(cli):
     (["verify", "-n", 3, "-k", 2, "--cell", "gru", "--reset-after", "--layout", "augmented"], 2,
      "the augmented layout does not apply to the reset-after GRU"),
     (["latex", "-n", 3, "-k", 2, "--cell", "rnn", "--notation", "greff"], 2, "the greff notation names LSTM tensors"),
-    (["shapes", "-n", 3, "-k", 2, "--cell", "rnn", "--framework", "matlab"], 2, "matlab has no simple RNN layer"),
+    (["shapes", "-n", 3, "-k", 2, "--cell", "rnn", "--framework", "matlab"], 2, "MATLAB has no simple RNN layout in this tool; frameworks with one: pytorch, keras, onnx"),
     (["solve", "--shape", "W_h=5x3"], 2, "W_h is a tensor of the simple RNN cell (--cell rnn)"),
     (["solve", "--cell", "gru", "--shape", "W_z=50x20", "--shape", "U_n=50x40"], 1, "U_n : 50 x 40"),
 ])

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 from sympy import MatAdd, MatrixSymbol
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .codegen import Compiled, compile_loop
 from .derivatives import Derivation
 from .equations import Equation, symbols_of, tensor_names
 from .errors import ShapeError, UsageError
 from .fusion import hoist_inputs, stack_gradients
+from .textprint import function_name
 
 
 def _reads(equations):
@@ -169,11 +171,6 @@ def materialize_activations(equations, forward_names):
     (twice, for ``tanh(c_t)``) in every backward step.  Returns the rewritten equations
     and the new forward equations (``tanh_c_t = tanh(c_t)``).
     """
-    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
-
-    from .equations import Equation
-    from .textprint import function_name
-
     found, replace = {}, {}
 
     def visit(expr):
@@ -194,8 +191,6 @@ def materialize_activations(equations, forward_names):
 
 def insert_materialized(equations, materialized):
     """Use ``tanh_c_t`` in place of ``tanh(c_t)``, defined right after ``c_t``."""
-    from .equations import Equation
-
     replace = {eq.rhs: eq.lhs for eq in materialized}
     out = []
     for eq in equations:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import UsageError
+from .framework_table import frameworks_with, get_layout
 from .variants import GATE_ACTIVATION, GATE_MEANING, INPUTS, RECURRENCE, SIZE_SOURCES, VARIANTS, lookup
 from .variants import describe_tensor as _describe_shared
 
@@ -33,8 +34,6 @@ class GRUVariant:
     projection: bool = False
     peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     forget: str | None = None  # (no forget gate of the LSTM's kind)
-    features: frozenset = frozenset()
-    in_frameworks: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,6 @@ class RNNVariant:
     projection: bool = False
     peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     forget: str | None = None  # (no forget gate of the LSTM's kind)
-    features: frozenset = frozenset()
-    in_frameworks: bool = True
 
 
 _RESET_AFTER_LAYOUT = (
@@ -99,11 +96,15 @@ class Family:
     heading: str = "{title} cell: {variant}"  # shown before ", layout ..."
     cell_words: str = "{variant} cell"  # the cell in messages: "standard cell", "reset-before GRU cell"
     title_words: str = "{title} cell: {variant}"  # documents and diagrams: "LSTM cell: standard variant"
-    frameworks: tuple = ("pytorch", "keras", "onnx", "matlab", "tf1")  # frameworks that have this layer
     layer_title: str | None = None  # "GRU layer" in framework headings (None: the framework table's LSTM title)
     variant_word: str = "variant"  # a variant in messages: "variant", "GRU variant"
     option_values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # option -> variant
     framework_defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # framework -> option
+
+    @property
+    def frameworks(self):
+        """The frameworks that have a layer of this family: those with a row in the framework table."""
+        return frameworks_with(self.name)
 
     @property
     def states(self):
@@ -149,7 +150,7 @@ FAMILIES = MappingProxyType({f.name: f for f in (
         variants=RNN_VARIANTS, default_variant="tanh", choice="nonlinearity", chooser="--nonlinearity",
         option="nonlinearity", **_ONE_STATE, gates=("h",), gate_activation=MappingProxyType({"h": "tanh"}),
         gate_meaning=MappingProxyType({"h": "hidden state"}), notations=("standard",),
-        frameworks=("pytorch", "keras", "onnx", "tf1"), layer_title="simple RNN layer",  # MATLAB has none
+        layer_title="simple RNN layer",
         cell_words="{variant} simple RNN cell", variant_word="simple RNN variant",
     ),
 )})
@@ -219,8 +220,8 @@ def choose_variant(family="lstm", variant=None, reset_after=None, nonlinearity=N
             continue
         raise UsageError(f"{what} (--cell {other.name}); it does not apply to --cell {fam.name}, whose "
                          f"{fam.choice} is chosen with {fam.chooser}")
-    if framework is not None and framework not in fam.frameworks:
-        raise UsageError(f"{framework} has no {fam.title} layer; frameworks with one: {', '.join(fam.frameworks)}")
+    if framework is not None:
+        get_layout(framework, fam.name)  # the UsageError naming the frameworks that have this family
     value = given[fam.option]
     if value is None and framework is not None:
         value = fam.framework_defaults.get(framework)

@@ -91,7 +91,8 @@ def _structure(row, arrays):
                 layers += 1
             return layers, _directions(row, arrays, stacked, D), stacked
     probe = array_key(row, first, 0, 1, 0, 1)
-    raise ShapeError(f"no {probe} (the first array of {with_article(row.title)}) among: {', '.join(sorted(arrays)[:20])}")
+    raise ShapeError(f"no {probe} (the first array of {with_article(row.title)}) among: "
+                     f"{', '.join(sorted(arrays)[:20])}")
 
 
 def _directions(row, arrays, stacked, found_with):
@@ -187,7 +188,7 @@ def read_layout(row, arrays, forget_bias=None):
     reader.finish(f"read: n = {n}, k = {k}" + (f", p = {p}" if p else "") + f", {layers} layer(s), {D} direction(s)"
                   + (f"; layers above the first take D x h = {D * (p or k)} inputs" if layers > 1 else ""))
     model = Model(n, k, [], p, frozenset(features - {"stacked", "bidirectional"}), row.cell)
-    fb = _forget_bias(row, forget_bias)
+    fb = forget_bias_of(row, forget_bias)
     for layer in range(layers):
         n_in = model.layer_input_size(layer)
         directions = [{} for _ in range(D)]
@@ -240,7 +241,7 @@ def _fold_recurrent_bias(params, features):
     return params
 
 
-def _forget_bias(row, given):
+def forget_bias_of(row, given):
     if row.forget_bias is None:
         return None
     value = row.forget_bias if given is None else float(given)

@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .variants import lookup
+from .errors import UsageError
+from .variants import VARIANTS, lookup
 
 #: Canonical gate letters of each cell family, and which canonical kinds the family has.
 CELL_GATES = MappingProxyType({"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ("h",)})
@@ -126,7 +127,7 @@ FRAMEWORKS = MappingProxyType({fw.name: fw for fw in (
               (("h_n", "B h", False), ("c_n", "B k", True)),
               head=("dense kernel", "dense bias", "dense output", "F C", "C", -1)),
     Framework("onnx", "ONNX LSTM", "W [D, 4k, in], R [D, 4k, k], B [D, 8k] (Wb then Rb), P [D, 3k] (i, o, f); "
-              "one node per layer, _l{L} suffix for layers above the first",
+              "one node per layer, an _l{L} suffix on every key when there are several layers",
               "B", True, (("X", "T B n"), ("Y", "T D B h")), None,
               (("Y_h", "D B h", False), ("Y_c", "D B k", True)),
               head=("dense W", "dense B", None, "C F", "C", -1)),
@@ -222,6 +223,40 @@ def _canonical(cell):
 CANONICAL = MappingProxyType({cell: _canonical(cell) for cell in CELL_GATES})
 
 
+def variant_features(variant):
+    """The features a framework layout needs for an LSTM :class:`~lstm_symbolic.variants.Variant`
+    row: ``peephole`` when its gates see the cell, ``projection`` when h is projected."""
+    return frozenset(f for f, on in (("peephole", bool(variant.peepholes)), ("projection", variant.projection)) if on)
+
+
+def lstm_variant(features):
+    """The name of the LSTM variant a model with these features is, or ``None`` when no variant
+    has them all (peepholes and a projection together).
+
+    The frameworks' LSTM is the first row of :data:`~lstm_symbolic.variants.VARIANTS` (the
+    standard cell) with its features added; the other rows without features (no forget
+    gate, coupled gates, no output tanh) are no framework's layer.
+
+    >>> lstm_variant(frozenset()), lstm_variant({"peephole"}), lstm_variant({"peephole", "projection"})
+    ('standard', 'peephole', None)
+    """
+    return next((name for name, v in VARIANTS.items() if variant_features(v) == set(features)), None)
+
+
+def framework_variants():
+    """The LSTM variants the frameworks' layers have (the standard cell, with peepholes, with a projection)."""
+    return [name for name, v in VARIANTS.items() if lstm_variant(variant_features(v)) == name]
+
+
+def frameworks_with(cell):
+    """The frameworks with a layout of the cell family ``cell``, in table order.
+
+    >>> frameworks_with("rnn")
+    ('pytorch', 'keras', 'onnx')
+    """
+    return tuple(dict.fromkeys(row.framework for row in LAYOUTS if row.cell == cell))
+
+
 def get_framework(name):
     """The :class:`Framework` row named ``name`` (a UsageError lists the valid names)."""
     return lookup(FRAMEWORKS, name, "framework")
@@ -240,12 +275,7 @@ def get_layout(framework, cell="lstm"):
     rows = layouts_of(framework, cell)
     if not rows:
         have = ", ".join(row.framework for row in LAYOUTS if row.cell == cell)
-        raise _usage(f"{get_framework(framework).title.split()[0]} has no {CELL_TITLES[cell]} layout in this "
+        raise UsageError(f"{get_framework(framework).title.split()[0]} has no {CELL_TITLES[cell]} layout in this "
                      f"tool; frameworks with one: {have}")
     return rows[0]
 
-
-def _usage(text):
-    from .errors import UsageError
-
-    return UsageError(text)

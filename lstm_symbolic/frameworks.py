@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import UsageError
-from .framework_reader import _forget_bias, from_framework, read_layout
-from .framework_table import CELL_MODES, FRAMEWORKS, GATES, LAYOUTS, get_framework, get_layout, layouts_of  # noqa: F401
+from .framework_reader import forget_bias_of, from_framework, read_layout
+from .framework_table import CELL_MODES, CELL_STATE, framework_variants, get_layout, layouts_of, lstm_variant
 from .weight_layout import VECTOR_KINDS, Model, array_key, block_gates, check_supported, present, tensor_shapes
 
 
@@ -75,7 +75,7 @@ def to_framework(name, model, forget_bias=None):
     (the row's ``forget_bias``; default the row's own value), subtracted from the stored bias."""
     row = get_layout(name, model.cell)
     check_supported(row, model.required, model.cell, model.proj_size, model.hidden_size)
-    fb = _forget_bias(row, forget_bias)
+    fb = forget_bias_of(row, forget_bias)
     out = {}
     for layer, directions in enumerate(model.layers):
         out.update(_layer_arrays(row, present(row, model.features), directions, layer, model.num_layers, fb))
@@ -94,21 +94,59 @@ def _layer_arrays(row, tensors, directions, layer, num_layers, forget_bias):
 
 
 __all__ = ["Model", "random_model", "tensor_shapes", "to_framework", "from_framework", "read_layout",
-           "run_model", "check_supported"]
+           "run_model", "check_supported", "from_pytorch", "to_pytorch", "from_keras", "to_keras", "from_onnx",
+           "to_onnx", "from_matlab", "to_matlab", "from_tf1", "to_tf1"]
 
 
-# -- thin named wrappers, from_<framework>(arrays) and to_<framework>(model), one pair per table row -------
-def _make_wrappers():
-    namespace = {}
-    for fw in FRAMEWORKS:
-        namespace[f"from_{fw}"] = (lambda name: lambda arrays, **kw: from_framework(name, arrays, **kw))(fw)
-        namespace[f"to_{fw}"] = (lambda name: lambda model, **kw: to_framework(name, model, **kw))(fw)
-        namespace[f"from_{fw}"].__doc__ = f"Read {FRAMEWORKS[fw].title.split()[0]} arrays into a canonical Model."
-        namespace[f"to_{fw}"].__doc__ = f"Write a canonical Model as {FRAMEWORKS[fw].title.split()[0]} arrays."
-    return namespace
+# -- named shortcuts: from_<framework>(arrays, ...) is from_framework("<framework>", arrays, ...) ----------
+def from_pytorch(arrays, **options):
+    """Read a PyTorch state dict (NumPy arrays) into a canonical Model."""
+    return from_framework("pytorch", arrays, **options)
 
 
-globals().update(_make_wrappers())
+def to_pytorch(model, **options):
+    """Write a canonical Model as PyTorch arrays (a state dict)."""
+    return to_framework("pytorch", model, **options)
+
+
+def from_keras(arrays, **options):
+    """Read Keras arrays into a canonical Model."""
+    return from_framework("keras", arrays, **options)
+
+
+def to_keras(model, **options):
+    """Write a canonical Model as Keras arrays."""
+    return to_framework("keras", model, **options)
+
+
+def from_onnx(arrays, **options):
+    """Read ONNX initializers into a canonical Model."""
+    return from_framework("onnx", arrays, **options)
+
+
+def to_onnx(model, **options):
+    """Write a canonical Model as ONNX initializers."""
+    return to_framework("onnx", model, **options)
+
+
+def from_matlab(arrays, **options):
+    """Read MATLAB layer properties into a canonical Model."""
+    return from_framework("matlab", arrays, **options)
+
+
+def to_matlab(model, **options):
+    """Write a canonical Model as MATLAB layer properties."""
+    return to_framework("matlab", model, **options)
+
+
+def from_tf1(arrays, **options):
+    """Read TensorFlow 1 LSTMCell variables into a canonical Model."""
+    return from_framework("tf1", arrays, **options)
+
+
+def to_tf1(model, **options):
+    """Write a canonical Model as TensorFlow 1 LSTMCell variables."""
+    return to_framework("tf1", model, **options)
 
 
 def run_model(model, xs, h0=None, c0=None):
@@ -120,15 +158,18 @@ def run_model(model, xs, h0=None, c0=None):
     """
     from .cell import LSTMCell
 
-    if model.cell != "lstm" or model.variant not in ("standard", "peephole", "projection"):
-        raise UsageError(f"run_model runs the LSTM variants standard, peephole and projection, not {model.variant}")
+    variant = lstm_variant(model.features) if model.cell in CELL_STATE else None
+    if variant is None:
+        names = framework_variants()
+        raise UsageError(f"run_model runs the LSTM variants {', '.join(names[:-1])} and {names[-1]}, "
+                         f"not {model.variant}")
     B = xs.shape[2]
     k, h = model.hidden_size, model.proj_size or model.hidden_size
     cells, inputs, h_n, c_n = {}, xs, [], []
     for layer, directions in enumerate(model.layers):
         n_in = inputs.shape[1]
         if n_in not in cells:
-            cells[n_in] = LSTMCell(n_in, k, model.variant, proj_size=model.proj_size).compile()
+            cells[n_in] = LSTMCell(n_in, k, variant, proj_size=model.proj_size).compile()
         outputs = []
         for d, params in enumerate(directions):
             index = layer * model.num_directions + d

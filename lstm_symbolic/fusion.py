@@ -11,7 +11,7 @@ into their own equations, so a whole sequence computes them with one product.
 
 from __future__ import annotations
 
-from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix
+from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .codegen import IN_PLACE
@@ -201,8 +201,6 @@ def _delta_groups(stacks, grad_eq, step_defined):
 
 def _sum_fuser(groups, delta_stack, symbols):
     """A rewrite of ``W_f^T @ da_f + W_i^T @ da_i + ...`` over a whole stack into ``S0_0^T @ dstack_0``."""
-    from sympy import Transpose
-
     def fuse(expr):
         if not isinstance(expr, MatAdd):
             return expr

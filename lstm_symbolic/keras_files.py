@@ -149,5 +149,6 @@ def save(path, arrays, model, **_):
     write_output(path, buffer.getvalue())
     extra = ", reset_after=False" if "reset_before" in model.features else ""
     return [f"wrote the layers {', '.join(layer_paths(class_name, model.num_layers, D == 2))} as Keras 3 names "
-            f"them by class and position; load with model.load_weights(path) into {_keras_code(class_name, model, extra)}"
+            f"them by class and position; load with model.load_weights(path) into "
+            f"{_keras_code(class_name, model, extra)}"
             " (further layers of other classes, such as a Dense head, need load_weights(path, skip_mismatch=True))"]

@@ -5,8 +5,9 @@
 one product, and the steps run by one generated loop; ``backward`` is BPTT
 (:mod:`.bptt`).  With numeric sizes the gates' products are stacked into one
 (:func:`.fusion.stack_products`).  Parameters are checked once per parameter set and the
-stacked weights prepared once (:mod:`.paramset`).  Everything is computed in the
-parameters' dtype: float32 parameters give float32 results (inputs are converted).
+stacked weights prepared once (:mod:`.paramset`); the arrays' checks are :mod:`.numeric_checks`.
+Everything is computed in the parameters' dtype: float32 parameters give float32 results
+(inputs are converted).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import operator
 
 import numpy as np
 
+from .bptt import CompiledBackward, check_upstream
 from .codegen import Compiled, compile_loop
 from .equations import symbols_of, tensor_names
 from .errors import ShapeError, UsageError
-from .families import cell_words
 from .fusion import hoist_inputs, stack_products
-from .paramset import DTYPE, SHAPE, build, stacked_copy
+from .numeric_checks import ArrayChecks, bindings
+from .paramset import build, stacked_copy
 from .resources import check_resources
 
 #: Above this many stacked elements, refilling copied stacks at every ``step`` costs more
@@ -30,9 +32,6 @@ REFILL_LIMIT = 1 << 16
 
 #: How many parameter sets a cell remembers (a training loop may alternate a few).
 REMEMBERED = 4
-
-#: Up to this many elements the quick finiteness check of a step's input uses a dot product.
-SMALL_ARRAY = 4096
 
 
 def _reads(equations):
@@ -58,10 +57,7 @@ class NumericCell:
     def __init__(self, cell):
         self.cell = cell
         self._symbolic = cell.is_symbolic
-        symbolic_batch = cell.with_batch("B")
-        self._shapes = symbolic_batch.shapes()
-        self._batch_symbol = symbolic_batch.dims["B"]
-        equations = symbolic_batch.equations
+        equations = cell.with_batch("B").equations
         syms = symbols_of(equations)
         program = cell.program
         self.parameters = cell.parameters
@@ -70,9 +66,10 @@ class NumericCell:
         self.state_names = tuple(prev for _, prev in program.recurrence)  # h_prev, c_prev
         self.x_name = next(name for name in self.inputs if name not in self.state_names)
         self._getter = operator.itemgetter(*self.parameters)
-        self._expected_cache, self._backward = {}, None
+        self._backward = None
         self._slots, self._slot = [], None  # the parameter sets checked last, the most recent first
-        self._state_shapes = {}  # batch size -> shapes of (x, *states) checked once (numeric cells)
+        self.checks = ArrayChecks(cell, self.parameters, self.inputs, self.x_name, self.state_names)
+        self._quick_state_check = self.checks.quick_state_check  # bound once: the step's fast path
         ins = [syms[name] for name in (self.x_name,) + self.state_names]
         outs = [syms[name] for name in self.outputs]
         self._step = Compiled(ins + [syms[p] for p in self.parameters], equations, outs)
@@ -106,70 +103,14 @@ class NumericCell:
         self._loop = compile_loop(per_step, self.state_names, self._loop_params, rest, self.outputs,
                                   [(self.outputs[0], "hs", "[t]")])
 
-    # -- shapes and checks --------------------------------------------------------
-    def _sizes_from(self, arrays):
-        """The sizes: the cell's own, with the batch (and symbolic sizes) read off the arrays
-        (``{"x_t": x, "h_prev": h, ...}``) through the program's size sources."""
-        dims = dict(self.cell.dims)
-        dims["B"] = arrays[self.x_name].shape[1]
-        for size, (tensor, axis) in self.cell.program.size_sources.items():
-            if size in dims and not isinstance(dims[size], int) and tensor in arrays:
-                dims[size] = arrays[tensor].shape[axis]
-        return dims
-
+    # -- shapes and checks (:mod:`.numeric_checks`) -------------------------------
     def expected_shapes(self, dims):
         """{tensor: shape} of every input and parameter for the sizes ``dims``."""
-        key = dims["B"] if not self._symbolic else tuple(sorted(dims.items()))
-        cached = self._expected_cache.get(key)
-        if cached is None:
-            cached = {name: tuple(self.size_of(d, dims) for d in shape) for name, shape in self._shapes.items()}
-            if len(self._expected_cache) > 64:
-                self._expected_cache.clear()
-            self._expected_cache[key] = cached
-        return cached
+        return self.checks.expected_shapes(dims)
 
     def size_of(self, size, dims):
         """The integer value of a size of the batch-symbolic cell (``k``, ``4*k``, ``B``) at ``dims``."""
-        if isinstance(size, int) or size.is_Integer:
-            return int(size)
-        subs = {self._batch_symbol: dims["B"]}
-        for name, value in self.cell.dims.items():
-            if not isinstance(value, int) and name != "B":
-                subs[value] = dims[name]
-        return int(size.xreplace(subs))
-
-    def _check_params(self, params, expected, dims):
-        if not isinstance(params, dict):
-            raise UsageError(f"params must be a dict of arrays keyed by parameter name, got {type(params).__name__}")
-        missing = [p for p in self.parameters if p not in params]
-        extra = [p for p in params if p not in self.parameters]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"missing: {', '.join(missing)}")
-            if extra:
-                parts.append(f"not parameters of the {cell_words(self.cell)}: {', '.join(map(str, extra))}")
-            raise ShapeError(
-                f"the parameters do not match the {cell_words(self.cell)} ({'; '.join(parts)})\n"
-                f"  expected: {', '.join(self.parameters)}"
-            )
-        if expected is None:  # a symbolic cell whose sizes the parameters do not determine
-            raise ShapeError(f"the parameters' shapes do not determine the sizes of the {cell_words(self.cell)}: "
-                             f"expected {', '.join(f'{p} : {_symbolic(self.cell, p)}' for p in self.parameters)}")
-        for name in self.parameters:
-            if getattr(params[name], "shape", None) != expected[name]:
-                self._shape_error(name, params[name], expected, dims)
-
-    def _shape_error(self, name, arr, expected, dims):
-        from .sizes import shape_text
-
-        symbolic = shape_text(self.cell.shapes()[name])
-        if name in self.inputs:
-            symbolic = symbolic.rsplit(" x ", 1)[0] + " x B"
-        raise ShapeError(
-            f"{name} has shape {_tuple_text(getattr(arr, 'shape', None))}, expected "
-            f"{_tuple_text(expected[name])} ({symbolic})\n  bindings: {_bindings(dims)}"
-        )
+        return self.checks.size_of(size, dims)
 
     def _parameter_set(self, params, dims=None):
         """The checked :class:`~.paramset.ParameterSet` of ``params``: the remembered one when
@@ -185,7 +126,7 @@ class NumericCell:
                 break  # the thorough check below says what is wrong
         if dims is None:
             dims = {**self.cell.dims, "B": 1}
-        self._check_params(params, self.expected_shapes(dims), dims)
+        self.checks.check_params(params, self.expected_shapes(dims), dims)
         pset = build(params, self.parameters, self.stacks)
         # one step reads the stacks, unless refilling copied ones costs more than it saves
         per_gate = pset.copied > REFILL_LIMIT
@@ -198,67 +139,19 @@ class NumericCell:
             self._slot = pset
         return pset
 
-    def _quick_state_check(self, x, states, dtype):
-        """True when the input and states certainly fit: shapes met before at this batch size,
-        the parameters' dtype, finite values.  False sends them to the thorough check, which
-        explains what is wrong or converts them."""
-        try:
-            arrays = (x, *states)
-            if tuple(map(SHAPE, arrays)) != self._state_shapes.get(x.shape[1]) \
-                    or tuple(map(DTYPE, arrays)) != (dtype,) * len(arrays):
-                return False
-            # NaN and inf survive a sum; an overflow only costs the thorough check.  A dot product
-            # is the cheaper call on small arrays; on large ones it would wake BLAS threads.
-            if x.size <= SMALL_ARRAY:
-                return math.isfinite(sum(map(np.vdot, arrays, arrays)))
-            return math.isfinite(sum(a.sum() for a in arrays))
-        except (AttributeError, IndexError, TypeError):
-            return False
-
-    def _states(self, x, states, dtype, names, ndim_x=2):
-        """Check the input and the states (count, dimensions, dtype, finiteness, shapes) and
-        convert them to ``dtype``; returns ``(x, states, dims)``."""
-        if len(states) != len(self.state_names):
-            count = len(self.state_names)
-            raise UsageError(f"the {self.cell.family.title} cell takes {count} state{'s' if count > 1 else ''} "
-                             f"({', '.join(names[1:])}), got {len(states)}")
-        arrays = []
-        for name, arr, ndim in zip(names, (x, *states), (ndim_x,) + (2,) * len(states)):
-            arr = np.asarray(arr)
-            if arr.ndim != ndim or arr.size == 0:
-                want = "T x n x B" if ndim == 3 else ("n x B" if name == "x" else "rows x B")
-                raise ShapeError(f"{name} must be a non-empty {ndim}-D array ({want}), got shape {_tuple_text(arr.shape)}")
-            if arr.dtype.kind != "f":
-                raise UsageError(f"{name} must hold floating-point numbers, got dtype {arr.dtype}")
-            arrays.append(arr)
-        if not np.isfinite(sum(a.sum() for a in arrays)):
-            for name, arr in zip(names, arrays):
-                if not np.isfinite(arr).all():
-                    raise UsageError(f"{name} contains NaN or inf values")
-        tensors = dict(zip((self.x_name,) + self.state_names, [arrays[0][0] if ndim_x == 3 else arrays[0]] + arrays[1:]))
-        dims = self._sizes_from(tensors)
-        expected = self.expected_shapes(dims)
-        for name, arr in tensors.items():
-            if arr.shape != expected[name]:
-                self._shape_error(name, arr, expected, dims)
-        if ndim_x == 2 and not self._symbolic and len(self._state_shapes) < 64:
-            self._state_shapes[dims["B"]] = tuple(tensors[name].shape for name in (self.x_name,) + self.state_names)
-        arrays = [a if dtype is None or a.dtype == dtype else a.astype(dtype) for a in arrays]
-        return arrays[0], tuple(arrays[1:]), dims
-
     def _checked(self, params, x, states, names, ndim_x):
         """``(parameter set, x, states, dims)`` checked; a symbolic cell's parameter shapes
         need the states' sizes."""
         if self._symbolic:
-            _, _, dims = self._states(x, states, None, names, ndim_x)
+            _, _, dims = self.checks.states(x, states, None, names, ndim_x)
             prepared = getattr(params, "dims", None)
             if prepared is not None and any(prepared.get(k) != v for k, v in dims.items() if k != "B"):
-                raise ShapeError(f"the prepared parameters are for {_bindings(prepared)}, "
-                                 f"the inputs for {_bindings(dims)}: prepare them again")
+                raise ShapeError(f"the prepared parameters are for {bindings(prepared)}, "
+                                 f"the inputs for {bindings(dims)}: prepare them again")
             pset = self._parameter_set(params, dims)
         else:
             pset = self._parameter_set(params)
-        x, states, dims = self._states(x, states, pset.dtype, names, ndim_x)
+        x, states, dims = self.checks.states(x, states, pset.dtype, names, ndim_x)
         return pset, x, states, dims
 
     # -- numeric API --------------------------------------------------------------
@@ -266,35 +159,13 @@ class NumericCell:
         """``params`` checked and copied so that each stack's members are row blocks of one
         buffer: the fused code then reads the stacks without copying at any call."""
         if self._symbolic:  # no stacks: checked at the sizes its shapes give, and at each call
-            dims = self._dims_from_params(params)
-            self._check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
+            dims = self.checks.dims_from_params(params)
+            self.checks.check_params(params, self.expected_shapes(dims) if dims is not None else None, dims)
             prepared = PreparedParams(build(params, self.parameters, {}).values)
             prepared.dims = dims
             return prepared
         pset = self._parameter_set(params)
         return PreparedParams(stacked_copy(pset.values, self.parameters, self.stacks))
-
-    def _dims_from_params(self, params):
-        """A symbolic cell's sizes read off its parameters' shapes (``None`` when they are not all
-        there: the parameter check then says what is missing)."""
-        if not isinstance(params, dict) or any(getattr(params.get(p), "ndim", None) != 2 for p in self.parameters):
-            return None
-        import sympy
-
-        dims, bound = {**self.cell.dims, "B": 1}, {}
-        for _ in range(2):  # sizes alone on an axis first, then sums of them (concat: k + n)
-            for name in self.parameters:
-                for d, got in zip(self._shapes[name], params[name].shape):
-                    unknown = [s for s in getattr(d, "free_symbols", ()) if s not in bound and s != self._batch_symbol]
-                    if len(unknown) == 1:
-                        found = sympy.solve(sympy.Eq(d.xreplace(bound), got), unknown[0])
-                        bound[unknown[0]] = sympy.Integer(found[0]) if found else sympy.Integer(0)
-        for size, value in self.cell.dims.items():
-            if not isinstance(value, int) and size != "B":
-                if value not in bound or not 1 <= int(bound[value]):
-                    return None
-                dims[size] = int(bound[value])
-        return dims
 
     def step(self, params, x, *states):
         """One step: the new states from ``x`` (n x B) and the states: ``(h_t, c_t)`` from ``h_prev,
@@ -354,8 +225,6 @@ class NumericCell:
         Returns ``{parameter: gradient (same shape), "xs": ..., "h0": ..., "c0": ...}`` (no ``"c0"``
         without a cell state).
         """
-        from .bptt import CompiledBackward, check_upstream
-
         if not args:
             raise UsageError("backward needs the initial states and dhs: backward(params, xs, "
                              + ", ".join(self.initial_names) + ", dhs)")
@@ -384,21 +253,6 @@ class NumericCell:
         }
         return stacked_copy(values, self.parameters, self.stacks)
 
-
-def _tuple_text(shape):
-    if shape is None:
-        return "(not an array)"
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _symbolic(cell, name):
-    from .sizes import shape_text
-
-    return shape_text(cell.shapes()[name])
-
-
-def _bindings(dims):
-    return ", ".join(f"{k} = {v}" for k, v in dims.items())
 
 
 def compile_cell(cell):

@@ -12,16 +12,30 @@ outputs ``Y`` [T, D, B, h] of the last layer and ``Y_h``, ``Y_c`` [L D, B, h] of
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .errors import UsageError
 from .npz import check_regular_file
 from .output import write_output
 
+
 #: ONNX operator of each cell family, its default activations per direction, and its state outputs.
-OPS = {"lstm": ("LSTM", ["Sigmoid", "Tanh", "Tanh"], ("h", "c")),
-       "gru": ("GRU", ["Sigmoid", "Tanh"], ("h",)),
-       "rnn": ("RNN", ["Tanh"], ("h",))}
+class Op(NamedTuple):
+    """The ONNX operator of a cell family: its name, default activations, states, and the attributes
+    the canonical cell needs, as ``(attribute, value, what another value means)``."""
+
+    name: str
+    activations: list
+    states: tuple
+    required: tuple = ()
+
+
+OPS = {"lstm": Op("LSTM", ["Sigmoid", "Tanh", "Tanh"], ("h", "c")),
+       "gru": Op("GRU", ["Sigmoid", "Tanh"], ("h",), (
+           ("linear_before_reset", 1, "linear_before_reset = 0 (the reset gate before the recurrent product)"),)),
+       "rnn": Op("RNN", ["Tanh"], ("h",))}
 OPSET = 14
 
 
@@ -38,7 +52,7 @@ def load(path):
     constants = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     constants.update({n.output[0]: numpy_helper.to_array(a.t) for n in model.graph.node
                       if n.op_type == "Constant" for a in n.attribute if a.name == "value"})
-    nodes = [n for n in model.graph.node if n.op_type in {op for op, _, _ in OPS.values()}]
+    nodes = [n for n in model.graph.node if n.op_type in {op.name for op in OPS.values()}]
     if not nodes:
         raise UsageError(f"{path} has no LSTM, GRU or RNN node")
     arrays = {}
@@ -63,19 +77,17 @@ def _check_node(node, path):
     from onnx import helper
 
     attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-    cell = next(c for c, (op, _, _) in OPS.items() if op == node.op_type)
+    op = next(op for op in OPS.values() if op.name == node.op_type)
     direction = attrs.get("direction", b"forward")
     direction = direction.decode() if isinstance(direction, bytes) else direction
-    defaults = OPS[cell][1] * (2 if direction == "bidirectional" else 1)
+    defaults = op.activations * (2 if direction == "bidirectional" else 1)
     activations = [a.decode() if isinstance(a, bytes) else a for a in attrs.get("activations", defaults)]
     problems = [text for text, bad in (
         (f"clip = {attrs.get('clip')}", "clip" in attrs),
         ("input_forget = 1 (a coupled input-forget gate)", attrs.get("input_forget", 0)),
         (f"activations {activations}", activations != defaults),
         ("direction reverse (a layer that only reads backwards)", direction == "reverse"),
-        ("linear_before_reset = 0 (the reset gate before the recurrent product)",
-         cell == "gru" and not attrs.get("linear_before_reset", 0)),
-    ) if bad]
+    ) + tuple((text, attrs.get(name, 0) != value) for name, value, text in op.required) if bad]
     if problems:
         raise UsageError(f"{path}: node {node.name or node.op_type} has {', '.join(problems)}, which the canonical "
                          f"{node.op_type} cell does not express")
@@ -89,7 +101,7 @@ def save(path, arrays, model, initial_states=False, **_):
     first = arrays["W" if "W" in arrays else "W_l0"]
     elem = helper.np_dtype_to_tensor_dtype(first.dtype)
     L, D, k = model.num_layers, model.num_directions, model.hidden_size
-    states = OPS[model.cell][2]
+    states = OPS[model.cell].states
     graph_inputs = [helper.make_tensor_value_info("X", elem, ["T", "B", model.input_size])]
     if initial_states:
         graph_inputs += [helper.make_tensor_value_info(f"initial_{s}", elem, [L * D, "B", k]) for s in states]
@@ -109,7 +121,7 @@ def save(path, arrays, model, initial_states=False, **_):
     onnx.checker.check_model(onnx_model)
     write_output(path, onnx_model.SerializeToString())
     if first.dtype != np.float32:
-        return [f"the model computes in {first.dtype}, which onnxruntime's {OPS[model.cell][0]} operator does not "
+        return [f"the model computes in {first.dtype}, which onnxruntime's {OPS[model.cell].name} operator does not "
                 "run (ONNX's reference evaluator does): convert with --dtype float32 for onnxruntime"]
     return []
 
@@ -118,7 +130,7 @@ def _layer(nodes, inits, model, layer, x, finals, initial_states, peephole):
     """One recurrent node (and the reshaping of its output into the next layer's input)."""
     from onnx import helper, numpy_helper
 
-    op, _, states = OPS[model.cell]
+    op, _, states, required = OPS[model.cell]
     L, D = model.num_layers, model.num_directions
     sfx, tag = (f"_l{layer}" if L > 1 else ""), f"_l{layer}"  # weight names; names inside the graph
     initial = []
@@ -131,7 +143,7 @@ def _layer(nodes, inits, model, layer, x, finals, initial_states, peephole):
         initial.append(f"h0_{s}{tag}" if initial_states else "")
     inputs = [x, "W" + sfx, "R" + sfx, "B" + sfx, ""] + initial + (["P" + sfx] if peephole else [])
     attrs = dict(hidden_size=model.hidden_size, direction="bidirectional" if D == 2 else "forward")
-    attrs.update({"linear_before_reset": 1} if model.cell == "gru" else {})
+    attrs.update({name: value for name, value, _ in required})
     outputs = [f"Y{tag}"] + [f"Y_{s}{tag}" for s in states]
     nodes.append(helper.make_node(op, inputs, outputs, **attrs))
     for s in states:

@@ -11,9 +11,13 @@ names both options) or harmless enough for a one-line warning.  A new option is 
 Traceback (most recent call last):
 ...
 lstm_symbolic.errors.UsageError: --json and --latex are two output formats: give one of them
->>> check_options("shapes", {"input_size": 3, "hidden_size": 2, "proj_size": 2, "framework": None}, {"proj_size"})
-Options(read=frozenset({'proj_size'}), ignored=frozenset(), warnings=('--proj 2 is not smaller than -k 2: the projection does not \
-reduce the hidden state (PyTorch refuses proj_size >= hidden_size)',))
+>>> found = check_options("shapes", {"input_size": 3, "hidden_size": 2, "proj_size": 2, "framework": None},
+...                       {"proj_size"})
+>>> found.read, found.ignored
+(frozenset({'proj_size'}), frozenset())
+>>> found.warnings
+('--proj 2 is not smaller than -k 2: the projection does not reduce the hidden state (PyTorch refuses \
+proj_size >= hidden_size)',)
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .errors import UsageError
-from .framework_table import FRAMEWORKS, get_layout
+from .framework_table import CELL_MODES, FRAMEWORKS, get_layout
+from .variants import VARIANTS
 
 #: What a rule's finding is: a usage error; a warning that the option is ignored (not read); a
 #: warning about an option that is read but probably not what the user meant.
@@ -67,8 +72,40 @@ class Rule:
     message: str
 
 
+def _framework(values):
+    """The :class:`~lstm_symbolic.framework_table.Framework` row of ``--framework`` (None without one)."""
+    name = values.get("framework")
+    return None if name is None else FRAMEWORKS[name]
+
+
 def _has_projection(framework):
     return "projection" in get_layout(framework).features
+
+
+def _input_batch_first(fw):
+    """The framework's input is laid out batch first (Keras' and TF1's (B, T, n))."""
+    return fw.shapes_sequence[0][1].split()[0] == "B"
+
+
+def _switch(values, has_switch):
+    """A framework is given and ``has_switch(its row)`` holds."""
+    fw = _framework(values)
+    return fw is not None and has_switch(fw)
+
+
+# The framework table has no column naming a framework's own option for "every step or the last":
+# MATLAB's OutputMode is told by the nearest column, its batchless layer (the only framework with both).
+def _output_mode(fw):
+    return fw.batchless
+
+
+def _last_switch(fw):
+    """The framework's output can hold only the last step (Keras' return_sequences, MATLAB's OutputMode)."""
+    return fw.shapes_last is not None
+
+
+def _no_batch_first(fw):
+    return fw.batch_first is None
 
 
 def _numeric(*values):
@@ -80,9 +117,19 @@ def _proj_too_big(values):
     return p is not None and _numeric(p, k) and p >= k
 
 
+def _proj_refused(values):
+    """``--proj`` is not below ``-k`` and the framework's layer refuses that (PyTorch's proj_size)."""
+    return _proj_too_big(values) and _switch(values, lambda fw: get_layout(fw.name).proj_below_hidden)
+
+
+def _sequences_disagree(v):
+    return (_switch(v, _output_mode) and v["return_sequences"] is not None
+            and (v["output_mode"] == "sequence") != v["return_sequences"])
+
+
 def _layer_option(option, flag, changed):
     return Rule(("shapes",), option, lambda v: v.get("framework") is None and changed(v), ERROR,
-                flag + " describes a framework's layer: add --framework pytorch|keras|onnx|matlab|tf1")
+                flag + " describes a framework's layer: add --framework " + "|".join(FRAMEWORKS))
 
 
 _FRAMEWORK_ONLY = [
@@ -94,39 +141,45 @@ _FRAMEWORK_ONLY = [
     _layer_option("dense", "--dense {dense}", lambda v: v["dense"] is not None),
 ]
 
-RULES = _FRAMEWORK_ONLY + [
-    Rule(("shapes",), "batch_first", lambda v: v["batch_first"] and v["framework"] in ("keras", "tf1"), IGNORED,
+_SEQUENCE_RULES = [
+    Rule(("shapes",), "batch_first", lambda v: v["batch_first"]
+         and _switch(v, lambda fw: _no_batch_first(fw) and _input_batch_first(fw)), IGNORED,
          "--batch-first changes nothing with --framework {framework}: its input is batch-first already"),
-    Rule(("shapes",), "batch_first", lambda v: v["batch_first"] and v["framework"] in ("onnx", "matlab"), ERROR,
+    Rule(("shapes",), "batch_first", lambda v: v["batch_first"]
+         and _switch(v, lambda fw: _no_batch_first(fw) and not _input_batch_first(fw)), ERROR,
          "--batch-first is PyTorch's batch_first=True; --framework {framework} has no such option"),
     Rule(("shapes",), "return_sequences", lambda v: v["return_sequences"] is False
-         and v["framework"] in ("pytorch", "onnx"), ERROR,
-         "--last-only does not apply to --framework {framework}: its LSTM always returns every step's output "
-         "(the last step is the final hidden state)"),
+         and _switch(v, lambda fw: not _last_switch(fw)), ERROR,
+         "--last-only does not apply to --framework {framework}: its recurrent layers always return every step's "
+         "output (the last step is the final hidden state)"),
     Rule(("shapes",), "return_sequences", lambda v: v["return_sequences"] is True
-         and v["framework"] in ("pytorch", "onnx"), IGNORED,
-         "--return-sequences changes nothing with --framework {framework}: its LSTM always returns every step"),
+         and _switch(v, lambda fw: not _last_switch(fw)), IGNORED,
+         "--return-sequences changes nothing with --framework {framework}: its recurrent layers always return "
+         "every step"),
     Rule(("shapes",), "output_mode", lambda v: v["output_mode"] is not None
-         and v["framework"] not in (None, "matlab"), ERROR,
+         and _switch(v, lambda fw: not _output_mode(fw)), ERROR,
          "--output-mode is MATLAB's OutputMode and does not apply to --framework {framework}"
          "{_keras_hint}"),
-    Rule(("shapes",), "output_mode", lambda v: v["framework"] == "matlab" and v["return_sequences"] is not None
-         and (v["output_mode"] == "sequence") != v["return_sequences"], ERROR,
+    Rule(("shapes",), "output_mode", _sequences_disagree, ERROR,
          "--output-mode {output_mode} and {_sequences_flag} say different things: give one of them"),
-    Rule(("shapes",), "output_mode", lambda v: v["framework"] == "matlab" and v["return_sequences"] is not None
+    Rule(("shapes",), "output_mode", lambda v: _switch(v, _output_mode) and v["return_sequences"] is not None
          and v["output_mode"] is not None, ADVICE,
          "--output-mode {output_mode} and {_sequences_flag} say the same thing: one is enough"),
-    Rule(("shapes",), "proj_size", lambda v: v["proj_size"] is not None and v["framework"] is not None
-         and not _has_projection(v["framework"]), ERROR,
+]
+
+RULES = _FRAMEWORK_ONLY + _SEQUENCE_RULES + [
+    Rule(("shapes",), "proj_size", lambda v: v["proj_size"] is not None
+         and _switch(v, lambda fw: not _has_projection(fw.name)), ERROR,
          "--proj does not apply to --framework {framework}: it has no projection (proj_size); "
          "frameworks with one: {_projection_frameworks}"),
-    Rule(("shapes", "params"), "proj_size", lambda v: _proj_too_big(v) and v.get("framework") == "pytorch", ERROR,
-         "--proj {proj_size} with --framework pytorch: PyTorch requires proj_size < hidden_size (-k {hidden_size})"),
+    Rule(("shapes", "params"), "proj_size", _proj_refused, ERROR,
+         "--proj {proj_size} with --framework {framework}: {_framework_word} requires proj_size < hidden_size "
+         "(-k {hidden_size})"),
     Rule(CELL, "proj_size", _proj_too_big, ADVICE,
          "--proj {proj_size} is not smaller than -k {hidden_size}: the projection does not reduce the hidden "
          "state (PyTorch refuses proj_size >= hidden_size)"),
-    Rule(("solve", "verify"), "proj_size", lambda v: v.get("variant") not in (None, "projection")
-         and not v.get("every"), ERROR,
+    Rule(("solve", "verify"), "proj_size", lambda v: v.get("variant") is not None
+         and not VARIANTS[v["variant"]].projection and not v.get("every"), ERROR,
          "--proj applies to the projection variant; --variant {variant} has no projection"),
     Rule(("verify",), "variant", lambda v: v["every"], ERROR,
          "--all verifies every variant: leave out --variant {variant} (or --all)"),
@@ -140,7 +193,8 @@ RULES = _FRAMEWORK_ONLY + [
     Rule(("quiz",), "options", lambda v: v["path"] is None and v["question"] is None, ERROR,
          "--option goes with a QUESTION argument; a question block on standard input lists its own options, "
          "one per line after the question"),
-    Rule(("params",), "reset_after", lambda v: v["cell"] not in (None, "gru"), ERROR,
+    Rule(("params",), "reset_after", lambda v: v["cell"] is not None
+         and "reset_after" not in CELL_MODES.get(v["cell"], ()), ERROR,
          "--reset-after/--reset-before describe a GRU's reset gate; they do not apply to --cell {cell}"),
 ]
 
@@ -155,8 +209,10 @@ class Options(NamedTuple):
 
 
 def _extras(values):
-    return {"_keras_hint": ": use --return-sequences/--last-only" if values.get("framework") in ("keras", "tf1")
-            else "",
+    fw = _framework(values)
+    return {"_keras_hint": ": use --return-sequences/--last-only" if fw is not None and _last_switch(fw)
+            and not _output_mode(fw) else "",
+            "_framework_word": fw.title.split()[0] if fw is not None else "",
             "_sequences_flag": "--return-sequences" if values.get("return_sequences") else "--last-only",
             "_projection_frameworks": ", ".join(f for f in FRAMEWORKS if _has_projection(f))}
 

@@ -205,14 +205,14 @@ def _activation(u, name):
 
 def param_count(u, family=None):
     """``(count, formula line)`` for the whole layer (stack), in the framework's convention."""
-    from .recurrent import RECURRENT_FRAMEWORKS, recurrent_params
+    from .recurrent import LAYER_OBJECTS, recurrent_params
     from .sequences import parameter_table
 
     family = family or u.family
     need(u, "n", "k", numeric=True)
     n, k, L, D, p = u.sizes["n"], u.sizes["k"], u.sizes.get("L", 1), u.sizes.get("D", 1), u.sizes.get("p")
     try:
-        if family in _TABLE_COUNTED and (u.framework is None or u.framework in RECURRENT_FRAMEWORKS) and \
+        if family in _TABLE_COUNTED and (u.framework is None or u.framework in LAYER_OBJECTS) and \
                 (u.framework is None or _stacks_layers(u.framework) or L == 1):
             total, _, formula = parameter_table(u.framework, n, k, L, D == 2, p, has_peepholes(u.variant))
             return total, formula
@@ -247,20 +247,19 @@ def _formula(G, n, k, p, biases, L, D):
 
 
 def _stacks_layers(framework):
-    """Whether one layer object of the framework holds all the stacked layers (PyTorch's num_layers).
+    """Whether one layer object of the framework holds all the stacked layers (PyTorch's num_layers):
+    the ``stacks`` column of :data:`lstm_symbolic.recurrent.LAYER_OBJECTS`."""
+    from .recurrent import LAYER_OBJECTS
 
-    Derived from the ``stacks`` column of :mod:`lstm_symbolic.recurrent`'s layout table."""
-    from .recurrent import _LAYOUTS
-
-    return framework in _LAYOUTS and _LAYOUTS[framework][2]
+    return framework in LAYER_OBJECTS and LAYER_OBJECTS[framework].stacks
 
 
 def _biases(family, framework, reset_after):
-    """Bias vectors per gate in the framework's convention (the ``bias sets`` column of
-    :mod:`lstm_symbolic.recurrent`'s layout table); one for the textbook cell and TF1."""
-    from .recurrent import _LAYOUTS
+    """Bias vectors per gate in the framework's convention (:func:`lstm_symbolic.recurrent.biases_per_gate`);
+    one for the textbook cell and TF1."""
+    from .recurrent import LAYER_OBJECTS, biases_per_gate
 
-    return _LAYOUTS[framework][1](family, reset_after, None) if framework in _LAYOUTS else 1
+    return biases_per_gate(family, framework, reset_after) if framework in LAYER_OBJECTS else 1
 
 
 def answer_count(u):

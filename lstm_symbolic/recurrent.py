@@ -1,5 +1,7 @@
-"""Parameter tensors of recurrent layers (LSTM, GRU, simple RNN) in each framework's layout.
+"""Parameter tensors of recurrent layer objects (LSTM, GRU, simple RNN) in each framework's layout.
 
+The shapes are the framework table's (:func:`~lstm_symbolic.weight_layout.tensor_shapes`, as
+``params`` lists them); :data:`LAYER_OBJECTS` adds what one layer object of a framework holds.
 Arithmetic on sizes only, usable without a model:
 
 >>> recurrent_params("lstm", "pytorch", 10, 20, num_layers=2)
@@ -21,62 +23,85 @@ projection).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from math import prod
 
 from .errors import UsageError
+from .framework_table import CELL_FEATURES, CELL_GATES, CELL_MODES, CELL_TITLES, FRAMEWORKS, layouts_of
+from .sequences import MAX_LAYERS
+from .weight_layout import tensor_shapes
 
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
-RECURRENT_FRAMEWORKS = ("pytorch", "keras", "matlab", "onnx")
-#: Every layer's tensors are listed; deeper stacks are refused.
-MAX_LAYERS = 1000
-
-
-def _pytorch(cell, n, k, layers, directions, proj, biases):
-    tensors = {}
-    r = proj or k
-    for layer in range(layers):
-        n_in = n if layer == 0 else directions * r
-        for suffix in ("", "_reverse")[:directions]:
-            tensors[f"weight_ih_l{layer}{suffix}"] = (GATES[cell] * k, n_in)
-            tensors[f"weight_hh_l{layer}{suffix}"] = (GATES[cell] * k, r)
-            if biases:
-                tensors[f"bias_ih_l{layer}{suffix}"] = (GATES[cell] * k,)
-                tensors[f"bias_hh_l{layer}{suffix}"] = (GATES[cell] * k,)
-            if proj:
-                tensors[f"weight_hr_l{layer}{suffix}"] = (proj, k)
-    return tensors
+#: Gates per cell family (the framework table's gate letters counted).
+GATES = {cell: len(gates) for cell, gates in CELL_GATES.items()}
 
 
-def _keras(cell, n, k, layers, directions, proj, biases):
-    tensors = {}
-    for prefix in ("",) if directions == 1 else ("forward_", "backward_"):
-        tensors[f"{prefix}kernel"] = (n, GATES[cell] * k)
-        tensors[f"{prefix}recurrent_kernel"] = (k, GATES[cell] * k)
-        if biases:
-            tensors[f"{prefix}bias"] = (GATES[cell] * k,) if biases == 1 else (biases, GATES[cell] * k)
-    return tensors
+@dataclass(frozen=True)
+class LayerObject:
+    """What one recurrent layer *object* of a framework holds, beyond its framework table row."""
+
+    stacks: bool = False  # one object holds stacked layers and a projection (PyTorch's num_layers, proj_size)
+    direction_sep: str | None = None  # a bidirectional wrapper's weight names: forward_kernel, not forward/kernel
+    recurrent_bias_option: bool = False  # the recurrent biases are stored only when asked (``recurrent_bias``)
+    missing: str = ""  # the layers the framework has, named when a cell family has none
 
 
-def _matlab(cell, n, k, layers, directions, proj, biases):
-    rows = directions * GATES[cell] * k
-    return {"InputWeights": (rows, n), "RecurrentWeights": (rows, k)} | \
-        ({"Bias": (biases * rows, 1)} if biases else {})
-
-
-def _onnx(cell, n, k, layers, directions, proj, biases):
-    rows = GATES[cell] * k
-    return {"W": (directions, rows, n), "R": (directions, rows, k)} | ({"B": (directions, 2 * rows)} if biases else {})
-
-
-#: framework -> (tensor layout, bias sets per gate as a function of (cell, reset_after, recurrent_bias),
-#: whether it stacks layers and projects in one layer object)
-_LAYOUTS = {
-    "pytorch": (_pytorch, lambda cell, reset_after, recurrent_bias: 2, True),
-    "keras": (_keras, lambda cell, reset_after, recurrent_bias: 2 if cell == "gru" and reset_after is not False else 1,
-              False),
-    "matlab": (_matlab, lambda cell, reset_after, recurrent_bias: 2 if cell == "gru" and recurrent_bias else 1, False),
-    "onnx": (_onnx, lambda cell, reset_after, recurrent_bias: 2, False),
+LAYER_OBJECTS = {
+    "pytorch": LayerObject(stacks=True),
+    "keras": LayerObject(direction_sep="_"),
+    "matlab": LayerObject(recurrent_bias_option=True, missing="lstmLayer, bilstmLayer and gruLayer only"),
+    "onnx": LayerObject(),
 }
+
+
+def _check(cell, framework, num_layers, proj_size):
+    """The UsageErrors of a request :func:`recurrent_tensors` cannot list."""
+    if cell not in GATES:
+        raise UsageError(f"unknown cell {cell!r}: choose one of {', '.join(GATES)}")
+    if framework not in LAYER_OBJECTS:
+        raise UsageError(f"unknown framework {framework!r}: choose one of {', '.join(LAYER_OBJECTS)}")
+    if num_layers > MAX_LAYERS:
+        raise UsageError(f"{num_layers} layers is more than this tool lists (at most {MAX_LAYERS:,})")
+    if (num_layers != 1 or proj_size) and not LAYER_OBJECTS[framework].stacks:
+        raise UsageError(f"{framework} has one layer per recurrent layer object and no projection")
+    if not layouts_of(framework, cell):
+        raise UsageError(f"{FRAMEWORKS[framework].title.split()[0]} has no {CELL_TITLES[cell]} layer "
+                         f"({LAYER_OBJECTS[framework].missing})")
+    if proj_size and "projection" not in CELL_FEATURES[cell]:
+        raise UsageError("only the LSTM has a projection (proj_size)")
+
+
+def _stored_row(row, obj, recurrent_bias, bias):
+    """The framework table row with the biases this layer object stores: none without ``bias``,
+    no recurrent biases where they are an option not taken."""
+    dropped = {"b", "c"} if not bias else ({"c"} if obj.recurrent_bias_option and not recurrent_bias else set())
+    tensors = []
+    for tensor in row.tensors:
+        parts = tuple(kind for kind in tensor.parts if kind not in dropped)
+        if parts:
+            tensors.append(replace(tensor, parts=parts))
+    return replace(row, tensors=tuple(tensors))
+
+
+def _features(cell, proj_size, reset_after):
+    """The table features of a layer object: its projection and its GRU reset placement."""
+    modes = CELL_MODES.get(cell, ())
+    features = {"projection"} if proj_size else set()
+    return frozenset(features | ({modes[0] if reset_after is not False else modes[-1]} if modes else set()))
+
+
+def biases_per_gate(cell, framework, reset_after=None, recurrent_bias=None):
+    """Bias vectors per gate that one layer object of ``framework`` stores: 2 where it keeps the
+    recurrent biases too.
+
+    >>> [biases_per_gate("lstm", fw) for fw in ("pytorch", "keras")]
+    [2, 1]
+    >>> [biases_per_gate("gru", "keras"), biases_per_gate("gru", "keras", reset_after=False)]
+    [2, 1]
+    """
+    _check(cell, framework, 1, None)
+    row = _stored_row(layouts_of(framework, cell)[0], LAYER_OBJECTS[framework], recurrent_bias, True)
+    features = _features(cell, None, reset_after)
+    return 2 if any("c" in t.parts for t in row.tensors if t.feature is None or t.feature in features) else 1
 
 
 def recurrent_tensors(cell, framework, input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=None,
@@ -86,22 +111,16 @@ def recurrent_tensors(cell, framework, input_size, hidden_size, num_layers=1, bi
     ``reset_after``: Keras' GRU placement (default True); ``recurrent_bias``: MATLAB's
     'recurrent-bias-after-multiplication'; ``bias=False``: no biases (PyTorch ``bias=False``,
     Keras ``use_bias=False``).  Several layers and projections only exist in PyTorch's object.
+    The shapes are the framework table's (:func:`~lstm_symbolic.weight_layout.tensor_shapes`).
     """
-    if cell not in GATES:
-        raise UsageError(f"unknown cell {cell!r}: choose one of {', '.join(GATES)}")
-    if framework not in _LAYOUTS:
-        raise UsageError(f"unknown framework {framework!r}: choose one of {', '.join(_LAYOUTS)}")
-    if num_layers > MAX_LAYERS:
-        raise UsageError(f"{num_layers} layers is more than this tool lists (at most {MAX_LAYERS:,})")
-    layout, bias_sets, stacks = _LAYOUTS[framework]
-    if (num_layers != 1 or proj_size) and not stacks:
-        raise UsageError(f"{framework} has one layer per recurrent layer object and no projection")
-    if framework == "matlab" and cell == "rnn":
-        raise UsageError("MATLAB has no simple RNN layer (lstmLayer, bilstmLayer and gruLayer only)")
-    if proj_size and cell != "lstm":
-        raise UsageError("only the LSTM has a projection (proj_size)")
-    biases = bias_sets(cell, reset_after, recurrent_bias) if bias else 0
-    return layout(cell, input_size, hidden_size, num_layers, 2 if bidirectional else 1, proj_size, biases)
+    _check(cell, framework, num_layers, proj_size)
+    obj = LAYER_OBJECTS[framework]
+    row = _stored_row(layouts_of(framework, cell)[0], obj, recurrent_bias, bias)
+    tensors = tensor_shapes(row, input_size, hidden_size, num_layers, 2 if bidirectional else 1, proj_size,
+                            _features(cell, proj_size, reset_after))
+    if obj.direction_sep:
+        tensors = {key.replace("/", obj.direction_sep): shape for key, shape in tensors.items()}
+    return tensors
 
 
 def recurrent_params(cell, framework, input_size, hidden_size, num_layers=1, bidirectional=False, proj_size=None,

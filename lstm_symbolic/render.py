@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from .families import cell_words, describe_tensor, heading
 from .sizes import shape_text
 
@@ -56,7 +58,8 @@ def shapes_table(cell, steps=None, one_cell=False):
     rows = []
     for role, names in cell.tensor_roles():
         for name in names:
-            rows.append((name, shape_text(cell.shapes()[name]), role, describe_tensor(name, cell.family.name, cell.layout.name)))
+            meaning = describe_tensor(name, cell.family.name, cell.layout.name)
+            rows.append((name, shape_text(cell.shapes()[name]), role, meaning))
     if steps is not None:
         for name, shape in _sequence_tensors(cell, steps).items():
             what = "all inputs, one per step" if name == "xs" else "all hidden states, one per step"
@@ -70,6 +73,29 @@ def shapes_table(cell, steps=None, one_cell=False):
     label = f"parameters of one cell (one layer, one direction, {biases} per gate)" if one_cell else "parameters"
     lines += ["", f"{label}: {count_text(cell.parameter_count())}"]
     return "\n".join(lines)
+
+
+def shapes_report_data(answer, steps=None, show_equations=False):
+    """``shapes --json``: :func:`shapes_data`, the equations, the framework's shapes and count."""
+    data = shapes_data(answer.cell, steps)
+    if show_equations:
+        data["equations"] = answer.cell.equation_texts()
+    if answer.sequence is not None:
+        data["framework"] = {"name": answer.framework,
+                             "shapes": {k: [json_dim(d) if not isinstance(d, str) else d for d in v]
+                                        for k, v in answer.sequence.items()},
+                             "parameters": answer.parameters}
+    return data
+
+
+def shapes_report_text(answer, steps=None, show_equations=False):
+    """``shapes``: the table, the framework's sequence shapes, the equations."""
+    parts = [shapes_table(answer.cell, steps, one_cell=answer.sequence is not None)]
+    if answer.sequence is not None:
+        parts.append(framework_shapes_text(answer.framework, answer.sequence, answer.parameters, answer.cell.family))
+    if show_equations:
+        parts.append("equations:\n" + equations_text(answer.cell))
+    return "\n\n".join(parts)
 
 
 def swapped_size_hint(cell, given):
@@ -102,71 +128,6 @@ def describe_sizes(shape):
 
 def equations_text(cell):
     return "\n".join(cell.equation_texts())
-
-
-def verification_text(report):
-    cell = report.cell
-    lines = [
-        f"verify: compiled {cell_words(cell)} ({cell.layout.name} layout) against the NumPy reference,"
-        " forward and backward (BPTT)",
-        f"  n = {cell.input_size}, k = {cell.hidden_size}"
-        + (f", p = {cell.proj_size}" if cell.proj_size is not None else "")
-        + f", B = {report.batch}, T = {report.steps}, seed = {report.seed}",
-        "",
-        f"  {'dtype':<8} {'output':<22} {'error':>10}  {'tolerance':>9}  result",
-    ]
-    for c in report.checks:
-        tolerance = f"{c.tolerance:.1e}" + ("*" if c.widened else " ")
-        lines.append(f"  {c.dtype:<8} {c.quantity:<22} {c.error:>10.3e}  {tolerance:>10} {'ok' if c.ok else 'MISMATCH'}")
-    lines.append("  (errors are max |compiled - reference| / max(1, |largest reference entry|))")
-    if any(c.widened for c in report.checks):
-        from .verification import SAFETY
-
-        lines.append(f"  * widened: this sequence amplifies roundoff ({SAFETY}x the float64 reference's change when its inputs"
-                     "\n    are perturbed by one rounding)")
-    for dtype in report.weak_dtypes:
-        from .verification import WEAK_TOLERANCE
-
-        widest = max(c.tolerance for c in report.checks if c.dtype == dtype)
-        lines.append(f"  note: the {dtype} tolerances grew to {widest:.1e} (above {WEAK_TOLERANCE:.0e}): a check this "
-                     f"loose cannot tell a wrong rule\n    from roundoff; use fewer steps (--steps) for a "
-                     f"meaningful {dtype} check")
-    lines += ["", ("all checks passed" + (" (some too loose to mean much: see the note)" if report.weak_dtypes
-                                          else "")) if report.ok else "verification FAILED"]
-    return "\n".join(lines)
-
-
-def verification_summary(reports, proj_size, proj_chosen):
-    """One line after ``verify --all``: how many cells passed, which failed, the p used."""
-    failed = [f"{r.cell.variant.name}/{r.cell.layout.name}" for r in reports if not r.ok]
-    weak = sum(1 for r in reports if r.ok and r.weak_dtypes)
-    head = (f"summary: all {len(reports)} cells passed" if not failed else
-            f"summary: {len(failed)} of {len(reports)} cells FAILED ({', '.join(failed)})")
-    notes = []
-    if any(r.cell.variant.projection for r in reports):  # (a GRU or a simple RNN has no projection)
-        notes.append(f"projection with p = {proj_size}" + (" (half of k; choose with --proj)" if proj_chosen else ""))
-    if weak:
-        notes.append(f"{weak} with checks too loose to mean much")
-    return head + "".join(f"; {note}" for note in notes)
-
-
-def verification_data(report):
-    return {
-        "ok": report.ok,
-        "cell": report.cell.family.name,
-        "variant": report.cell.variant.name,
-        "layout": report.cell.layout.name,
-        "dims": {k: json_dim(v) for k, v in report.cell.dims.items() if k != "B"},
-        "batch": report.batch,
-        "steps": report.steps,
-        "seed": report.seed,
-        "too_loose": report.weak_dtypes,
-        "checks": [
-            {"dtype": c.dtype, "output": c.quantity, "relative_error": c.error, "tolerance": c.tolerance,
-             "tolerance_widened": c.widened, "ok": c.ok}
-            for c in report.checks
-        ],
-    }
 
 
 def term_shapes(expr):
@@ -287,27 +248,6 @@ def framework_shapes_text(framework, shapes, parameters=None, family=None):
     return "\n".join(lines)
 
 
-#: The cell variants a framework's parameter table knows (the others have no framework layer).
-_FRAMEWORK_VARIANTS = ("standard", "peephole", "projection", "reset-before", "reset-after", "tanh", "relu")
-
-
-def framework_parameters(framework, n, k, layers, bidirectional, proj, variant, family="lstm"):
-    """The framework's whole-layer parameter count (as ``params`` gives it), or ``None`` when the
-    framework has no such layer (a variant it lacks, symbolic sizes)."""
-    from .errors import UsageError
-    from .sequences import parameter_table
-
-    if variant not in _FRAMEWORK_VARIANTS or not all(isinstance(v, int) for v in (n, k)):
-        return None
-    lstm_variant = variant if variant in _FRAMEWORK_VARIANTS[:3] else None
-    reset_after = {"reset-after": True, "reset-before": False}.get(variant)
-    try:
-        return parameter_table(framework, n, k, layers, bidirectional, proj, variant=lstm_variant, cell=family,
-                               reset_after=reset_after)[0]
-    except UsageError:
-        return None
-
-
 def params_data(total, tensors, formula):
     from math import prod
 
@@ -363,4 +303,40 @@ def inspection_text(found):
         for name, problem in data["problems"].items():
             lines.append(f"\nas {name}: {problem}")
     lines += [f"note: {note}" for note in data["notes"]]
+    return "\n".join(lines)
+
+
+def quiz_data(question, result):
+    """``quiz --json``: the answer, the chosen options (when there are options), how it was found."""
+    data = {"answer": result.answer}
+    if question.options:
+        data["choices"] = result.choices
+    data["explanation"] = result.explanation
+    data["understood"] = result.understood
+    if result.key is not None:
+        data["key"] = result.key
+    return data
+
+
+def quiz_text(question, result):
+    """``quiz``: the answer, the lettered options chosen, the explanation."""
+    lines = [f"answer: {result.answer}"]
+    if question.options:
+        letters = {chr(ord("A") + i): o for i, o in enumerate(question.options)}
+        lines.append("choice: " + (", ".join(f"{c}. {letters[c]}" for c in result.choices) or "none of the options"))
+    return "\n".join(lines + ["", result.explanation])
+
+
+def convert_data(done):
+    """``convert --json``: what was written (arrays and their shapes, sizes, layers, notes)."""
+    return {key: value for key, value in done.items() if key not in ("title", "warnings")}
+
+
+def convert_text(done, output):
+    """``convert``'s report on stderr: its notes, then what was written and how to list it."""
+    sizes = ", ".join(f"{key} = {done[key]}" for key in ("n", "k", "p") if key in done)
+    lines = [f"note: {note}" for note in done["notes"]]
+    lines.append(f"wrote {output}: {_count(len(done['arrays']), 'array')} in {done['title']}'s layout "
+                 f"({_count(done['layers'], 'layer')}, {_count(done['directions'], 'direction')}, {sizes}); "
+                 f"list them with: lstm-symbolic inspect {shlex.quote(output)}")
     return "\n".join(lines)

@@ -14,8 +14,19 @@ from __future__ import annotations
 from math import prod
 
 from .errors import UsageError
-from .framework_table import CANONICAL, CELL_FEATURES, CELL_MODES, CELL_STATE, CELL_TITLES, get_framework, get_layout
-from .weight_layout import check_supported, tensor_shapes
+from .framework_table import (
+    CANONICAL,
+    CELL_FEATURES,
+    CELL_MODES,
+    CELL_STATE,
+    CELL_TITLES,
+    framework_variants,
+    get_framework,
+    get_layout,
+    variant_features,
+)
+from .variants import VARIANTS
+from .weight_layout import check_supported, present, tensor_shapes
 
 #: The parameter table lists every layer's tensors; deeper stacks are refused, not listed.
 MAX_LAYERS = 1000
@@ -30,17 +41,24 @@ def check_layers(layers):
 def _features(variant, proj, peephole, cell, reset_after):
     """The model features a params request asks for (``variant``, when given, checked against ``proj``;
     ``peephole`` with ``proj`` is an LSTM with both, as TF1's LSTMCell(use_peepholes=True, num_proj=p))."""
-    if variant == "projection" and proj is None:
-        raise UsageError("the projection variant needs --proj")
-    if proj is not None and variant not in (None, "projection", "peephole"):
-        raise UsageError(f"--proj only applies to the projection and peephole variants, not {variant!r}")
-    peephole = peephole or variant == "peephole"
+    wanted = variant_features(VARIANTS[variant]) if variant in VARIANTS else frozenset()
+    if "projection" in wanted and proj is None:
+        raise UsageError(f"the {variant} variant needs --proj")
+    if proj is not None and variant is not None and not wanted:
+        raise UsageError(f"--proj only applies to the {' and '.join(_featured_variants())} variants, not {variant!r}")
+    peephole = peephole or "peephole" in wanted
     asked = {f for f, on in (("peephole", peephole), ("projection", proj)) if on}
     if asked - CELL_FEATURES[cell]:
         raise UsageError(f"peepholes and projections are LSTM features; a {CELL_TITLES[cell]} has neither")
     modes = CELL_MODES.get(cell, ())
     mode = {modes[0]} if modes and reset_after is not False else ({modes[-1]} if modes else set())
     return asked | mode
+
+
+def _featured_variants():
+    """The framework variants with a feature, those with a projection first (--proj is theirs)."""
+    featured = [name for name in framework_variants() if variant_features(VARIANTS[name])]
+    return sorted(featured, key=lambda name: not VARIANTS[name].projection)
 
 
 def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, peephole=False, variant=None,
@@ -54,17 +72,13 @@ def parameter_table(framework, n, k, layers=1, bidirectional=False, proj=None, p
     check_supported(row, required, cell, proj, k)
     tensors = tensor_shapes(row, n, k, layers, D, proj, features)
     total = sum(prod(shape) for shape in tensors.values())
-    biases = sum(part in ("b", "c") for t in tensors_of(row, features) for part in t.parts
+    biases = sum(part in ("b", "c") for t in present(row, features) for part in t.parts
                  if t.gates is None or t.gates == row.gate_order[:1])
     formula = _formula(row.blocks, biases, n, k, layers, D, proj, "peephole" in features, total)
     if biases == 2 and "reset_after" in features:
         formula = formula.replace("summed at run time", "the candidate's recurrent bias is multiplied by the reset "
                                   "gate, so they are not one sum")
     return total, tensors, formula
-
-
-def tensors_of(row, features):
-    return [t for t in row.tensors if t.feature is None or t.feature in features]
 
 
 def _formula(G, biases, n, k, layers, D, proj, peephole, total):

@@ -1,8 +1,9 @@
 """The LSTM's variants and the input layouts as data tables.
 
-The equation builder, the solver, the reference tests and the framework tables read
-these rows' columns (``gates``, ``peepholes``, ``forget``, ``projection``, ``features``,
-``in_frameworks``); a new variant is a new row.  (The GRU's and the simple RNN's
+The equation builder, the cells and the framework tables read
+these rows' columns (``gates``, ``peepholes``, ``forget``, ``output_activation``,
+``projection``; the framework tables derive a variant's features from ``peepholes`` and
+``projection``); a new variant is a new row.  (The GRU's and the simple RNN's
 variant tables, with the same columns where they apply, are in :mod:`~lstm_symbolic.families`.)
 """
 
@@ -31,16 +32,13 @@ class Variant:
     output_activation: str | None = "tanh"  # h_t = o_t * act(c_t), or o_t * c_t when None
     projection: bool = False  # h_t = W_hr @ (...), h is p x 1
     refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # layout -> why
-    #: the frameworks' weight-layout features this variant needs (framework_table.CELL_FEATURES names)
-    features: frozenset = frozenset()
-    in_frameworks: bool = False  # the frameworks' LSTM layers hold this variant (a weight layout exists)
 
 
 VARIANTS = MappingProxyType(
     {
         v.name: v
         for v in (
-            Variant("standard", "Gers et al. 2000: forget gate, tanh on candidate and output", in_frameworks=True),
+            Variant("standard", "Gers et al. 2000: forget gate, tanh on candidate and output"),
             Variant(
                 "vanilla",
                 "Hochreiter & Schmidhuber 1997: no forget gate, c_t = c_prev + i_t * g_t",
@@ -51,8 +49,6 @@ VARIANTS = MappingProxyType(
                 "peephole",
                 "gates see the cell: i, f use c_prev, o uses c_t (diagonal p_*)",
                 peepholes=MappingProxyType({"f": "c_prev", "i": "c_prev", "o": "c_t"}),
-                features=frozenset({"peephole"}),
-                in_frameworks=True,
             ),
             Variant(
                 "cifg",
@@ -69,8 +65,6 @@ VARIANTS = MappingProxyType(
                 "projection",
                 "LSTMP: h_t = W_hr @ (o_t * tanh(c_t)), h is p x 1",
                 projection=True,
-                features=frozenset({"projection"}),
-                in_frameworks=True,
             ),
         )
     }

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import UsageError
+from .framework_table import CELL_TITLES, FEATURE_TEXT, LAYOUTS
+
 VECTOR_KINDS = ("b", "c", "p")
 
 
@@ -113,13 +116,11 @@ def tensor_shapes(row, n, k, layers=1, directions=1, proj=None, features=frozens
 
 def check_supported(row, required, cell, proj, k):
     """A UsageError when the layout cannot hold a model with ``required`` features and sizes."""
-    from .errors import UsageError
-    from .framework_table import CELL_TITLES, FEATURE_TEXT, LAYOUTS
-
     missing = sorted(set(required) - row.features)
     if missing:
         others = [r.framework for r in LAYOUTS if r.cell == cell and set(required) <= r.features]
-        raise UsageError(f"{row.title} cannot hold {' and '.join(FEATURE_TEXT[f] for f in missing)}, which the model has. "
+        raise UsageError(f"{row.title} cannot hold {' and '.join(FEATURE_TEXT[f] for f in missing)}, "
+                         "which the model has. "
                          f"Frameworks that can hold this {CELL_TITLES[cell]}: {', '.join(others) or 'none'}")
     if row.proj_below_hidden and proj and proj >= k:
         raise UsageError(f"{row.title} requires proj_size < hidden_size; the model has p = {proj}, k = {k}")

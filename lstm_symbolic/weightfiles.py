@@ -29,12 +29,13 @@ class Format:
     extra: str | None = None  # pip install 'lstm_symbolic[extra]'
     writes: bool = True
     names_layers: bool = False  # load(path, prefix) picks layers by name itself
+    initial_states: bool = False  # save(..., initial_states=True) adds the initial states as model inputs
 
 
 FORMATS = {f.name: f for f in (
     Format("npz", (".npz",), None, "npz"),
     Format("pt", (".pt", ".pth"), "pytorch", "torch_files", "torch", "torch"),
-    Format("onnx", (".onnx",), "onnx", "onnx_files", "onnx", "onnx"),
+    Format("onnx", (".onnx",), "onnx", "onnx_files", "onnx", "onnx", initial_states=True),
     Format("keras-h5", (".weights.h5", ".h5"), "keras", "keras_files", "h5py", "keras", names_layers=True),
     Format("mat", (".mat",), "matlab", "matlab_files", "scipy", "matlab"),
 )}
@@ -241,7 +242,7 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
     if out_fmt.framework not in (None, to_fw):
         raise UsageError(f"a {out_fmt.suffixes[0]} file such as {output} holds only {out_fmt.framework} weights: "
                          f"--to {to_fw} cannot be written into it (leave out --to, or write a .npz file)")
-    if initial_states and out_fmt.name != "onnx":
+    if initial_states and not out_fmt.initial_states:
         raise UsageError("--initial-states adds the inputs initial_h and initial_c to an .onnx model; "
                          f"{output} is not one")
     arrays, file_fw, notes, prefix = load_file(source, in_format, prefix)

@@ -32,7 +32,8 @@ def test_family_table():
     (dict(family="rnn", proj_size=3), "--proj sets the LSTM's projection size"),
     (dict(family="gru", nonlinearity="relu"), "--nonlinearity chooses the simple RNN's nonlinearity"),
     (dict(reset_after=True, nonlinearity="relu"), "give the options of one cell"),
-    (dict(family="rnn", framework="matlab"), "matlab has no simple RNN layer"),
+    (dict(family="rnn", framework="matlab"),
+     "MATLAB has no simple RNN layout in this tool; frameworks with one: pytorch, keras, onnx"),
 ])
 def test_bad_combinations(kwargs, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -49,7 +50,8 @@ def test_choices_and_framework_defaults():
     assert choose_cell("gru", reset_after=False, framework="keras") == ("gru", "reset-before")
     with pytest.raises(UsageError, match=r"PyTorch nn.GRU cannot hold a reset gate applied before"):
         choose_cell("gru", reset_after=False, framework="pytorch")
-    with pytest.raises(UsageError, match="no GRU layout"):
+    with pytest.raises(UsageError, match="TensorFlow has no GRU layout in this tool; frameworks with one: pytorch, "
+                                         "keras, onnx, matlab"):
         choose_cell("gru", framework="tf1")
 
 

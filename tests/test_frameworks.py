@@ -1,16 +1,15 @@
 """Framework layouts: counts, conversions and forward passes against the real frameworks."""
 
 import itertools
-import json
 import re
 
 import numpy as np
 import pytest
 
-from lstm_symbolic import ShapeError, UsageError
-from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, LAYOUTS
+from lstm_symbolic import UsageError, frameworks
+from lstm_symbolic.framework_table import CELL_MODES, FEATURE_TEXT, FRAMEWORKS, LAYOUTS
 from lstm_symbolic.frameworks import from_framework, from_pytorch, random_model, run_model, to_framework
-from lstm_symbolic.sequences import parameter_table, sequence_shapes
+from lstm_symbolic.sequences import parameter_table
 from lstm_symbolic.weight_layout import tensor_shapes
 
 from .conftest import require
@@ -82,19 +81,6 @@ def test_unsupported_features_are_errors(row, feature):
         to_framework(row.framework, model)
 
 
-# -- parameter counts ------------------------------------------------------------------------------
-def test_one_and_two_bias_counts():
-    assert parameter_table("keras", 20, 50)[0] == 4 * 50 * (20 + 50 + 1) == 14200
-    assert parameter_table("matlab", 20, 50)[0] == 14200
-    assert parameter_table("tf1", 20, 50)[0] == 14200
-    assert parameter_table("pytorch", 20, 50)[0] == 4 * 50 * (20 + 50 + 2) == 14400
-    assert parameter_table("onnx", 20, 50)[0] == 14400
-    assert parameter_table(None, 20, 50)[0] == 14200
-    total, tensors, formula = parameter_table("pytorch", 10, 6, proj=3)
-    assert total == 4 * 6 * 10 + 4 * 6 * 3 + 8 * 6 + 3 * 6
-    assert "= 4·6·(10 + 3 + 2) + 3·6 =" in formula
-
-
 LISTED = [pytest.param(row, features, id=f"{row.cell}-{row.framework}-{label(features)}") for row in LAYOUTS
           for features in feature_sets(row.cell) if features <= row.features]
 
@@ -110,33 +96,6 @@ def test_the_shape_lister_lists_what_the_writer_writes(row, features):
         counted = parameter_table(row.framework, 5, 3, model.num_layers, model.num_directions == 2, model.proj_size,
                                   "peephole" in features)
         assert counted[1] == listed
-
-
-def test_huge_sizes_never_allocate():
-    total, tensors, _ = parameter_table("keras", 10**9, 10**9)
-    assert total == 4 * 10**9 * (2 * 10**9 + 1)
-
-
-# -- sequence shapes -------------------------------------------------------------------------------------
-def test_seed_keras_input_shape():
-    shapes = sequence_shapes("keras", 2, 16, steps=10)
-    assert shapes["input"] == ("None", 10, 2) and shapes["output"] == ("None", 16)
-    assert sequence_shapes("keras", 2, 16, steps=10, return_sequences=True)["output"] == ("None", 10, 16)
-
-
-def test_seed_matlab_signal():
-    shapes = sequence_shapes("matlab", 1, 75, steps=400, dense=3)
-    assert shapes["input"] == (1, 400) and shapes["output"] == (75, 400)
-    assert shapes["dense weights"] == (3, 75) and shapes["dense output"] == (3, 400)
-    last = sequence_shapes("matlab", 1, 75, steps=400, output_mode="last", dense=3)
-    assert last["output"] == (75, 1) and last["dense output"] == (3, 1)
-
-
-def test_pytorch_and_onnx_shapes():
-    s = sequence_shapes("pytorch", 10, 20, batch=32, steps=5, layers=2, bidirectional=True, batch_first=True)
-    assert s["input"] == (32, 5, 10) and s["output"] == (32, 5, 40) and s["h_n"] == (4, 32, 20)
-    o = sequence_shapes("onnx", 10, 20, batch=32, steps=5, bidirectional=True)
-    assert o["X"] == (5, 32, 10) and o["Y"] == (5, 2, 32, 20) and o["Y_h"] == (2, 32, 20)
 
 
 # -- against the real frameworks --------------------------------------------------------------------------
@@ -244,106 +203,6 @@ def test_keras_equations_reproduce_torch():
     np.testing.assert_allclose(c.T, c_n[0], atol=1e-10)
 
 
-# -- files and the command line ---------------------------------------------------------------------
-def save(tmp_path, name, arrays):
-    path = tmp_path / name
-    np.savez(path, **arrays)
-    return path
-
-
-def test_cli_convert_and_inspect(cli, tmp_path):
-    model = random_model(5, 4, layers=2, bidirectional=True)
-    source = save(tmp_path, "torch.npz", to_framework("pytorch", model))
-    target = tmp_path / "keras.npz"
-    result = cli("convert", source, "--from", "pytorch", "--to", "keras", "-o", target)
-    assert result.exit_code == 0, result.output
-    with np.load(target) as data:
-        assert data["l1/backward/kernel"].shape == (8, 16)
-    inspected = cli("inspect", target, "--json")
-    data = json.loads(inspected.output)
-    assert data["framework"] == "keras"
-    assert data["readings"]["keras"] == {"cell": "lstm", "n": 5, "k": 4, "p": None, "layers": 2, "directions": 2,
-                                         "variant": "standard"}
-
-
-def test_inspect_reports_every_inconsistency(cli, tmp_path):
-    arrays = to_framework("pytorch", random_model(5, 4))
-    arrays["weight_hh_l0"] = arrays["weight_hh_l0"][:, :3]
-    del arrays["bias_hh_l0"]
-    path = save(tmp_path, "bad.npz", arrays)
-    result = cli("inspect", path, "--framework", "pytorch")
-    assert result.exit_code == 1
-    assert "missing bias_hh_l0" in result.output
-    assert "missing weight_hr_l0 (weight_hh_l0 has 3 recurrent columns, not k = 4: a model with a projection)" \
-        in result.output
-    arrays = to_framework("keras", random_model(5, 4))
-    arrays["kernel"] = arrays["kernel"][:, :15]
-    result = cli("inspect", save(tmp_path, "k.npz", arrays), "--framework", "keras")
-    assert result.exit_code == 1 and "kernel: the gate axis has 15 entries, not a multiple of 4 (one block per gate: i, f, c, o)" in result.output
-
-
-@pytest.mark.parametrize("make,fragment", [
-    (lambda p: None, "cannot read"),
-    (lambda p: p.write_bytes(b"not a zip"), "is not an .npz file"),
-    (lambda p: np.savez(p, weight_ih_l0=np.zeros((10, 3)), weight_hh_l0=np.zeros((10, 3)),
-                        bias_ih_l0=np.zeros(10), bias_hh_l0=np.zeros(10)), "not a multiple of 4"),
-    (lambda p: np.savez(p, weight_ih_l0=np.zeros((8, 3, 1)), weight_hh_l0=np.zeros((8, 2)),
-                        bias_ih_l0=np.zeros(8), bias_hh_l0=np.zeros(8)), "has 3 dimensions"),
-])
-def test_cli_convert_bad_files(cli, tmp_path, make, fragment):
-    source = tmp_path / "in.npz"
-    make(source)
-    out = tmp_path / "out.npz"
-    result = cli("convert", source, "--from", "pytorch", "--to", "keras", "-o", out)
-    assert result.exit_code in (1, 2) and fragment in result.stderr and "Traceback" not in result.output
-    assert not out.exists()
-
-
-def test_cli_convert_unsupported_feature(cli, tmp_path):
-    source = save(tmp_path, "p.npz", to_framework("pytorch", random_model(5, 4, proj_size=2)))
-    out = tmp_path / "onnx.npz"
-    result = cli("convert", source, "--from", "pytorch", "--to", "onnx", "-o", out)
-    assert result.exit_code == 2 and "ONNX LSTM cannot hold a projection (proj_size)" in result.stderr and not out.exists()
-
-
-def test_cli_unknown_framework(cli):
-    result = cli("params", "-n", 3, "-k", 2, "--framework", "caffe")
-    assert result.exit_code == 2 and "'caffe' is not one of 'pytorch', 'keras', 'onnx', 'matlab', 'tf1'" in \
-        result.stderr
-
-
-def test_cli_params_json(cli):
-    data = json.loads(cli("params", "-n", 20, "-k", 50, "--framework", "keras", "--json").output)
-    assert data["total"] == 14200 and data["tensors"]["kernel"] == {"shape": [20, 200], "count": 4000}
-    assert data["formula"].startswith("4k(n + k + 1) = 4·50·(20 + 50 + 1) = 14200")
-
-
-def test_cli_shapes_framework(cli):
-    result = cli("shapes", "-n", 1, "-k", 75, "--framework", "matlab", "--steps", 400, "--dense", 3, "--json")
-    data = json.loads(result.output)["framework"]["shapes"]
-    assert data["output"] == [75, 400] and data["dense weights"] == [3, 75]
-    result = cli("shapes", "-n", 2, "-k", 16, "--layers", 2)
-    assert result.exit_code == 2 and "add --framework" in result.stderr
-
-
-def test_shape_errors_are_shape_errors():
-    arrays = to_framework("keras", random_model(5, 4))
-    arrays["recurrent_kernel"] = arrays["recurrent_kernel"][:3]
-    with pytest.raises(ShapeError, match=r"recurrent_kernel has shape \(3, 16\), expected \(4, 16\)"):
-        from_framework("keras", arrays)
-
-
-def test_reading_with_the_wrong_framework_names_the_right_one(cli, tmp_path):
-    arrays = {"weight_ih_l0": np.ones((12, 2)), "weight_hh_l0": np.ones((12, 3)), "bias_ih_l0": np.ones(12),
-              "bias_hh_l0": np.ones(12)}
-    np.savez(tmp_path / "t.npz", **arrays)
-    result = cli("convert", tmp_path / "t.npz", "--from", "keras", "--to", "onnx", "-o", tmp_path / "o.npz")
-    assert result.exit_code == 1 and "hint: the arrays read consistently as pytorch weights: try --from pytorch" \
-        in result.stderr
-    result = cli("inspect", tmp_path / "t.npz", "--framework", "matlab")
-    assert result.exit_code == 1 and "they do read as pytorch weights (leave out --framework)" in result.stderr
-
-
 # -- TF1 and MATLAB: arrays written out by hand from their documentation -------------------------------
 def two_unit_model():
     """n = 1, k = 2, every gate's numbers distinct: W_i = [1; 2], W_f = [3; 4], W_g = [5; 6], W_o = [7; 8];
@@ -388,3 +247,24 @@ def test_matlab_arrays_as_its_documentation_lays_them_out():
     assert list(arrays) == list(expected)
     for name, value in expected.items():
         np.testing.assert_allclose(arrays[name], value, rtol=0, atol=1e-15)
+
+
+# -- the named shortcuts and run_model's refusals -----------------------------------------------------
+@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+def test_named_shortcuts_are_the_general_functions(framework):
+    model = random_model(3, 2, seed=4)
+    arrays = getattr(frameworks, f"to_{framework}")(model)
+    assert {k: v.shape for k, v in arrays.items()} == {k: v.shape for k, v in to_framework(framework, model).items()}
+    back = getattr(frameworks, f"from_{framework}")(arrays)
+    assert np.array_equal(back.layers[0][0]["U_g"], from_framework(framework, arrays).layers[0][0]["U_g"])
+    assert {f"from_{framework}", f"to_{framework}"} <= set(frameworks.__all__)
+
+
+@pytest.mark.parametrize("model, variant", [
+    (lambda: random_model(3, 2, peephole=True, proj_size=1), "peephole+projection"),
+    (lambda: random_model(3, 2, cell="gru"), "reset_after"),
+], ids=["peephole-and-projection", "gru"])
+def test_run_model_names_what_it_runs(model, variant):
+    with pytest.raises(UsageError) as err:
+        run_model(model(), np.zeros((2, 3, 1)))
+    assert str(err.value) == f"run_model runs the LSTM variants standard, peephole and projection, not {variant}"

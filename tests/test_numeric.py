@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_symbolic import LSTMCell, ResourceError, ShapeError, UsageError, verify
+from lstm_symbolic import LSTMCell, ResourceError, UsageError, verify
 from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
 from lstm_symbolic.verification import relative_error
 
@@ -47,16 +47,6 @@ def test_forward_matches_reference(variant, layout, seed, batch, dtype):
     h2, c2 = num.step(num.prepare(params), xs[0], h0, c0)
     np.testing.assert_allclose(h2, rh, rtol=0, atol=TOL[dtype])
     np.testing.assert_allclose(c2, rc, rtol=0, atol=TOL[dtype])
-
-
-def test_fusion_stacks_all_gates():
-    """The stacks list the sigmoid gates together (one call computes them), then the tanh one."""
-    num = LSTMCell(5, 3).compile()
-    assert list(num.stacks.values()) == [["W_f", "W_i", "W_o", "W_g"], ["U_f", "U_i", "U_o", "U_g"],
-                                         ["b_f", "b_i", "b_o", "b_g"]]
-    assert list(LSTMCell(5, 3, "cifg", "augmented").compile().stacks.values()) == [["W_i", "W_o", "W_g"]]
-    # peephole gates add their own terms, so only g is computed in place; it goes first
-    assert list(LSTMCell(5, 3, "peephole").compile().stacks.values())[0] == ["W_g", "W_f", "W_i", "W_o"]
 
 
 def test_symbolic_cell_compiles_and_runs(rng):
@@ -117,46 +107,7 @@ def test_verify_detects_a_wrong_cell(monkeypatch):
     assert not report.ok
 
 
-# -- bad input ------------------------------------------------------------------------------
-@pytest.fixture
-def standard():
-    cell = LSTMCell(4, 3)
-    num = cell.compile()
-    return num, num.init_params(0)
-
-
-def test_wrong_parameter_shape(standard, rng):
-    num, params = standard
-    params["W_f"] = np.zeros((3, 5))
-    with pytest.raises(ShapeError, match=r"W_f has shape \(3, 5\), expected \(3, 4\) \(3 x 4\)"):
-        num.step(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
-
-
-def test_missing_and_extra_parameters(standard):
-    num, params = standard
-    del params["U_o"]
-    params["p_f"] = np.zeros((3, 1))
-    with pytest.raises(ShapeError, match="missing: U_o; not parameters of the standard cell: p_f"):
-        num.step(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
-
-
-def test_wrong_state_shape(standard):
-    num, params = standard
-    with pytest.raises(ShapeError, match=r"h_prev has shape \(4, 1\), expected \(3, 1\)"):
-        num.step(params, np.zeros((4, 1)), np.zeros((4, 1)), np.zeros((3, 1)))
-    with pytest.raises(ShapeError, match="must be a non-empty 3-D array"):
-        num.forward(params, np.zeros((4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
-
-
-def test_nan_input(standard):
-    num, params = standard
-    with pytest.raises(UsageError, match="x contains NaN or inf"):
-        num.step(params, np.full((4, 1), np.nan), np.zeros((3, 1)), np.zeros((3, 1)))
-    params["b_f"] = np.full((3, 1), np.inf)
-    with pytest.raises(UsageError, match="parameter b_f contains NaN or inf"):
-        num.forward(params, np.zeros((2, 4, 1)), np.zeros((3, 1)), np.zeros((3, 1)))
-
-
+# -- bad input (the array checks: test_numeric_checks.py) ----------------------------------------
 def test_memory_limit():
     with pytest.raises(ResourceError, match="the limit is 2.0 GiB"):
         verify(LSTMCell(10**5, 10**5))

@@ -34,7 +34,7 @@ CONFLICTS = [
      "--output-mode is MATLAB's OutputMode and does not apply to --framework keras: use "
      "--return-sequences/--last-only"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "pytorch", "--last-only"],
-     "--last-only does not apply to --framework pytorch: its LSTM always returns every step's output "
+     "--last-only does not apply to --framework pytorch: its recurrent layers always return every step's output "
      "(the last step is the final hidden state)"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "onnx", "--batch-first"],
      "--batch-first is PyTorch's batch_first=True; --framework onnx has no such option"),
@@ -74,7 +74,7 @@ WARNINGS = [
     (["shapes", "-n", "3", "-k", "2", "--framework", "keras", "--batch-first"],
      "--batch-first changes nothing with --framework keras: its input is batch-first already"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "pytorch", "--return-sequences"],
-     "--return-sequences changes nothing with --framework pytorch: its LSTM always returns every step"),
+     "--return-sequences changes nothing with --framework pytorch: its recurrent layers always return every step"),
     (["shapes", "-n", "3", "-k", "2", "--framework", "matlab", "--last-only", "--output-mode", "last"],
      "--output-mode last and --last-only say the same thing: one is enough"),
     (["shapes", "-n", "3", "-k", "3", "--proj", "5"],

@@ -8,7 +8,7 @@ import gc
 import numpy as np
 import pytest
 
-from lstm_symbolic import LSTMCell, ShapeError, UsageError
+from lstm_symbolic import LSTMCell, ShapeError, UsageError, numeric_checks
 from lstm_symbolic import numeric as numeric_module
 from lstm_symbolic.paramset import stack_view
 from lstm_symbolic.reference import reference_backward, reference_forward, reference_step
@@ -213,7 +213,7 @@ def test_no_call_changes_its_inputs(variant, layout, rng):
 @pytest.mark.parametrize("where", [0, 1, 2], ids=["x", "h_prev", "c_prev"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
 def test_non_finite_states_are_refused_after_the_cache_warmed(cell, rng, monkeypatch, small, where, bad):
-    monkeypatch.setattr(numeric_module, "SMALL_ARRAY", small)
+    monkeypatch.setattr(numeric_checks, "SMALL_ARRAY", small)
     params = cell.init_params(0)
     arrays = list(states(rng))
     cell.step(params, *arrays)  # shapes and parameters remembered: the next call takes the quick path

@@ -5,7 +5,7 @@ import pytest
 
 from lstm_symbolic.equations import build_program
 from lstm_symbolic.families import FAMILIES
-from lstm_symbolic.framework_table import CELL_FEATURES
+from lstm_symbolic.framework_table import CELL_FEATURES, variant_features
 from lstm_symbolic.variants import LAYOUTS, SIZE_SOURCES, VARIANTS, describe_tensor, lookup
 
 ALL_ROWS = [(fam.name, v) for fam in FAMILIES.values() for v in fam.variants.values()]
@@ -30,22 +30,16 @@ def test_columns_describe_the_equations(name):
 @pytest.mark.parametrize("family,variant", ALL_ROWS, ids=[f"{f}-{v.name}" for f, v in ALL_ROWS])
 def test_every_variant_row_has_the_shared_columns(family, variant):
     """The GRU's and the simple RNN's rows have the columns code reads on any cell's variant."""
-    for column in ("projection", "peepholes", "forget", "features", "in_frameworks", "refused_layouts"):
+    for column in ("projection", "peepholes", "forget", "refused_layouts"):
         assert hasattr(variant, column), column
-    assert variant.features <= CELL_FEATURES[family]
-    assert bool(variant.features) <= variant.in_frameworks
-    assert ("peephole" in variant.features) == bool(variant.peepholes)
-    assert ("projection" in variant.features) == variant.projection
+    if family != "lstm":
+        assert (variant.projection, dict(variant.peepholes), variant.forget) == (False, {}, None)
 
 
-def test_framework_columns():
-    """The variants the frameworks hold; render.py and frameworks.py still list these names by hand."""
-    assert [v.name for v in VARIANTS.values() if v.in_frameworks] == ["standard", "peephole", "projection"]
-    assert [v.name for v in VARIANTS.values() if "peephole" in v.features] == ["peephole"]
-    assert [v.name for v in VARIANTS.values() if v.projection] == ["projection"]
-    from lstm_symbolic.render import _FRAMEWORK_VARIANTS
-
-    assert set(_FRAMEWORK_VARIANTS) == {v.name for _, v in ALL_ROWS if v.in_frameworks}
+def test_framework_features_come_from_the_columns():
+    """The framework tables derive a variant's features from its peepholes and projection columns."""
+    assert {name for name, v in VARIANTS.items() if variant_features(v)} == {"peephole", "projection"}
+    assert variant_features(VARIANTS["peephole"]) <= CELL_FEATURES["lstm"]
 
 
 @pytest.mark.parametrize("name", list(LAYOUTS))

@@ -1,6 +1,7 @@
 """Writing Keras 3 ``.weights.h5`` files: torch nn.LSTM / nn.GRU / nn.RNN -> ``.pt`` -> ``convert`` ->
 ``.weights.h5`` -> a real Keras 3 model's ``load_weights`` gives torch's outputs; the file has the
-groups and shapes Keras' own ``save_weights`` writes; reading it back gives the written arrays."""
+groups and shapes Keras' own ``save_weights`` writes; reading it back gives the written arrays; a Keras
+``.weights.h5`` and a ``get_weights()`` list saved without names are read in layer order."""
 
 import re
 
@@ -129,3 +130,31 @@ def test_a_file_keras_or_its_format_cannot_read_is_refused(cli, tmp_path, target
     result = cli("convert", tmp_path / "model.pt", "-o", tmp_path / target, *options)
     assert result.exit_code in (1, 2) and result.stderr.startswith("Error: ") and message in result.stderr
     assert not (tmp_path / target).exists()
+
+
+def keras_model(keras):
+    keras.utils.set_random_seed(3)
+    return keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4, return_sequences=True),
+                             keras.layers.LSTM(4, return_sequences=True), keras.layers.Dense(2)])
+
+
+def test_keras_weights_h5_is_read_in_layer_order(cli, tmp_path):
+    keras = require("keras")
+    require("h5py")
+    model = keras_model(keras)
+    model.save_weights(tmp_path / "model.weights.h5")
+    result = cli("convert", tmp_path / "model.weights.h5", "--to", "keras", "-o", tmp_path / "keras.npz")
+    assert result.exit_code == 0, result.output
+    assert "left out the layers without recurrent weights: dense" in result.stderr
+    with np.load(tmp_path / "keras.npz") as arrays:
+        for ours, theirs in zip(arrays.values(), model.get_weights()[:6]):
+            np.testing.assert_array_equal(ours, theirs)
+
+
+def test_keras_get_weights_saved_without_names(cli, tmp_path):
+    keras = require("keras")
+    model = keras_model(keras)
+    np.savez(tmp_path / "weights.npz", *model.get_weights())
+    result = cli("inspect", tmp_path / "weights.npz", "--framework", "keras", "--json")
+    assert result.exit_code == 0, result.output
+    assert '"layers": 2' in result.stdout and "a Dense layer's kernel and bias" in result.stdout

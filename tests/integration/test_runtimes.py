@@ -10,7 +10,7 @@ after a trip through every format.  float32 agrees within 1e-5, float64 within 1
 import numpy as np
 import pytest
 
-from .conftest import require
+from ..conftest import require
 
 T, B, N, K = 5, 3, 4, 6
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
@@ -173,7 +173,7 @@ def test_the_readme_conversion_examples_run(cli, tmp_path, monkeypatch):
     from pathlib import Path
 
     require("torch"), require("onnxruntime"), require("keras")
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     shutil.copytree(root / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     text = (root / "README.md").read_text(encoding="utf-8")

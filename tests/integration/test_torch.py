@@ -5,7 +5,7 @@ import pytest
 
 from lstm_symbolic import LSTMCell
 
-from .conftest import require
+from ..conftest import require
 
 torch = require("torch")
 

@@ -39,7 +39,7 @@ for _module in pkgutil.iter_modules(lstm_symbolic.__path__):
         importlib.import_module(f"lstm_symbolic.{_module.name}")
 
 FUZZ_CASES = 1000
-EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")
+EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "examples")
 
 COMMANDS = ["shapes", "solve", "params", "convert", "inspect", "derive", "check", "quiz", "latex", "diagram",
             "verify", "nonsense", ""]

@@ -30,10 +30,9 @@ class GRUVariant:
     summary: str
     reset_after: bool  # r_t * (U_n @ h_prev + c_n) with a second (recurrent) bias per gate
     refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    # the columns of the LSTM's variant table (variants.Variant) that every variant row has
+    # columns of the LSTM's variant table (variants.Variant) that every variant row has
     projection: bool = False
     peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    forget: str | None = None  # (no forget gate of the LSTM's kind)
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,9 @@ class RNNVariant:
     summary: str
     activation: str
     refused_layouts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    # the columns of the LSTM's variant table (variants.Variant) that every variant row has
+    # columns of the LSTM's variant table (variants.Variant) that every variant row has
     projection: bool = False
     peepholes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    forget: str | None = None  # (no forget gate of the LSTM's kind)
 
 
 _RESET_AFTER_LAYOUT = (

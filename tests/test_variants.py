@@ -30,10 +30,10 @@ def test_columns_describe_the_equations(name):
 @pytest.mark.parametrize("family,variant", ALL_ROWS, ids=[f"{f}-{v.name}" for f, v in ALL_ROWS])
 def test_every_variant_row_has_the_shared_columns(family, variant):
     """The GRU's and the simple RNN's rows have the columns code reads on any cell's variant."""
-    for column in ("projection", "peepholes", "forget", "refused_layouts"):
+    for column in ("projection", "peepholes", "refused_layouts"):
         assert hasattr(variant, column), column
     if family != "lstm":
-        assert (variant.projection, dict(variant.peepholes), variant.forget) == (False, {}, None)
+        assert (variant.projection, dict(variant.peepholes)) == (False, {})
 
 
 def test_framework_features_come_from_the_columns():

@@ -371,7 +371,7 @@ COMMAND_ERRORS = [
     ), id='convert-t.npz-from-pytorch-to-keras-o-k3.npz-forget-bias-nan'),
     pytest.param('convert {tmp}/t.npz --from pytorch --to keras -o {tmp}/x.xyz', 2, (
         'Error: cannot tell the format of {tmp}/x.xyz from its name (known: .npz, .pt, .pth, .onnx, '
-        '.weights.h5, .h5, .mat); give --format\n'
+        '.weights.h5, .h5, .mat); give --output-format\n'
     ), id='convert-t.npz-from-pytorch-to-keras-o-x.xyz'),
     pytest.param('convert {tmp}/t.npz --from pytorch -o {tmp}/x2.npz', 2, (
         'Error: name the framework to write into {tmp}/x2.npz with --to (pytorch, keras, onnx, matlab, tf1)\n'

@@ -271,8 +271,8 @@ COMMAND_ERRORS = [
         'parameter counts, value ranges and small evaluations, not explanations\n'
     ), id='quiz-Why_does_an_LSTM_have_a_forget_gate'),
     pytest.param('summary {tmp}/torch_bad.py', 1, (
-        'Error: nn.Linear(128, 3) on line 2 expects 128 input features (in_features) (the last dimension of '
-        'its input), got 64: input (*, 64)\n'
+        'Error: nn.Linear(128, 3) on line 2 expects 128 input features (in_features) as the last dimension of '
+        'its input, got 64: input (*, 64)\n'
         '  its input comes from nn.Linear(10, 64) on line 2\n'
     ), id='summary-torch_bad.py'),
     pytest.param('summary {tmp}/prose.py', 2, (

@@ -109,7 +109,7 @@ def need_rank(x, ranks, what):
 def need_features(x, expected, what):
     """Check the last dimension of ``x`` against the size the layer was built for."""
     if x is not None and isinstance(x[-1], int) and x[-1] != expected:
-        raise LayerContradiction(f"expects {expected} {what} (the last dimension of its input), got {x[-1]}: "
+        raise LayerContradiction(f"expects {expected} {what} as the last dimension of its input, got {x[-1]}: "
                                  f"input {shape_text(x)}")
 
 

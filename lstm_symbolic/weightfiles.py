@@ -44,8 +44,9 @@ FORMATS = {f.name: f for f in (
 _LOAD, _SAVE = "load", "save"
 
 
-def format_of(path, given=None):
-    """The format named ``given``, else the one whose suffix ``path`` has."""
+def format_of(path, given=None, option="--format"):
+    """The format named ``given``, else the one whose suffix ``path`` has; ``option`` is the
+    command-line option that names it, for the message."""
     if given is not None:
         if given not in FORMATS:
             raise UsageError(f"unknown weight-file format {given!r}; formats: {', '.join(FORMATS)}")
@@ -55,7 +56,7 @@ def format_of(path, given=None):
         if name.endswith(fmt.suffixes):
             return fmt
     suffixes = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
-    raise UsageError(f"cannot tell the format of {path} from its name (known: {suffixes}); give --format")
+    raise UsageError(f"cannot tell the format of {path} from its name (known: {suffixes}); give {option}")
 
 
 def _module(fmt):
@@ -235,7 +236,7 @@ def convert_file(source, output, from_fw=None, to_fw=None, in_format=None, out_f
     from .framework_table import get_layout
     from .frameworks import to_framework
 
-    out_fmt = format_of(output, out_format)
+    out_fmt = format_of(output, out_format, "--output-format")
     to_fw = to_fw or out_fmt.framework
     if to_fw is None:
         raise UsageError(f"name the framework to write into {output} with --to ({', '.join(FRAMEWORKS)})")

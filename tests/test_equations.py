@@ -1,17 +1,11 @@
-"""The equation programs built from the tables, and the matrix nodes of their own (concatenation, row
-block, column sum, diagonal) checked entry by entry against NumPy."""
+"""The equation programs built from the tables: word for word, their parameters, inputs and sizes,
+placeholder shapes, and concretize (the matrix nodes themselves: test_matrix_nodes.py)."""
 
-import numpy as np
 import pytest
-import sympy
 from sympy import MatrixSymbol, OneMatrix
 
 from lstm_symbolic.equations import (
     SIZE_SYMBOLS,
-    ColumnSum,
-    Diag,
-    RowBlock,
-    VConcat,
     broadcast,
     build_program,
     concretize,
@@ -88,25 +82,3 @@ def test_names_and_symbols():
     eqs = build_program("standard", "separate").equations[:1]
     assert set(symbols_of(eqs)) == {"f_t", "W_f", "x_t", "U_f", "h_prev", "b_f"}
     assert broadcast(placeholder("b_f")).args[1] == OneMatrix(1, SIZE_SYMBOLS["B"])
-
-
-# -- the nodes of our own, entry by entry against NumPy -----------------------------------------------
-rng = np.random.default_rng(3)
-A_VAL, B_VAL, V_VAL = rng.integers(-5, 5, (2, 3)), rng.integers(-5, 5, (3, 3)), rng.integers(-5, 5, (3, 1))
-A, B, V = MatrixSymbol("A", 2, 3), MatrixSymbol("B", 3, 3), MatrixSymbol("V", 3, 1)
-VALUES = {A: sympy.Matrix(A_VAL), B: sympy.Matrix(B_VAL), V: sympy.Matrix(V_VAL)}
-
-
-def explicit(expr):
-    return np.array(expr.as_explicit().subs(VALUES).doit().tolist(), dtype=np.int64)
-
-
-@pytest.mark.parametrize("expr,expected", [
-    (VConcat(A, B), np.vstack([A_VAL, B_VAL])),
-    (RowBlock(B, 1, 3), B_VAL[1:3]),
-    (ColumnSum(A), A_VAL.sum(axis=1, keepdims=True)),
-    (Diag(V), np.diag(V_VAL[:, 0])),
-], ids=["vconcat", "rowblock", "columnsum", "diag"])
-def test_nodes_entry_by_entry(expr, expected):
-    assert expr.shape == expected.shape
-    assert (explicit(expr) == expected).all()

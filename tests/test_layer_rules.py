@@ -90,7 +90,7 @@ def test_rank_and_feature_checks():
         need_rank((2, 3), (3,), "a 3-D input")
     need_features((2, "T", 8), 8, "features")
     need_features((2, "T", "F"), 8, "features")  # an open dimension is not a contradiction
-    with pytest.raises(LayerContradiction, match=r"expects 8 features \(the last dimension of its input\), got 16"):
+    with pytest.raises(LayerContradiction, match=r"expects 8 features as the last dimension of its input, got 16"):
         need_features((2, 5, 16), 8, "features")
 
 

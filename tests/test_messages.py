@@ -271,8 +271,8 @@ COMMAND_ERRORS = [
         'parameter counts, value ranges and small evaluations, not explanations\n'
     ), id='quiz-Why_does_an_LSTM_have_a_forget_gate'),
     pytest.param('summary {tmp}/torch_bad.py', 1, (
-        'Error: nn.Linear(128, 3) on line 2 expects 128 input features (in_features) (the last dimension of '
-        'its input), got 64: input (*, 64)\n'
+        'Error: nn.Linear(128, 3) on line 2 expects 128 input features (in_features) as the last dimension of '
+        'its input, got 64: input (*, 64)\n'
         '  its input comes from nn.Linear(10, 64) on line 2\n'
     ), id='summary-torch_bad.py'),
     pytest.param('summary {tmp}/prose.py', 2, (
@@ -371,7 +371,7 @@ COMMAND_ERRORS = [
     ), id='convert-t.npz-from-pytorch-to-keras-o-k3.npz-forget-bias-nan'),
     pytest.param('convert {tmp}/t.npz --from pytorch --to keras -o {tmp}/x.xyz', 2, (
         'Error: cannot tell the format of {tmp}/x.xyz from its name (known: .npz, .pt, .pth, .onnx, '
-        '.weights.h5, .h5, .mat); give --format\n'
+        '.weights.h5, .h5, .mat); give --output-format\n'
     ), id='convert-t.npz-from-pytorch-to-keras-o-x.xyz'),
     pytest.param('convert {tmp}/t.npz --from pytorch -o {tmp}/x2.npz', 2, (
         'Error: name the framework to write into {tmp}/x2.npz with --to (pytorch, keras, onnx, matlab, tf1)\n'

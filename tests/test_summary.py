@@ -45,8 +45,8 @@ def test_bidirectional_lstm_into_a_too_small_linear(cli, tmp_path):
     path.write_text(BIDIRECTIONAL_INTO_LINEAR)
     result = cli("summary", path, "--input-shape", "2,5,10")
     assert result.exit_code == 1
-    assert ("Error: nn.Linear(64, 3) on line 6 expects 64 input features (in_features) (the last dimension of its "
-            "input), got 128: input (2, 128)\n"
+    assert ("Error: nn.Linear(64, 3) on line 6 expects 64 input features (in_features) as the last dimension of its "
+            "input, got 128: input (2, 128)\n"
             "  its input comes from nn.LSTM(10, 64, batch_first=True, bidirectional=True) on line 5\n"
             "  hint: the input has twice the features expected: a bidirectional layer outputs both directions side "
             "by side (2 x hidden_size)\n") in result.stderr

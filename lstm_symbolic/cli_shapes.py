@@ -19,7 +19,7 @@ from .cli_options import (
     json_option,
     warn,
 )
-from .framework_table import FRAMEWORKS
+from .framework_table import FRAMEWORKS, framework_variants
 from .variants import LAYOUTS, VARIANTS
 
 _SHAPES_JSON = "Print {\"dims\": ..., \"tensors\": ...} as JSON."
@@ -103,7 +103,7 @@ def solve(as_json, **options):
 @click.option("--layers", type=POSITIVE, default=1, show_default=True, help="Stacked layers.")
 @click.option("--bidirectional", is_flag=True, help="Two directions.")
 @click.option("--proj", "proj_size", type=POSITIVE, default=None, help="Projection size p.")
-@click.option("--variant", type=click.Choice(["standard", "peephole", "projection"]), default=None,
+@click.option("--variant", type=click.Choice(framework_variants()), default=None,
               help="standard, peephole (ONNX, TF1; with --proj both, TF1) or projection (PyTorch, TF1; implied by "
                    "--proj).")
 @click.option("--cell", type=click.Choice(CELLS), default=None,

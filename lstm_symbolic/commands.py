@@ -94,12 +94,11 @@ def framework_parameters(framework, n, k, layers, bidirectional, proj, variant, 
 def _layer_options(fam, variant):
     """``parameter_table``'s keywords for a variant of the family ``fam``, or ``None`` for an LSTM
     variant that no framework layer computes (no forget gate, a coupled one, no output tanh)."""
-    row = fam.variants[variant]
-    if getattr(row, "forget", "gate") != "gate" or getattr(row, "output_activation", "tanh") != "tanh":
-        return None
-    if hasattr(row, "reset_after"):
-        return {"reset_after": row.reset_after}
-    return {"variant": variant} if fam.option == "variant" else {}
+    from .framework_table import framework_variants
+
+    if fam.option == "variant":  # the LSTM's table: only its framework variants are a framework's layer
+        return {"variant": variant} if variant in framework_variants() else None
+    return {"reset_after": fam.variants[variant].reset_after} if fam.option == "reset_after" else {}
 
 
 class Solved(NamedTuple):

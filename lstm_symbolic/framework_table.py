@@ -36,6 +36,13 @@ CELL_FEATURES = MappingProxyType({"lstm": frozenset({"peephole", "projection"}),
 #: What a cell family's weights do not say, told whenever they are converted.
 CELL_NOTES = MappingProxyType({"rnn": "a simple RNN's nonlinearity (tanh or relu) is not stored with its weights: "
                                       "build the target layer with the one the source used (the default is tanh)"})
+#: What ``params`` says of a family's two biases, by whether the counted layout keeps two (True) or one.
+BIAS_NOTES = MappingProxyType({"lstm": MappingProxyType({
+    True: "Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); the two biases are "
+          "only ever used as their sum.",
+    False: "PyTorch, cuDNN and ONNX keep two biases per gate (4k more per layer and direction); Keras, MATLAB and "
+           "TF1 keep one.",
+})})
 #: Cell families with a cell state c (an LSTM's c_n / Y_c).
 CELL_STATE = frozenset({"lstm"})
 #: Modes of a cell family: a model of the family has exactly one (the last is assumed when no array shows one).

@@ -259,7 +259,7 @@ def params_data(total, tensors, formula):
 def params_text(framework, total, tensors, formula, cell="lstm"):
     from math import prod
 
-    from .framework_table import CANONICAL, get_layout
+    from .framework_table import BIAS_NOTES, CANONICAL, get_layout
 
     row = get_layout(framework, cell) if framework else CANONICAL[cell]
     rows = [(name, " x ".join(str(d) for d in shape), str(prod(shape))) for name, shape in tensors.items()]
@@ -267,10 +267,8 @@ def params_text(framework, total, tensors, formula, cell="lstm"):
     lines = [f"{row.title}", "", f"{'tensor':<{w[0]}}  {'shape':<{w[1]}}  {'count':>{w[2]}}"]
     lines += [f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}" for a, b, c in rows]
     lines += ["", f"total: {total}", f"formula: {formula}"]
-    if cell == "lstm":
-        lines.append("Keras, MATLAB and TF1 keep one bias per gate (4k fewer per layer and direction); the two "
-                     "biases are only ever used as their sum." if row.two_biases else "PyTorch, cuDNN and ONNX keep "
-                     "two biases per gate (4k more per layer and direction); Keras, MATLAB and TF1 keep one.")
+    if cell in BIAS_NOTES:
+        lines.append(BIAS_NOTES[cell][row.two_biases])
     return "\n".join(lines)
 
 

@@ -159,7 +159,7 @@ def meaning(name, cell, notation):
         template = MEANINGS[name]
     elif gate is not None and name == f"{gate}_t":
         template = GATE_NOTES.get(fam.name, {}).get(gate, "{gate}")
-        if gate == "f" and getattr(cell.variant, "forget", None) == "coupled":
+        if gate == "f" and cell.variant.forget == "coupled":  # only the LSTM's rows (and gates) have f
             template = "{gate}, coupled to the input gate"
     elif gate is not None and kind == "W":
         template = WEIGHT_MEANINGS["separate"]
@@ -167,7 +167,7 @@ def meaning(name, cell, notation):
         template = MEANINGS[kind]
     else:
         return escape(family_tensor(name, fam.name, cell.layout.name))
-    peeped = getattr(cell.variant, "peepholes", {}).get(gate, "c_prev") if gate else "c_prev"
+    peeped = cell.variant.peepholes.get(gate, "c_prev") if gate else "c_prev"
     return fill(template, notation, peeped=name_latex(peeped, notation),
                 U=name_latex(f"U_{gate}", notation) if gate else "", **fixed)
 

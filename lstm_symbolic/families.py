@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import UsageError
-from .framework_table import frameworks_with, get_layout
+from .framework_table import default_features, frameworks_with, get_layout
 from .variants import GATE_ACTIVATION, GATE_MEANING, INPUTS, RECURRENCE, SIZE_SOURCES, VARIANTS, lookup
 from .variants import describe_tensor as _describe_shared
 
@@ -110,12 +110,13 @@ class Family:
         return tuple(new[:-2] for new, _ in self.recurrence)
 
 
-#: Where each framework's GRU applies the reset gate by default (True: after the recurrent product).
-#: PyTorch nn.GRU and cuDNN: after; Keras 3 GRU: reset_after=True; MATLAB gruLayer: ResetGateMode
-#: "after-multiplication"; TF1 GRUCell: before.  The ONNX operator's default is linear_before_reset=0
-#: (before), but this tool's ONNX layout holds linear_before_reset=1 (after, as PyTorch exports it).
+#: Where each framework's GRU applies the reset gate by default (True: after the recurrent product), read from
+#: the framework table's GRU rows (``always`` and ``defaults``): PyTorch nn.GRU and cuDNN: after; Keras 3 GRU:
+#: reset_after=True; MATLAB gruLayer: ResetGateMode "after-multiplication".  The ONNX operator's default is
+#: linear_before_reset=0 (before), but this tool's ONNX layout holds linear_before_reset=1 (after, as PyTorch
+#: exports it).  A framework without a GRU row has no entry (``choose_variant`` refuses it first).
 GRU_RESET_AFTER_BY_FRAMEWORK = MappingProxyType(
-    {"pytorch": True, "keras": True, "matlab": True, "onnx": True, "tf1": False})
+    {framework: "reset_after" in features for framework, features in default_features("gru").items()})
 
 _ONE_STATE = {"inputs": ("x_t", "h_prev"), "recurrence": (("h_t", "h_prev"),),
               "size_sources": MappingProxyType({"n": ("x_t", 0), "k": ("h_prev", 0), "B": ("x_t", 1)})}

@@ -86,6 +86,7 @@ class Layout:
     tensors: tuple
     features: frozenset  # what the framework can express
     always: frozenset = frozenset()  # features every model in this layout has
+    defaults: frozenset = frozenset()  # features a model has unless told otherwise (Keras' reset_after=True)
     layer_key: str = "l{L}/"
     layer_key_always: bool = False  # the layer part of a key is there even with one layer
     direction_keys: tuple = ("forward/", "backward/")
@@ -200,7 +201,8 @@ LAYOUTS = (
     _keras("gru", "Keras GRU", ("z", "r", "n"), ("z", "r", "h"), bias=(
         Tensor("{layer}{direction}bias", ("b", "c"), join="stack", feature="reset_after"),
         Tensor("{layer}{direction}bias", ("b",), feature="reset_before")),
-        features=_BOTH | {"reset_after", "reset_before"}, runtime="keras.layers.GRU"),
+        features=_BOTH | {"reset_after", "reset_before"}, defaults=frozenset({"reset_after"}),
+        runtime="keras.layers.GRU"),
     _onnx("gru", "ONNX GRU (linear_before_reset=1)", ("z", "r", "n"), ("z", "r", "h"),
           always=frozenset({"reset_after"}), features=_BOTH | {"reset_after"}, runtime="the ONNX GRU operator"),
     _matlab("gru", "MATLAB gruLayer (ResetGateMode recurrent-bias-after-multiplication)", ("r", "z", "n"),
@@ -262,6 +264,15 @@ def frameworks_with(cell):
     ('pytorch', 'keras', 'onnx')
     """
     return tuple(dict.fromkeys(row.framework for row in LAYOUTS if row.cell == cell))
+
+
+def default_features(cell):
+    """framework -> the features its layout of ``cell`` has unless told otherwise (``always`` and ``defaults``).
+
+    >>> default_features("gru")["keras"], default_features("rnn")["onnx"]
+    (frozenset({'reset_after'}), frozenset())
+    """
+    return MappingProxyType({row.framework: row.always | row.defaults for row in LAYOUTS if row.cell == cell})
 
 
 def get_framework(name):

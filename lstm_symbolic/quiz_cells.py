@@ -55,7 +55,8 @@ def cell_variant(family, words, flags, framework, kind, named=None):
     An LSTM's variant is the one its words name (``named``, read with the lexicon's variant words).
 
     A GRU's placement is stated by ``reset_after`` (code or words), "reset after / before", "Cho"
-    or a framework (PyTorch, Keras: after; ONNX, TF1: before); else it is Cho et al.'s reset-before.
+    or a framework (its default in the framework table: PyTorch, Keras, ONNX, MATLAB: after); else it
+    is Cho et al.'s reset-before.
     """
     if worded_variant(family):
         return named, True

@@ -74,8 +74,8 @@ def grouped_block(equations, shapes, notation, group_of, prefix=""):
 
 def forward_block(cell, notation):
     """The forward pass in the normal form (pre-activations named), one group per gate."""
-    d = cell.backward()
-    return grouped_block(d.forward, d.shapes(), notation, lambda n: label(n, cell.family))
+    normal = cell.normal_form()
+    return grouped_block(normal.equations, normal.shapes(), notation, lambda n: label(n, cell.family))
 
 
 def derivation_rows(cell, notation):
@@ -94,8 +94,9 @@ def derivation_rows(cell, notation):
 
 def dimension_table(cell, notation):
     """Every tensor of the forward pass (pre-activations included): symbol, shape, meaning."""
-    shapes = cell.backward().shapes()
-    names = list(cell.program.inputs) + list(cell.parameters) + [eq.name for eq in cell.backward().forward]
+    normal = cell.normal_form()
+    shapes = normal.shapes()
+    names = list(cell.program.inputs) + list(cell.parameters) + [eq.name for eq in normal.equations]
     lines = [r"\begin{tabular}{llp{10cm}}", r"symbol & shape & meaning \\ \hline"]
     for name in names:
         lines.append(f"${name_latex(name, notation)}$ & ${dims_latex(shapes[name])}$ & "
@@ -118,7 +119,7 @@ def sizes_sentence(cell):
 
 def activations(cell):
     """The activation functions of the forward pass, in the order of ACTIVATION_DEFINITIONS."""
-    used = {function_name(node) for eq in cell.backward().forward for node in preorder_traversal(eq.rhs)
+    used = {function_name(node) for eq in cell.normal_form().equations for node in preorder_traversal(eq.rhs)
             if isinstance(node, ElementwiseApplyFunction)}
     return [name for name in ACTIVATION_DEFINITIONS if name in used]
 

@@ -21,7 +21,23 @@ import re
 from .errors import UsageError
 from .modelcode_nodes import Apply, Concat, LayerCall, ModelCode, Opaque, Select, Unknown  # noqa: F401 (re-exported)
 
-FRAMEWORK_NAMES = ("keras", "pytorch", "matlab")
+
+
+def _read_python(text, framework):
+    from .modelcode_python import read_python
+
+    return read_python(text, framework)
+
+
+def _read_matlab(text, framework):
+    from .modelcode_matlab import read_matlab
+
+    return read_matlab(text)
+
+
+#: The reader of each framework's model code (Python source for Keras and PyTorch, MATLAB source).
+READERS = {"keras": _read_python, "pytorch": _read_python, "matlab": _read_matlab}
+FRAMEWORK_NAMES = tuple(READERS)
 
 #: The longest model text read (characters): model code is short; this keeps a huge paste harmless.
 MAX_MODEL_CHARS = 1_000_000
@@ -69,10 +85,4 @@ def read_model(text, framework=None):
                              "'nn.LSTM(10, 20, batch_first=True)' or '[sequenceInputLayer(12) lstmLayer(100)]'")
     elif framework not in FRAMEWORK_NAMES:
         raise UsageError(f"unknown framework {framework!r}: choose one of {', '.join(FRAMEWORK_NAMES)}")
-    if framework == "matlab":
-        from .modelcode_matlab import read_matlab
-
-        return read_matlab(text)
-    from .modelcode_python import read_python
-
-    return read_python(text, framework)
+    return READERS[framework](text, framework)

@@ -121,6 +121,7 @@ class Framework:
     batch_first: tuple | None = None  # input and output with batch_first=True
     head: tuple = ()  # dense head: weight, bias and output names, weight and bias templates, replaced axis
     batchless: bool = False  # without --batch the batch axis is left out (B1: it is 1)
+    shape_style: str = "tight tuple"  # how it prints an array's shape (a sizes.SHAPE_STYLES name): (None, 10, 32)
 
 
 FRAMEWORKS = MappingProxyType({fw.name: fw for fw in (
@@ -142,7 +143,8 @@ FRAMEWORKS = MappingProxyType({fw.name: fw for fw in (
     Framework("matlab", "MATLAB lstmLayer / bilstmLayer", "InputWeights 4k x in, RecurrentWeights 4k x k, "
               "Bias 4k x 1 (bilstmLayer: 8k rows, forward then backward); l{L}/ prefix for stacked layers",
               "B", True, (("input", "n B T"), ("output", "Dh B T")), (("input", "n B T"), ("output", "Dh B1")),
-              (), head=("dense weights", "dense bias", "dense output", "C F", "C 1", 0), batchless=True),
+              (), head=("dense weights", "dense bias", "dense output", "C F", "C 1", 0), batchless=True,
+              shape_style="tight"),
     Framework("tf1", "TensorFlow 1 LSTMCell", "kernel [in + h, 4k] on concat(x, h), bias [4k], forget_bias (1.0) "
               "added to f at run time, projection/kernel [k, p], w_i_diag/w_f_diag/w_o_diag [k]",
               "None", True, (("input", "B T n"), ("output", "B T Dh")), (("input", "B T n"), ("output", "B Dh")),

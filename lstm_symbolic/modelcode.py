@@ -22,7 +22,6 @@ from .errors import UsageError
 from .modelcode_nodes import Apply, Concat, LayerCall, ModelCode, Opaque, Select, Unknown  # noqa: F401 (re-exported)
 
 
-
 def _read_python(text, framework):
     from .modelcode_python import read_python
 

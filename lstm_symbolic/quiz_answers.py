@@ -81,13 +81,18 @@ def answer_shape(u):
     if any(t[:2] in ("W_", "U_") for t in u.targets):
         lines.append("convention: column vectors; W_* (feed-forward) is k x n so that W x_t is k x 1, U_* "
                      "(recurrent) is k x k (k x p with a projection)")
-    texts = [shape_text(s, _tuple_style(u, t)) for s, t in zip(shapes, u.targets)]
+    texts = [sizes_shape_text(s, _answer_style(u, t)) for s, t in zip(shapes, u.targets)]
     return shapes, ", ".join(texts), lines
 
 
-def _tuple_style(u, target):
-    """Activations as the framework prints them: ``(None, 10, 32)``; MATLAB writes ``75x400``."""
-    return target.startswith("act:") and u.framework != "matlab"
+def _answer_style(u, target):
+    """The cell's tensors as ``12x80``; activations as the framework prints them (its ``shape_style``:
+    ``(None, 10, 32)``; MATLAB writes ``75x400``)."""
+    from .framework_table import get_framework
+
+    if not target.startswith("act:"):
+        return "tight"
+    return get_framework(u.framework).shape_style if u.framework else "tight tuple"
 
 
 def _cell(u):

@@ -47,8 +47,8 @@ class FlowReader:
                 self.expression(stmt.value, "return")
             elif isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try, ast.AugAssign)):
                 first = ast.unparse(stmt).splitlines()[0]
-                self.layers.code.problem(stmt.lineno, f"{first.rstrip(':')}: control flow and in-place updates in forward "
-                                                      "are not followed; shapes after it may be unknown")
+                self.layers.code.problem(stmt.lineno, f"{first.rstrip(':')}: control flow and in-place updates in "
+                                                      "forward are not followed; shapes after it may be unknown")
                 for node in ast.walk(stmt):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                         self.steps.append(Opaque(node.id, first, stmt.lineno))

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from lstm_symbolic.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOAT = re.compile(r"\b[0-9]\.[0-9]{3}e[-+][0-9]{2}\b|(?<=worst: )[A-Za-z_0-9]+")
 
 

@@ -6,10 +6,10 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from lstm_symbolic import LstmSymbolicError  # noqa: E402
-from lstm_symbolic.quiz import answer_question, parse_block  # noqa: E402
-from tests.integration.test_quiz_corpus import ENTRIES  # noqa: E402
-from tests.integration.test_quiz_examples import HOSTILE  # noqa: E402
+from lstm_symbolic import LstmSymbolicError
+from lstm_symbolic.quiz import answer_question, parse_block
+from tests.integration.test_quiz_corpus import ENTRIES
+from tests.integration.test_quiz_examples import HOSTILE
 
 
 def run(text):

@@ -76,11 +76,16 @@ def load_npz(path):
     try:
         _check_archive(path)
         with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+            arrays = {name: data[name] for name in data.files}
     except LstmSymbolicError:
         raise
     except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as err:
         raise UsageError(f"{path} is not a readable .npz archive ({str(err)[:120]})") from None
+    others = [name for name, value in arrays.items() if not isinstance(value, np.ndarray)]
+    if others:  # np.load returns the bytes of a member that is not a .npy array (a .pt file is a zip too)
+        raise UsageError(f"{path} is a zip archive but not an .npz: {', '.join(others[:3])}"
+                         f"{' ...' if len(others) > 3 else ''} {'is not an .npy array' if len(others) == 1 else 'are not .npy arrays'}")
+    return arrays
 
 
 def save_npz(path, arrays, model=None, **_):

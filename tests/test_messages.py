@@ -395,6 +395,10 @@ COMMAND_ERRORS = [
         'Error: cannot tell the format of {tmp}/notes.txt from its name (known: .npz, .pt, .pth, .onnx, '
         '.weights.h5, .h5, .mat); give --format\n'
     ), id='inspect-notes.txt'),
+    pytest.param('inspect examples/lstm.pt --format npz', 2, (
+        'Error: examples/lstm.pt is a zip archive but not an .npz: lstm/data.pkl, lstm/.format_version, '
+        'lstm/.storage_alignment ... are not .npy arrays\n'
+    ), id='inspect-pt-as-npz'),
 
 ]
 

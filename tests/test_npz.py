@@ -79,6 +79,21 @@ def test_a_text_file_and_a_single_array(tmp_path):
     assert refusal(single) == f"{single} is a single .npy array, not an .npz archive of named arrays"
 
 
+def test_a_zip_of_other_files_is_not_an_npz(tmp_path):
+    """A PyTorch .pt file is a zip too: np.load would hand back its members' bytes."""
+    path = tmp_path / "w.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.npy", _npy_bytes(np.zeros(2)))
+        archive.writestr("model/data.pkl", b"not an array")
+    assert refusal(path) == f"{path} is a zip archive but not an .npz: model/data.pkl is not an .npy array"
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
 def test_a_file_past_the_limit_is_refused_before_reading(tmp_path):
     path = tmp_path / "w.npz"
     np.savez(path, a=np.zeros(1000))

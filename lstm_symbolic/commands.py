@@ -176,8 +176,8 @@ class Summarized(NamedTuple):
 
 def summary(path, framework=None, input_shape=None):
     """Summarize the model code in ``path``; contradictions become the error, other problems warnings."""
+    from .inputs import read_text
     from .modelcode import MAX_MODEL_CHARS
-    from .output import read_text
     from .summary import summarize
     from .summary_text import problem_text
 

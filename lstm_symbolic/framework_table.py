@@ -5,8 +5,10 @@ lays out a sequence (input, output, final states, a dense head).  :data:`LAYOUTS
 row per framework *and* cell family (``lstm``, ``gru``, ``rnn``): which arrays hold the
 weights, under which key templates, in which gate order and orientation, with which bias
 convention, and which features (peephole, projection, bidirectional, stacked, reset-after)
-the framework can express.  :mod:`lstm_symbolic.frameworks` walks a row to read, write and
-list the arrays; nothing else knows a framework's names.
+the framework can express.  One function each walks a row: :mod:`~lstm_symbolic.weight_layout` lists its
+arrays, :mod:`~lstm_symbolic.frameworks` writes them and :mod:`~lstm_symbolic.framework_reader`
+reads them; :mod:`~lstm_symbolic.sequences` and :mod:`~lstm_symbolic.recurrent` derive sequence
+shapes and parameter counts from the same rows.
 
 Canonical parameters (column convention, one dict per layer and direction): ``W_g`` (k x in),
 ``U_g`` (k x h), ``b_g`` (k x 1) per gate g, a GRU's reset-after recurrent biases ``c_g``,

@@ -1,10 +1,11 @@
-"""Framework weight layouts: one reader, one writer and one shape lister walking the table rows.
+"""Framework weight layouts, the writer and the public face of the readers.
 
 A row of :data:`~lstm_symbolic.framework_table.LAYOUTS` says which arrays a framework stores
-for one cell family; :func:`tensor_shapes` lists them, :func:`to_framework` writes a canonical
-:class:`Model` into them and :func:`from_framework` reads them back, checking every array
-against the shapes the lister gives for the sizes it inferred.  Nothing here knows a
-framework by name.
+for one cell family; :func:`~lstm_symbolic.weight_layout.tensor_shapes` lists them,
+:func:`to_framework` (here) writes a canonical :class:`Model` into them and
+:func:`~lstm_symbolic.framework_reader.from_framework` reads them back, checking every array
+against the listed shapes.  This module also holds :func:`random_model`, the ``from_*`` /
+``to_*`` shortcuts for each framework and :func:`run_model`.
 
 >>> import numpy as np
 >>> model = random_model(input_size=3, hidden_size=2)

@@ -13,7 +13,6 @@ image, binary data) is named as such in one line.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import sys
@@ -140,30 +139,3 @@ def read_text(path, max_chars, what="text", stream=None):
     if len(text) > max_chars:
         raise UsageError(f"{name} holds more than {max_chars:,} characters (the limit)")
     return text
-
-
-def open_binary(path, max_bytes, regular_only=False, what="bytes"):
-    """A seekable binary file object for ``path`` holding at most ``max_bytes`` bytes.
-
-    A regular file is opened as it is (its size checked first).  Anything else (a device, a
-    FIFO, standard input as ``"-"``) is refused when ``regular_only`` (say so when the reader
-    must seek, e.g. a zip archive, and the source might be endless), or read into memory with
-    the limit applied while reading.  The caller closes the result.
-    """
-    if path == "-":
-        if regular_only:
-            raise UsageError("standard input cannot be read here: give a file name")
-        return io.BytesIO(read_bytes(path, max_bytes, what))
-    handle = _open(path)
-    info = os.fstat(handle.fileno())
-    if stat.S_ISREG(info.st_mode):
-        if info.st_size > max_bytes:
-            handle.close()
-            raise UsageError(f"{path} is too large ({info.st_size:,} bytes; the limit is {max_bytes:,} {what})")
-        return io.BufferedReader(handle)
-    if regular_only:
-        handle.close()
-        raise UsageError(f"cannot read {path}: it is not a regular file (a device, pipe or socket); "
-                         "save it to a file first")
-    with handle:
-        return io.BytesIO(_read_limited(handle, max_bytes, path, f"{max_bytes:,} {what}"))

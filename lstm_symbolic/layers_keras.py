@@ -18,6 +18,7 @@ from .layer_rules import (
     choice,
     flag,
     need_rank,
+    same_shape,
     shape_text,
     size,
     table,
@@ -166,9 +167,6 @@ def _conv1d(args, x, call):
     return LayerOut((x[0], steps, filters), {}, tensors)
 
 
-def _same(args, x, call):
-    return LayerOut(x)
-
 
 def _args_text(call):
     return ", ".join([repr(a) for a in call.args] + [f"{k}={v!r}" for k, v in call.kwargs.items()])
@@ -191,6 +189,6 @@ ROWS = table(
     Row("BatchNormalization", ("axis",), {}, _normalization(4)),
     Row("LayerNormalization", ("axis",), {}, _normalization(2)),
     Row("Conv1D", ("filters", "kernel_size", "strides", "padding"), {"padding": "valid", "use_bias": True}, _conv1d),
-    *(Row(name, ("rate",), {}, _same) for name in ("Dropout", "SpatialDropout1D", "GaussianNoise")),
-    *(Row(name, ("activation",), {}, _same) for name in ("Activation", "Masking", "ReLU", "Softmax")),
+    *(Row(name, ("rate",), {}, same_shape) for name in ("Dropout", "SpatialDropout1D", "GaussianNoise")),
+    *(Row(name, ("activation",), {}, same_shape) for name in ("Activation", "Masking", "ReLU", "Softmax")),
 )

@@ -9,7 +9,18 @@ C x n and Bias C x 1.  ``'OutputMode','last'`` drops the time dimension.
 
 from __future__ import annotations
 
-from .layer_rules import LayerContradiction, LayerOut, LayerProblem, Row, choice, need_rank, shape_text, size, table
+from .layer_rules import (
+    LayerContradiction,
+    LayerOut,
+    LayerProblem,
+    Row,
+    choice,
+    need_rank,
+    same_shape,
+    shape_text,
+    size,
+    table,
+)
 from .recurrent import recurrent_tensors
 
 _MODES = ("after-multiplication", "before-multiplication", "recurrent-bias-after-multiplication")
@@ -24,7 +35,7 @@ def _sequence_input(args, x, call):
     return LayerOut((n, "B", "T"))
 
 
-def _input_size(args, x, what):
+def _input_size(args, x):
     """The channels of ``x``, checked against an explicit 'InputSize'; None when unknown."""
     declared = args.get("inputsize", "auto")
     n = x[0] if x is not None and isinstance(x[0], int) else None
@@ -46,7 +57,7 @@ def _recurrent(cell, directions, modes=None):
         reset = choice(args, "resetgatemode", modes) if modes else None
         need_rank(x, (3,), "sequence input (channels, batch, time); an earlier layer with 'OutputMode' 'last' "
                            "has removed the time dimension")
-        n = _input_size(args, x, "channels")
+        n = _input_size(args, x)
         batch, steps = (x[1], x[2]) if x is not None else ("B", "T")
         output = (directions * k, batch, steps) if mode == "sequence" else (directions * k, batch)
         if n is None:
@@ -60,7 +71,7 @@ def _recurrent(cell, directions, modes=None):
 
 def _fully_connected(args, x, call):
     c = size(args, "outputsize")
-    n = _input_size(args, x, "channels")
+    n = _input_size(args, x)
     output = (c,) + (x[1:] if x is not None else ("B",))
     if n is None:
         return LayerOut(output, {}, None, "the input size is unknown")
@@ -80,9 +91,6 @@ def _normalization(args, x, call):
     return LayerOut(x, {}, {"Offset": (x[0], 1), "Scale": (x[0], 1)})
 
 
-def _same(args, x, call):
-    return LayerOut(x)
-
 
 _RNN_DEFAULTS = {"outputmode": "sequence", "resetgatemode": "after-multiplication"}
 
@@ -95,8 +103,8 @@ ROWS = table(
     Row("wordEmbeddingLayer", ("dimension", "numwords"), {}, _word_embedding),
     Row("batchNormalizationLayer", (), {}, _normalization),
     Row("layerNormalizationLayer", (), {}, _normalization),
-    Row("dropoutLayer", ("probability",), {}, _same),
-    *(Row(name, (), {}, _same) for name in ("softmaxLayer", "reluLayer", "tanhLayer", "sigmoidLayer",
+    Row("dropoutLayer", ("probability",), {}, same_shape),
+    *(Row(name, (), {}, same_shape) for name in ("softmaxLayer", "reluLayer", "tanhLayer", "sigmoidLayer",
                                             "classificationLayer", "regressionLayer")),
     fold_case=True,  # MATLAB's names are case-insensitive
 )

@@ -18,6 +18,7 @@ from .layer_rules import (
     flag,
     need_features,
     need_rank,
+    same_shape,
     shape_text,
     size,
     table,
@@ -162,9 +163,6 @@ def _conv1d(args, x, call):
     return LayerOut(output, {}, tensors)
 
 
-def _same(args, x, call):
-    return LayerOut(x)
-
 
 _SAME = ("Dropout", "ReLU", "Tanh", "Sigmoid", "GELU", "ELU", "LeakyReLU", "Softmax", "LogSoftmax", "Identity",
          "CrossEntropyLoss", "MSELoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "L1Loss")
@@ -183,5 +181,5 @@ ROWS = table(
     Row("Flatten", ("start_dim", "end_dim"), {"start_dim": 1, "end_dim": -1}, _flatten),
     Row("Conv1d", ("in_channels", "out_channels", "kernel_size", "stride", "padding"), {"stride": 1, "padding": 0,
                                                                                        "bias": True}, _conv1d),
-    *(Row(name, ("p",) if name == "Dropout" else ("dim",), {}, _same) for name in _SAME),
+    *(Row(name, ("p",) if name == "Dropout" else ("dim",), {}, same_shape) for name in _SAME),
 )

@@ -83,8 +83,9 @@ def load_npz(path):
         raise UsageError(f"{path} is not a readable .npz archive ({str(err)[:120]})") from None
     others = [name for name, value in arrays.items() if not isinstance(value, np.ndarray)]
     if others:  # np.load returns the bytes of a member that is not a .npy array (a .pt file is a zip too)
+        what = "is not an .npy array" if len(others) == 1 else "are not .npy arrays"
         raise UsageError(f"{path} is a zip archive but not an .npz: {', '.join(others[:3])}"
-                         f"{' ...' if len(others) > 3 else ''} {'is not an .npy array' if len(others) == 1 else 'are not .npy arrays'}")
+                         f"{' ...' if len(others) > 3 else ''} {what}")
     return arrays
 
 

@@ -24,7 +24,6 @@ import secrets
 import stat
 
 from .errors import UsageError
-from .inputs import read_text  # noqa: F401 - the reader used to live here (kept for callers)
 
 
 def _fail(path, err):

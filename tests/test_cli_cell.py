@@ -47,7 +47,9 @@ def test_derive_symbolic_json_and_jacobians(cli):
     eqs = {e["name"]: e for e in data["equations"]}
     assert eqs["dW_f"]["shape"] == ["k", "n"] and eqs["dp_f"]["rhs"] == "(da_f * c_prev) @ 1"
     assert {(j["of"], j["wrt"]) for j in data["jacobians"]} >= {("c_t", "c_prev"), ("h_t", "h_prev")}
-    assert "peephole" in data["explanation"] or "gates see the cell" in data["explanation"]
+    assert data["explanation"].startswith("The gates see the cell, so c_prev also reaches c_t through f_t and i_t: "
+                                          "besides diag(f_t), d c_t / d c_prev has diagonal terms "
+                                          "p_f * f_t(1 - f_t) * c_prev and p_i * i_t(1 - i_t) * g_t.")
 
 
 def test_derive_text_jacobians(cli):

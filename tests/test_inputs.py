@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from lstm_symbolic.errors import UsageError
-from lstm_symbolic.inputs import open_binary, read_bytes, read_text
+from lstm_symbolic.inputs import read_bytes, read_text
 
 LINE = b"x_t : 3 x 1\n"
 
@@ -43,7 +43,6 @@ def test_an_endless_fifo_stops_at_the_limit(tmp_path):
 @pytest.mark.parametrize("reader", [
     pytest.param(lambda: read_text("/dev/zero", 10_000), id="text"),
     pytest.param(lambda: read_bytes("/dev/zero", 10_000), id="bytes"),
-    pytest.param(lambda: open_binary("/dev/zero", 10_000), id="open_binary"),
 ])
 def test_an_endless_device_stops_at_the_limit(reader):
     with pytest.raises(UsageError, match=r"holds more than 10,000 \w+ \(the limit\)"):
@@ -84,19 +83,6 @@ def test_folders_and_missing_files(tmp_path):
         read_text(str(tmp_path), 100)
     with pytest.raises(UsageError, match="cannot read .*: No such file"):
         read_text(str(tmp_path / "missing.txt"), 100)
-
-
-def test_open_binary_regular_and_not(tmp_path):
-    path = tmp_path / "w.bin"
-    path.write_bytes(b"0123456789")
-    with open_binary(str(path), 100, regular_only=True) as handle:
-        handle.seek(5)
-        assert handle.read() == b"56789"
-    with pytest.raises(UsageError, match="is too large"):
-        open_binary(str(path), 5)
-    if os.path.exists("/dev/zero"):
-        with pytest.raises(UsageError, match="not a regular file"):
-            open_binary("/dev/zero", 100, regular_only=True)
 
 
 def test_cli_check_reads_a_bom_file_and_stdin_clean(cli, tmp_path):

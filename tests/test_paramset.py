@@ -225,8 +225,9 @@ def test_non_finite_states_are_refused_after_the_cache_warmed(cell, rng, monkeyp
 @pytest.mark.parametrize("family, variant", [("gru", "reset-after"), ("gru", "reset-before"), ("rnn", "tanh"),
                                              ("rnn", "relu")], ids=["gru-after", "gru-before", "rnn-tanh", "rnn-relu"])
 def test_one_state_cells_float32_and_untouched_inputs(family, variant, rng):
-    """GRU and simple RNN (checked against their references in test_cells.py in float64): float32
-    parameters give float32 results that agree with the float64 ones, and no input is changed."""
+    """GRU and simple RNN (checked against their references in float64 in
+    tests/integration/test_recurrent_families.py): float32 parameters give float32 results that
+    agree with the float64 ones, and no input is changed."""
     from lstm_symbolic import make_cell
 
     num = make_cell(family, N, K, variant).compile()

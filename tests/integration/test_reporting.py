@@ -1,6 +1,7 @@
 """Limits and checks that cross modules (found in the files-and-options issue): the parser's real
 nesting limit, one size limit for the options and the equation files, and the compiled cell's own
-errors where NumPy's used to escape.  The command-line parts of that issue are in test_cli.py."""
+errors where NumPy's used to escape.  The command-line parts of that issue are in the
+test_cli_*.py files and test_messages.py."""
 
 from __future__ import annotations
 

@@ -12,7 +12,6 @@ from sympy import (
     MatrixExpr,
     MatrixSymbol,
     OneMatrix,
-    Symbol,
     Transpose,
     ZeroMatrix,
 )
@@ -22,23 +21,7 @@ from lstm_symbolic.equations import Equation, apply
 from lstm_symbolic.errors import PrinterError
 from lstm_symbolic.matrix_nodes import ColumnBlock, ColumnSum, Diag, InPlace, RowBlock, VConcat
 
-k = Symbol("k")
-W = MatrixSymbol("W_f", 3, 2)
-x = MatrixSymbol("x_t", 2, 1)
-b = MatrixSymbol("b_f", 3, 1)
-h = MatrixSymbol("h_prev", 3, 1)
-a = MatrixSymbol("a", 3, 1)
-c = MatrixSymbol("c", 3, 1)
-z = MatrixSymbol("z", 6, 1)
-
-
-def plus(*terms):
-    return MatAdd(*terms, evaluate=False)
-
-
-def times(*factors):
-    return MatMul(*factors, evaluate=False)
-
+from .printer_cases import W, a, b, c, h, k, plus, times, x, z
 
 #: One expression of every class the code printer has a rule for, and its NumPy code written by hand.
 CASES = [

@@ -12,7 +12,6 @@ from sympy import (
     MatrixExpr,
     MatrixSymbol,
     OneMatrix,
-    Symbol,
     Transpose,
     ZeroMatrix,
 )
@@ -35,22 +34,7 @@ from lstm_symbolic.latex import (
 from lstm_symbolic.matrix_nodes import ColumnBlock, ColumnSum, Diag, InPlace, RowBlock, VConcat
 from lstm_symbolic.notations import get_notation
 
-k, n = Symbol("k"), Symbol("n")
-W = MatrixSymbol("W_f", 3, 2)
-x = MatrixSymbol("x_t", 2, 1)
-b = MatrixSymbol("b_f", 3, 1)
-h = MatrixSymbol("h_prev", 3, 1)
-a = MatrixSymbol("a", 3, 1)
-c = MatrixSymbol("c", 3, 1)
-
-
-def plus(*terms):
-    return MatAdd(*terms, evaluate=False)
-
-
-def times(*factors):
-    return MatMul(*factors, evaluate=False)
-
+from .printer_cases import W, a, b, c, h, k, n, plus, times, x
 
 #: One expression of every class the LaTeX printer has a rule for, and its LaTeX written by hand.
 CASES = [

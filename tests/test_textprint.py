@@ -12,7 +12,6 @@ from sympy import (
     MatrixExpr,
     MatrixSymbol,
     OneMatrix,
-    Symbol,
     Transpose,
     ZeroMatrix,
 )
@@ -24,21 +23,7 @@ from lstm_symbolic.latex import LATEX_RULES
 from lstm_symbolic.matrix_nodes import ColumnBlock, ColumnSum, Diag, InPlace, RowBlock, VConcat
 from lstm_symbolic.textprint import TEXT_RULES, function_name, is_broadcast, rule_for, subtracted, text
 
-k = Symbol("k")
-W = MatrixSymbol("W_f", 3, 2)
-x = MatrixSymbol("x_t", 2, 1)
-b = MatrixSymbol("b_f", 3, 1)
-a = MatrixSymbol("a", 3, 1)
-c = MatrixSymbol("c", 3, 1)
-
-
-def plus(*terms):
-    return MatAdd(*terms, evaluate=False)
-
-
-def times(*factors):
-    return MatMul(*factors, evaluate=False)
-
+from .printer_cases import W, a, b, c, k, plus, times, x
 
 #: One expression of every class the text printer has a rule for, and its text written by hand.
 CASES = [

@@ -7,9 +7,11 @@ import sys
 
 import click
 
-from . import commands
 from .cli_options import POSITIVE, cell_options, command, emit_json, json_option, output_option
 from .notations import NOTATIONS
+
+# each command imports lstm_symbolic.commands (and, through it, the library) when it runs, so
+# that --help and the shell completion load only the option tables
 
 
 @command()
@@ -29,6 +31,7 @@ def derive(as_json, **options):
       lstm-symbolic derive -n 20 -k 50 --layout concat --json
       lstm-symbolic derive -n n -k k --cell rnn --jacobians
     """
+    from . import commands
     from .render import derivation_data, derivation_text
 
     derivation, flow = commands.derive(**options)
@@ -58,6 +61,8 @@ def latex(**options):
       lstm-symbolic latex -n 80 -k 12 --fragment
       lstm-symbolic latex -n n -k k --cell gru --derivatives -o gru.tex
     """
+    from . import commands
+
     _deliver(commands.latex(**options), options["output"])
 
 
@@ -84,6 +89,8 @@ def diagram(**options):
       lstm-symbolic diagram -n n -k k --variant peephole -o peephole.dot
       lstm-symbolic diagram -n 20 -k 50 --cell gru -o gru.svg
     """
+    from . import commands
+
     _deliver(commands.diagram(**options), options["output"])
 
 
@@ -112,6 +119,7 @@ def verify(as_json, **options):
       lstm-symbolic verify -n 8 -k 6 --all
       lstm-symbolic verify -n 20 -k 50 --cell gru --reset-after
     """
+    from . import commands
     from .render_verification import verification_report_data, verification_report_text
 
     verified = commands.verify(**options)

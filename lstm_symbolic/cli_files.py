@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from . import commands
 from .cli_options import (
     FORMAT_NAMES,
     FilePath,
@@ -19,6 +18,9 @@ from .cli_options import (
     weight_file_options,
 )
 from .framework_table import FRAMEWORKS
+
+# each command imports lstm_symbolic.commands (and, through it, the library) when it runs, so
+# that --help and the shell completion load only the option tables
 
 
 @command()
@@ -43,6 +45,7 @@ def check(file, as_json, as_latex):
       lstm-symbolic check examples/broken.txt
       lstm-symbolic check examples/lstm_bias_folded.txt --json
     """
+    from . import commands
     from .render import check_data, check_text_report
 
     result, error = commands.check(file)
@@ -82,6 +85,7 @@ def quiz(as_json, **given):
       lstm-symbolic quiz "How many parameters does a PyTorch LSTM with input_size=10 and hidden_size=20 have?"
       lstm-symbolic quiz --file question.txt --json
     """
+    from . import commands
     from .render import quiz_data, quiz_text
 
     question, result = commands.quiz(**given)
@@ -119,6 +123,7 @@ def summary(file, framework, input_shape, as_json):
       lstm-symbolic summary examples/matlab_layers.m --json
       echo "nn.LSTM(10, 20, num_layers=2, batch_first=True)" | lstm-symbolic summary - --input-shape 5,7,10
     """
+    from . import commands
     from .summary_text import summary_data, summary_text
 
     summarized = commands.summary(file, framework, input_shape)
@@ -194,6 +199,7 @@ def inspect(source, framework, in_format, prefix, cell, as_json):
       lstm-symbolic inspect weights.npz --framework keras
       lstm-symbolic inspect model.pt --prefix encoder.lstm.
     """
+    from . import commands
     from .render import inspection_data, inspection_text
 
     found, error = commands.inspect(source, framework, in_format, cell, prefix)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from . import commands
 from .cli_options import (
     ASSIGNMENT,
     CELLS,
@@ -23,6 +22,9 @@ from .framework_table import FRAMEWORKS, framework_variants
 from .variants import LAYOUTS, VARIANTS
 
 _SHAPES_JSON = "Print {\"dims\": ..., \"tensors\": ...} as JSON."
+
+# each command imports lstm_symbolic.commands (and, through it, the library) when it runs, so
+# that --help and the shell completion load only the option tables
 
 
 @command()
@@ -52,6 +54,7 @@ def shapes(show_equations, as_json, **options):
       lstm-symbolic shapes -n 10 -k 6 --proj 3 --json
       lstm-symbolic shapes -n 80 -k 12 --cell gru --reset-after
     """
+    from . import commands
     from .render import shapes_report_data, shapes_report_text
 
     answer = commands.shapes(**options)
@@ -84,6 +87,7 @@ def solve(as_json, **options):
       lstm-symbolic solve --layout concat --shape W_i=50x70
       lstm-symbolic solve --cell gru --shape W_z=50x20
     """
+    from . import commands
     from .render import shapes_data, shapes_table
 
     solved = commands.solve(**options)
@@ -125,6 +129,7 @@ def params(as_json, **options):
       lstm-symbolic params -n 10 -k 6 --framework pytorch --proj 3 --json
       lstm-symbolic params -n 20 -k 50 --framework keras --cell gru
     """
+    from . import commands
     from .render import params_data, params_text
 
     cell, table = commands.parameter_count(**options)

@@ -289,7 +289,12 @@ def solve(shapes, variant=None, layout="separate", input_size=None, hidden_size=
     except ShapeError as err:
         raise ShapeError(f"{err}\n  {_expected_shapes_hint(fam.name, v.name, layout, given)}") from None
     dims = solution.dims  # (checked as a cell's sizes: a size found as k + n or m - k is refused)
-    _cell_sizes(v, dims["n"], dims["k"], dims.get("p"), dims["B"])
+    try:
+        _cell_sizes(v, dims["n"], dims["k"], dims.get("p"), dims["B"])
+    except UsageError as err:
+        found = ", ".join(f"{key} = {dims[key]}" for key in ("n", "k", "p") if dims.get(key) is not None)
+        raise ShapeError(f"the given shapes do not make a cell: {err}\n  solved sizes: {found}\n  "
+                         f"{_expected_shapes_hint(fam.name, v.name, layout, given)}") from None
     cell = CELL_CLASSES[fam.name].__new__(CELL_CLASSES[fam.name])
     cell._set_solution(fam, v, lookup(LAYOUTS, layout, "layout"), program, solution)
     return cell

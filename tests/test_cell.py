@@ -124,10 +124,13 @@ def test_solved_cells_equal_built_cells(shapes, kwargs):
 
 
 def test_a_size_found_as_an_expression_is_refused():
-    with pytest.raises(UsageError) as err:
+    """A contradiction like the numeric one (rows that leave -30 for x_t): exit code 1, with the hint."""
+    with pytest.raises(ShapeError) as err:
         solve({"W_f": ("k", "m")}, layout="concat")
-    assert str(err.value) == ("the input size n must be a positive integer or a symbol name (a letter followed by "
-                              "letters, digits or _), got -k + m (sizes are at least 1)")
+    assert str(err.value) == ("the given shapes do not make a cell: the input size n must be a positive integer or "
+                              "a symbol name (a letter followed by letters, digits or _), got -k + m (sizes are at "
+                              "least 1)\n  solved sizes: n = -k + m, k = k\n"
+                              "  hint: in the standard cell (concat layout), W_f is k x (k + n)")
 
 
 def test_contradictions_end_with_the_expected_shapes():

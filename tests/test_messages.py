@@ -199,6 +199,12 @@ COMMAND_ERRORS = [
     pytest.param('solve --shape W_f=50x20 --shape W_f=50x21', 2, (
         'Error: W_f is given twice with different shapes\n'
     ), id='solve-shape-W_f=50x20-shape-W_f=50x21'),
+    pytest.param('solve --layout concat --shape W_f=kxn', 1, (
+        'Error: the given shapes do not make a cell: the input size n must be a positive integer or a symbol '
+        'name (a letter followed by letters, digits or _), got -k + n (sizes are at least 1)\n'
+        '  solved sizes: n = -k + n, k = k\n'
+        '  hint: in the standard cell (concat layout), W_f is k x (k + n)\n'
+    ), id='solve-concat-symbolic-columns'),
     pytest.param('solve --shape W_ff=50x20', 2, (
         "Error: unknown tensor 'W_ff' for the standard cell; did you mean W_f?\n"
         '  known tensors: x_t, h_prev, c_prev, W_f, W_i, W_g, W_o, U_f, U_i, U_g, U_o, b_f, b_i, b_g, b_o, '

@@ -178,7 +178,7 @@ RULES = _FRAMEWORK_ONLY + _SEQUENCE_RULES + [
     Rule(CELL, "proj_size", _proj_too_big, ADVICE,
          "--proj {proj_size} is not smaller than -k {hidden_size}: the projection does not reduce the hidden "
          "state (PyTorch refuses proj_size >= hidden_size)"),
-    Rule(("solve", "verify"), "proj_size", lambda v: v.get("variant") is not None
+    Rule(tuple(c for c in CELL if c != "params"), "proj_size", lambda v: v.get("variant") is not None
          and not VARIANTS[v["variant"]].projection and not v.get("every"), ERROR,
          "--proj applies to the projection variant; --variant {variant} has no projection"),
     Rule(("verify",), "variant", lambda v: v["every"], ERROR,

@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
     (["shapes", "-n", "3", "-k", "3", "--variant", "gru"], "'gru' is not one of 'standard'"),
     (["shapes", "-n", "3", "-k", "3", "--layout", "x"], "'x' is not one of 'separate', 'concat', 'augmented'"),
     (["shapes", "-n", "3", "-k", "3", "--variant", "projection"], "needs a projection size"),
-    (["shapes", "-n", "3", "-k", "3", "--variant", "peephole", "--proj", "2"], "only applies to the projection"),
+    (["shapes", "-n", "3", "-k", "3", "--variant", "peephole", "--proj", "2"], "--variant peephole has no projection"),
     (["solve", "--shape", "W_f=50x"], "is not a shape"),
     (["solve", "--shape", "x1"], "NAME=ROWSxCOLS"),
     (["solve", "--shape", "W_f=50x20x3"], "is not a shape"),

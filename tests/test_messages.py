@@ -205,6 +205,9 @@ COMMAND_ERRORS = [
         '  solved sizes: n = -k + n, k = k\n'
         '  hint: in the standard cell (concat layout), W_f is k x (k + n)\n'
     ), id='solve-concat-symbolic-columns'),
+    pytest.param('shapes -n 3 -k 2 --variant peephole --proj 2', 2, (
+        'Error: --proj applies to the projection variant; --variant peephole has no projection\n'
+    ), id='shapes-peephole-proj-no-warning-first'),
     pytest.param('solve --shape W_ff=50x20', 2, (
         "Error: unknown tensor 'W_ff' for the standard cell; did you mean W_f?\n"
         '  known tensors: x_t, h_prev, c_prev, W_f, W_i, W_g, W_o, U_f, U_i, U_g, U_o, b_f, b_i, b_g, b_o, '

@@ -4,8 +4,9 @@ The command line parses options, calls the function of its command here and rend
 returns (``render.py``); every choice a command makes (which cell the options mean, how a
 framework shows an unspecified batch, which diagram format a file name asks for, what a failed
 inspection says) is made here.  A result that must end the command with an error after its
-output is printed carries that error (``error``) instead of raising it.  Modules are imported
-inside the functions: the command line imports this module at start-up.
+output is printed carries that error (``error``) instead of raising it.  Each function imports
+the modules it needs, so that a command loads only its own part of the library (``shapes`` with
+integer sizes: no SymPy).
 
 >>> answer = shapes(80, 12)
 >>> answer.cell.shapes()["W_f"], answer.sequence

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import UsageError
-from .framework_table import default_features, frameworks_with, get_layout
+from .framework_table import default_features, get_layout
 from .variants import GATE_ACTIVATION, GATE_MEANING, INPUTS, RECURRENCE, SIZE_SOURCES, VARIANTS, lookup
 from .variants import describe_tensor as _describe_shared
 
@@ -98,11 +98,6 @@ class Family:
     variant_word: str = "variant"  # a variant in messages: "variant", "GRU variant"
     option_values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # option -> variant
     framework_defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # framework -> option
-
-    @property
-    def frameworks(self):
-        """The frameworks that have a layer of this family: those with a row in the framework table."""
-        return frameworks_with(self.name)
 
     @property
     def states(self):

@@ -296,8 +296,7 @@ def get_layout(framework, cell="lstm"):
     """The row of one framework and cell family, or a UsageError naming the frameworks that have it."""
     rows = layouts_of(framework, cell)
     if not rows:
-        have = ", ".join(row.framework for row in LAYOUTS if row.cell == cell)
         raise UsageError(f"{get_framework(framework).title.split()[0]} has no {CELL_TITLES[cell]} layout in this "
-                     f"tool; frameworks with one: {have}")
+                         f"tool; frameworks with one: {', '.join(frameworks_with(cell))}")
     return rows[0]
 
